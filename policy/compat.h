@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The few kernel/libc differences that the shared policy code sees:
+ * fixed-width types, errno values, allocation and string formatting.
+ * Nothing else in policy/ includes a kernel or libc header.
+ */
+#ifndef _SIGIL_POLICY_COMPAT_H
+#define _SIGIL_POLICY_COMPAT_H
+
+#ifdef __KERNEL__
+
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/stdarg.h>
+#include <linux/string.h>
+#include <linux/types.h>
+
+static inline void *sigil_alloc(size_t n)
+{
+	return kvmalloc(n, GFP_KERNEL);
+}
+
+static inline void *sigil_zalloc(size_t n)
+{
+	return kvzalloc(n, GFP_KERNEL);
+}
+
+static inline void *sigil_realloc(void *p, size_t n)
+{
+	return kvrealloc(p, n, GFP_KERNEL);
+}
+
+static inline void sigil_free(const void *p)
+{
+	kvfree(p);
+}
+
+#else /* !__KERNEL__ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>	/* vsnprintf only: no I/O happens in policy/ */
+#include <stdlib.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+
+#ifndef EBADMSG
+#define EBADMSG 74
+#endif
+
+static inline void *sigil_alloc(size_t n)
+{
+	return malloc(n ? n : 1);
+}
+
+static inline void *sigil_zalloc(size_t n)
+{
+	return calloc(1, n ? n : 1);
+}
+
+static inline void *sigil_realloc(void *p, size_t n)
+{
+	return realloc(p, n ? n : 1);
+}
+
+static inline void sigil_free(const void *p)
+{
+	free((void *)p);
+}
+
+#endif /* __KERNEL__ */
+
+#endif /* _SIGIL_POLICY_COMPAT_H */

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Deciding with a compiled policy: first matching rule of the operation,
+ * else the operation's DEFAULT, else the global DEFAULT.  Facts about the
+ * file are fetched lazily, and an error while fetching one denies.
+ */
+
+#include "policy.h"
+
+/* Fetch the fact behind property @type unless it is already known. */
+static int need_fact(struct sigil_facts *facts, enum sigil_prop_type type)
+{
+	int rc;
+
+	if (facts->known & SIGIL_PROP_BIT(type))
+		return 0;
+	if (!facts->fetch)
+		return -ENODATA;
+	rc = facts->fetch(facts, type);
+	if (rc)
+		return rc;
+	facts->known |= SIGIL_PROP_BIT(type);
+	return 0;
+}
+
+static bool digest_matches(const struct sigil_policy *pol,
+			   const struct sigil_prop *prop,
+			   const struct sigil_digest *have)
+{
+	return have->algo == prop->value && have->size == prop->size &&
+	       !memcmp(pol->values + prop->off, have->bytes, prop->size);
+}
+
+/*
+ * Return 1 when @prop holds for the file, 0 when it does not, or a negative
+ * errno when the fact behind it could not be determined.
+ */
+static int prop_holds(const struct sigil_policy *pol,
+		      const struct sigil_prop *prop, struct sigil_facts *facts)
+{
+	int rc = need_fact(facts, prop->type);
+
+	if (rc)
+		return rc;
+	switch (prop->type) {
+	case SIGIL_PROP_FSVERITY_DIGEST:
+		return digest_matches(pol, prop, &facts->fsverity_digest);
+	case SIGIL_PROP_DMVERITY_ROOTHASH:
+		return digest_matches(pol, prop, &facts->dmverity_roothash);
+	case SIGIL_PROP_BOOT_VERIFIED:
+	case SIGIL_PROP_DMVERITY_SIGNATURE:
+	case SIGIL_PROP_FSVERITY_SIGNATURE:
+	case SIGIL_PROP_IMA_SIGNATURE:
+	case SIGIL_PROP_PGP_SIGNATURE:
+		return !!(facts->truths & SIGIL_PROP_BIT(prop->type)) ==
+		       !!prop->value;
+	default:
+		/* The parser produces no other type: refuse, never allow. */
+		return -EINVAL;
+	}
+}
+
+static void decide_default(const struct sigil_policy *pol, unsigned int op,
+			   struct sigil_decision *d)
+{
+	if (op < __SIGIL_OP_MAX &&
+	    pol->ops[op].default_action != SIGIL_ACTION_NONE) {
+		d->action = pol->ops[op].default_action;
+		d->match = SIGIL_MATCH_OP_DEFAULT;
+		d->src = &pol->ops[op].default_src;
+	} else if (pol->global_default != SIGIL_ACTION_NONE) {
+		d->action = pol->global_default;
+		d->match = SIGIL_MATCH_GLOBAL_DEFAULT;
+		d->src = &pol->global_default_src;
+	} else {
+		/* Only an unknown operation gets here: validation saw to it. */
+		d->action = SIGIL_ACTION_DENY;
+		d->match = SIGIL_MATCH_ERROR;
+		d->error = -EINVAL;
+		d->error_prop = __SIGIL_PROP_MAX;
+	}
+}
+
+/**
+ * sigil_policy_decide() - decide one event
+ * @pol: the policy
+ * @op: the event's enum sigil_op, or %SIGIL_OP_INVALID when it maps to none
+ * @facts: what is known about the event's file; completed on demand
+ * @decision: the outcome, always filled in
+ *
+ * Allocates nothing and does not sleep unless @facts->fetch does.
+ *
+ * Return:
+ * * %0		- @decision holds the deciding rule or DEFAULT
+ * * %-errno	- a fact could not be fetched, or @op has no DEFAULT;
+ *		  @decision is a denial with %SIGIL_MATCH_ERROR
+ */
+int sigil_policy_decide(const struct sigil_policy *pol, unsigned int op,
+			struct sigil_facts *facts,
+			struct sigil_decision *decision)
+{
+	const struct sigil_rule *r, *end;
+
+	memset(decision, 0, sizeof(*decision));
+	if (op >= __SIGIL_OP_MAX) {
+		decide_default(pol, op, decision);
+		return decision->error;
+	}
+
+	r = pol->rules + pol->ops[op].first;
+	end = r + pol->ops[op].count;
+	for (; r < end; r++) {
+		const struct sigil_prop *prop = pol->props + r->first_prop;
+		const struct sigil_prop *last = prop + r->nprops;
+		int holds = 1;
+
+		for (; prop < last; prop++) {
+			holds = prop_holds(pol, prop, facts);
+			if (holds < 0) {
+				decision->action = SIGIL_ACTION_DENY;
+				decision->match = SIGIL_MATCH_ERROR;
+				decision->error = holds;
+				decision->error_prop = prop->type;
+				return holds;
+			}
+			if (!holds)
+				break;
+		}
+		if (holds) {
+			decision->action = r->action;
+			decision->match = SIGIL_MATCH_RULE;
+			decision->src = &r->src;
+			return 0;
+		}
+	}
+	decide_default(pol, op, decision);
+	return 0;
+}

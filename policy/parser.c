@@ -1,0 +1,839 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Policy text to struct sigil_policy.  The grammar is IPE's (every IPE
+ * policy parses and means the same), with every error reported as an errno
+ * plus the line, column and token that caused it.
+ */
+
+#include "policy.h"
+
+const char *const sigil_op_names[__SIGIL_OP_MAX] = {
+	[SIGIL_OP_EXECUTE]		= "EXECUTE",
+	[SIGIL_OP_FIRMWARE]		= "FIRMWARE",
+	[SIGIL_OP_KMODULE]		= "KMODULE",
+	[SIGIL_OP_KEXEC_IMAGE]		= "KEXEC_IMAGE",
+	[SIGIL_OP_KEXEC_INITRAMFS]	= "KEXEC_INITRAMFS",
+	[SIGIL_OP_POLICY]		= "POLICY",
+	[SIGIL_OP_X509_CERT]		= "X509_CERT",
+};
+
+const char *const sigil_action_names[__SIGIL_ACTION_MAX] = {
+	[SIGIL_ACTION_NONE]	= "NONE",
+	[SIGIL_ACTION_ALLOW]	= "ALLOW",
+	[SIGIL_ACTION_DENY]	= "DENY",
+};
+
+const char *const sigil_prop_names[__SIGIL_PROP_MAX] = {
+	[SIGIL_PROP_BOOT_VERIFIED]	= "boot_verified",
+	[SIGIL_PROP_DMVERITY_ROOTHASH]	= "dmverity_roothash",
+	[SIGIL_PROP_DMVERITY_SIGNATURE]	= "dmverity_signature",
+	[SIGIL_PROP_FSVERITY_DIGEST]	= "fsverity_digest",
+	[SIGIL_PROP_FSVERITY_SIGNATURE]	= "fsverity_signature",
+	[SIGIL_PROP_IMA_SIGNATURE]	= "ima_signature",
+	[SIGIL_PROP_PGP_SIGNATURE]	= "pgp_signature",
+	[SIGIL_PROP_SIGNER]		= "signer",
+};
+
+/* Names as the kernel crypto API spells them, which dm-verity reports. */
+const struct sigil_hash_info sigil_hash_algos[__SIGIL_HASH_MAX] = {
+	[SIGIL_HASH_NONE]	 = { "none", 0 },
+	[SIGIL_HASH_SHA256]	 = { "sha256", 32 },
+	[SIGIL_HASH_SHA384]	 = { "sha384", 48 },
+	[SIGIL_HASH_SHA512]	 = { "sha512", 64 },
+	[SIGIL_HASH_SHA3_224]	 = { "sha3-224", 28 },
+	[SIGIL_HASH_SHA3_256]	 = { "sha3-256", 32 },
+	[SIGIL_HASH_SHA3_384]	 = { "sha3-384", 48 },
+	[SIGIL_HASH_SHA3_512]	 = { "sha3-512", 64 },
+	[SIGIL_HASH_BLAKE2B_512] = { "blake2b-512", 64 },
+	[SIGIL_HASH_BLAKE2S_256] = { "blake2s-256", 32 },
+	[SIGIL_HASH_SM3]	 = { "sm3", 32 },
+	[SIGIL_HASH_RMD160]	 = { "rmd160", 20 },
+};
+
+#define HASH_BIT(algo)	(1u << (algo))
+
+enum prop_kind {
+	PROP_BOOL,	/* TRUE | FALSE */
+	PROP_DIGEST,	/* ALGORITHM:HEX */
+	PROP_UNPARSED,	/* known name, value syntax not implemented */
+};
+
+/* Per property: how its value is written, and which algorithms it takes. */
+static const struct {
+	u8 kind;
+	u32 algos;
+} prop_syntax[__SIGIL_PROP_MAX] = {
+	[SIGIL_PROP_BOOT_VERIFIED]	= { PROP_BOOL },
+	[SIGIL_PROP_DMVERITY_ROOTHASH]	= { PROP_DIGEST,
+		HASH_BIT(SIGIL_HASH_SHA256) | HASH_BIT(SIGIL_HASH_SHA384) |
+		HASH_BIT(SIGIL_HASH_SHA512) | HASH_BIT(SIGIL_HASH_SHA3_224) |
+		HASH_BIT(SIGIL_HASH_SHA3_256) | HASH_BIT(SIGIL_HASH_SHA3_384) |
+		HASH_BIT(SIGIL_HASH_SHA3_512) |
+		HASH_BIT(SIGIL_HASH_BLAKE2B_512) |
+		HASH_BIT(SIGIL_HASH_BLAKE2S_256) | HASH_BIT(SIGIL_HASH_SM3) |
+		HASH_BIT(SIGIL_HASH_RMD160) },
+	[SIGIL_PROP_DMVERITY_SIGNATURE]	= { PROP_BOOL },
+	/* fs-verity supports exactly these two (fs/verity/hash_algs.c). */
+	[SIGIL_PROP_FSVERITY_DIGEST]	= { PROP_DIGEST,
+		HASH_BIT(SIGIL_HASH_SHA256) | HASH_BIT(SIGIL_HASH_SHA512) },
+	[SIGIL_PROP_FSVERITY_SIGNATURE]	= { PROP_BOOL },
+	[SIGIL_PROP_IMA_SIGNATURE]	= { PROP_BOOL },
+	[SIGIL_PROP_PGP_SIGNATURE]	= { PROP_BOOL },
+	[SIGIL_PROP_SIGNER]		= { PROP_UNPARSED },
+};
+
+/* Longest token quoted in an error message. */
+#define QUOTE_MAX	48
+
+struct token {
+	const char *s;
+	u32 len;
+	u32 col;	/* 1-based */
+};
+
+struct parser {
+	const char *text;
+	const struct sigil_parse_opts *opts;
+	struct sigil_parse_error *err;
+	struct sigil_policy *pol;
+	bool have_header;
+	struct sigil_src line;	/* the statement being parsed */
+	u32 cap_rules;
+	u32 cap_props;
+	u32 cap_values;
+};
+
+static bool tok_eq(const struct token *t, const char *s)
+{
+	size_t n = strlen(s);
+
+	return t->len == n && !memcmp(t->s, s, n);
+}
+
+static bool tok_prefix(const struct token *t, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return t->len >= n && !memcmp(t->s, prefix, n);
+}
+
+/*
+ * Copy @len bytes of untrusted text into @buf for a message, replacing
+ * anything that is not printable ASCII and shortening long tokens.
+ */
+static void quote(char *buf, size_t size, const char *s, size_t len)
+{
+	size_t i, n = len;
+
+	if (n > QUOTE_MAX)
+		n = QUOTE_MAX - 3;
+	if (n >= size)
+		n = size - 1;
+	for (i = 0; i < n; i++)
+		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	buf[n] = '\0';
+	if (n < len && n + 3 < size)
+		memcpy(buf + n, "...", 4);
+}
+
+/*
+ * Record the first error only: later failures while unwinding must not
+ * overwrite the message that names the cause.
+ */
+static int fail(struct parser *p, int err, u32 col, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->err->err)
+		return p->err->err;
+	p->err->err = err;
+	p->err->line = p->line.line;
+	p->err->col = col;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof(p->err->msg), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* Grow *@arr so that it holds @need elements of @elem bytes. */
+static int grow(struct parser *p, void **arr, u32 *cap, u32 need, size_t elem)
+{
+	u32 ncap = *cap ? *cap : 16;
+	size_t bytes;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need) {
+		if (ncap > 0x7fffffffu)
+			return fail(p, -E2BIG, 0, "policy is too large");
+		ncap *= 2;
+	}
+	if (__builtin_mul_overflow((size_t)ncap, elem, &bytes))
+		return fail(p, -E2BIG, 0, "policy is too large");
+	n = sigil_realloc(*arr, bytes);
+	if (!n)
+		return fail(p, -ENOMEM, 0, "out of memory");
+	*arr = n;
+	*cap = ncap;
+	return 0;
+}
+
+/* ---- header: policy_name=NAME policy_version=MAJOR.MINOR.REVISION ---- */
+
+/*
+ * Version components are parsed left to right, each as kstrtou16() would,
+ * so that every malformed version gets the errno that IPE gives it.
+ */
+static int parse_version(struct parser *p, const struct token *t)
+{
+	const char *s = t->s + strlen("policy_version="), *end = t->s + t->len;
+	char q[QUOTE_MAX + 1];
+	unsigned int n = 0;
+
+	quote(q, sizeof(q), s, end - s);
+	for (;;) {
+		const char *c = s;
+		bool digits = false, big = false;
+		u32 v = 0;
+
+		if (n == 3)
+			return fail(p, -EBADMSG, t->col,
+				    "policy_version '%s' has more than three components (MAJOR.MINOR.REVISION)",
+				    q);
+		if (c < end && *c == '+')
+			c++;
+		for (; c < end && *c != '.'; c++) {
+			if (*c < '0' || *c > '9')
+				break;
+			digits = true;
+			v = v * 10 + (*c - '0');
+			if (v > 65535) {
+				big = true;
+				v = 65536;
+			}
+		}
+		if (!digits || (c < end && *c != '.'))
+			return fail(p, -EINVAL, t->col,
+				    "policy_version '%s': each component must be a decimal number",
+				    q);
+		if (big)
+			return fail(p, -ERANGE, t->col,
+				    "policy_version '%s': each component must be at most 65535",
+				    q);
+		p->pol->version[n++] = (u16)v;
+		if (c == end)
+			break;
+		s = c + 1;
+	}
+	if (n != 3)
+		return fail(p, -EBADMSG, t->col,
+			    "policy_version '%s' must have three components (MAJOR.MINOR.REVISION)",
+			    q);
+	return 0;
+}
+
+static int parse_name(struct parser *p, const struct token *t)
+{
+	const char *s = t->s + strlen("policy_name=");
+	u32 i, len = t->len - strlen("policy_name=");
+
+	if (!len)
+		return fail(p, -EBADMSG, t->col, "policy_name is empty");
+	if (len > SIGIL_POLICY_NAME_MAX)
+		return fail(p, -ENAMETOOLONG, t->col,
+			    "policy_name is %u bytes long; the limit is %u",
+			    len, SIGIL_POLICY_NAME_MAX);
+	/* The name becomes a securityfs directory. */
+	if ((len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.'))
+		return fail(p, -EBADMSG, t->col,
+			    "policy_name cannot be '.' or '..'");
+	for (i = 0; i < len; i++) {
+		if (s[i] == '/' || (u8)s[i] < 0x20 || s[i] == 0x7f)
+			return fail(p, -EBADMSG, t->col + strlen("policy_name=") + i,
+				    "policy_name contains '%s', which a directory name cannot hold",
+				    s[i] == '/' ? "/" : "a control character");
+	}
+	memcpy(p->pol->name, s, len);
+	p->pol->name[len] = '\0';
+	return 0;
+}
+
+static int parse_header(struct parser *p, const struct token *tok, u32 ntok)
+{
+	char q[QUOTE_MAX + 1];
+	int rc;
+
+	if (!tok_prefix(&tok[0], "policy_name=")) {
+		quote(q, sizeof(q), tok[0].s, tok[0].len);
+		return fail(p, -EBADMSG, tok[0].col,
+			    "expected the header 'policy_name=NAME policy_version=MAJOR.MINOR.REVISION' first, got '%s'",
+			    q);
+	}
+	rc = parse_name(p, &tok[0]);
+	if (rc)
+		return rc;
+	if (ntok < 2)
+		return fail(p, -EBADMSG, tok[0].col + tok[0].len,
+			    "header has no policy_version= after policy_name=");
+	if (!tok_prefix(&tok[1], "policy_version=")) {
+		quote(q, sizeof(q), tok[1].s, tok[1].len);
+		return fail(p, -EBADMSG, tok[1].col,
+			    "expected policy_version= after policy_name=, got '%s'",
+			    q);
+	}
+	rc = parse_version(p, &tok[1]);
+	if (rc)
+		return rc;
+	if (ntok > 2) {
+		quote(q, sizeof(q), tok[2].s, tok[2].len);
+		return fail(p, -EBADMSG, tok[2].col,
+			    "unexpected '%s' after policy_version", q);
+	}
+	p->have_header = true;
+	return 0;
+}
+
+/* ---- rules: [DEFAULT] op=OP [property=value]... action=ALLOW|DENY ---- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int parse_digest(struct parser *p, const struct token *t,
+			enum sigil_prop_type type, const char *val,
+			u32 vlen, struct sigil_prop *prop)
+{
+	struct sigil_policy *pol = p->pol;
+	const char *colon = memchr(val, ':', vlen);
+	const char *name = sigil_prop_names[type];
+	u32 vcol = t->col + (u32)(val - t->s);
+	char q[QUOTE_MAX + 1];
+	u32 i, alen, hlen;
+	unsigned int a;
+	int rc;
+
+	if (!colon) {
+		quote(q, sizeof(q), val, vlen);
+		return fail(p, -EBADMSG, vcol,
+			    "%s takes ALGORITHM:HEX (as in sha256:...), got '%s'",
+			    name, q);
+	}
+	alen = colon - val;
+	for (a = SIGIL_HASH_NONE + 1; a < __SIGIL_HASH_MAX; a++) {
+		if (strlen(sigil_hash_algos[a].name) == alen &&
+		    !memcmp(sigil_hash_algos[a].name, val, alen))
+			break;
+	}
+	if (a == __SIGIL_HASH_MAX || !(prop_syntax[type].algos & HASH_BIT(a))) {
+		char list[128] = "";
+		size_t used = 0;
+		unsigned int b;
+
+		for (b = SIGIL_HASH_NONE + 1; b < __SIGIL_HASH_MAX; b++) {
+			if (prop_syntax[type].algos & HASH_BIT(b))
+				used += snprintf(list + used, sizeof(list) - used,
+						 "%s%s", used ? " " : "",
+						 sigil_hash_algos[b].name);
+			if (used >= sizeof(list))
+				break;
+		}
+		quote(q, sizeof(q), val, alen);
+		return fail(p, -EBADMSG, vcol,
+			    "%s: unknown hash algorithm '%s' (expected one of: %s)",
+			    name, q, list);
+	}
+	hlen = vlen - alen - 1;
+	if (hlen != 2u * sigil_hash_algos[a].size)
+		return fail(p, -EBADMSG, vcol + alen + 1,
+			    "%s: a %s digest is %u hex digits, got %u",
+			    name, sigil_hash_algos[a].name,
+			    2u * sigil_hash_algos[a].size, hlen);
+
+	rc = grow(p, (void **)&pol->values, &p->cap_values,
+		  pol->nvalues + sigil_hash_algos[a].size, 1);
+	if (rc)
+		return rc;
+	for (i = 0; i < hlen; i += 2) {
+		int hi = hexval(colon[1 + i]), lo = hexval(colon[2 + i]);
+
+		if (hi < 0 || lo < 0) {
+			u32 bad = hi < 0 ? i : i + 1;
+
+			quote(q, sizeof(q), colon + 1 + bad, 1);
+			return fail(p, -EBADMSG, vcol + alen + 1 + bad,
+				    "%s: '%s' is not a hex digit", name, q);
+		}
+		pol->values[pol->nvalues + i / 2] = (u8)(hi << 4 | lo);
+	}
+	prop->value = (u8)a;
+	prop->size = sigil_hash_algos[a].size;
+	prop->off = pol->nvalues;
+	pol->nvalues += prop->size;
+	return 0;
+}
+
+static int parse_property(struct parser *p, const struct token *t,
+			  struct sigil_rule *r)
+{
+	struct sigil_policy *pol = p->pol;
+	const char *eq = memchr(t->s, '=', t->len);
+	struct sigil_prop prop = { 0 };
+	char q[QUOTE_MAX + 1];
+	const char *val;
+	u32 nlen, vlen;
+	unsigned int type;
+	int rc;
+
+	quote(q, sizeof(q), t->s, t->len);
+	if (!eq)
+		return fail(p, -EBADMSG, t->col,
+			    "expected property=value, got '%s'", q);
+	nlen = eq - t->s;
+	val = eq + 1;
+	vlen = t->len - nlen - 1;
+
+	for (type = 0; type < __SIGIL_PROP_MAX; type++) {
+		if (strlen(sigil_prop_names[type]) == nlen &&
+		    !memcmp(sigil_prop_names[type], t->s, nlen))
+			break;
+	}
+	if (type == __SIGIL_PROP_MAX) {
+		if (tok_prefix(t, "op="))
+			return fail(p, -EBADMSG, t->col,
+				    "op= appears twice in one rule ('%s')", q);
+		if (tok_prefix(t, "action="))
+			return fail(p, -EBADMSG, t->col,
+				    "action= must be the last token of a rule, got '%s' earlier",
+				    q);
+		quote(q, sizeof(q), t->s, nlen);
+		return fail(p, -EBADMSG, t->col, "unknown property '%s'", q);
+	}
+	if (prop_syntax[type].kind == PROP_UNPARSED ||
+	    !(p->opts->props & SIGIL_PROP_BIT(type)))
+		return fail(p, -EOPNOTSUPP, t->col,
+			    "property '%s' is not supported by this build",
+			    sigil_prop_names[type]);
+
+	prop.type = (u8)type;
+	if (prop_syntax[type].kind == PROP_BOOL) {
+		struct token v = { val, vlen, 0 };
+
+		if (tok_eq(&v, "TRUE")) {
+			prop.value = 1;
+		} else if (!tok_eq(&v, "FALSE")) {
+			quote(q, sizeof(q), val, vlen);
+			return fail(p, -EBADMSG, t->col + nlen + 1,
+				    "%s takes TRUE or FALSE, got '%s'",
+				    sigil_prop_names[type], q);
+		}
+	} else {
+		rc = parse_digest(p, t, type, val, vlen, &prop);
+		if (rc)
+			return rc;
+	}
+
+	if (r->nprops == 0xffff)
+		return fail(p, -E2BIG, t->col, "too many properties in one rule");
+	rc = grow(p, (void **)&pol->props, &p->cap_props, pol->nprops + 1,
+		  sizeof(prop));
+	if (rc)
+		return rc;
+	if (!r->nprops)
+		r->first_prop = pol->nprops;
+	pol->props[pol->nprops++] = prop;
+	r->nprops++;
+	return 0;
+}
+
+static int lookup_op(struct parser *p, const struct token *t)
+{
+	char q[QUOTE_MAX + 1];
+	unsigned int op;
+
+	quote(q, sizeof(q), t->s, t->len);
+	if (tok_prefix(t, "policy_name="))
+		return fail(p, -EBADMSG, t->col,
+			    "a second header '%s': a policy has exactly one header line",
+			    q);
+	if (!tok_prefix(t, "op="))
+		return fail(p, -EBADMSG, t->col,
+			    "a rule starts with op= (or DEFAULT), got '%s'", q);
+	for (op = 0; op < __SIGIL_OP_MAX; op++) {
+		if (t->len == 3 + strlen(sigil_op_names[op]) &&
+		    !memcmp(t->s + 3, sigil_op_names[op], t->len - 3))
+			return (int)op;
+	}
+	return fail(p, -EBADMSG, t->col,
+		    "unknown operation '%s' (expected EXECUTE, FIRMWARE, KMODULE, KEXEC_IMAGE, KEXEC_INITRAMFS, POLICY or X509_CERT)",
+		    q);
+}
+
+static int lookup_action(struct parser *p, const struct token *t)
+{
+	char q[QUOTE_MAX + 1];
+
+	if (tok_eq(t, "action=ALLOW"))
+		return SIGIL_ACTION_ALLOW;
+	if (tok_eq(t, "action=DENY"))
+		return SIGIL_ACTION_DENY;
+	quote(q, sizeof(q), t->s, t->len);
+	if (tok_prefix(t, "action="))
+		return fail(p, -EBADMSG, t->col,
+			    "unknown action '%s' (expected action=ALLOW or action=DENY)",
+			    q);
+	return fail(p, -EBADMSG, t->col,
+		    "a rule ends with action=ALLOW or action=DENY, got '%s'",
+		    q);
+}
+
+static int set_default(struct parser *p, int op, int action)
+{
+	struct sigil_policy *pol = p->pol;
+	u8 *slot = op < 0 ? &pol->global_default :
+			    &pol->ops[op].default_action;
+	struct sigil_src *src = op < 0 ? &pol->global_default_src :
+					 &pol->ops[op].default_src;
+
+	if (*slot != SIGIL_ACTION_NONE) {
+		if (op < 0)
+			return fail(p, -EBADMSG, 1,
+				    "a second global DEFAULT (the first is on line %u)",
+				    src->line);
+		return fail(p, -EBADMSG, 1,
+			    "a second DEFAULT for op=%s (the first is on line %u)",
+			    sigil_op_names[op], src->line);
+	}
+	*slot = (u8)action;
+	*src = p->line;
+	return 0;
+}
+
+static int parse_rule(struct parser *p, const struct token *tok, u32 ntok)
+{
+	struct sigil_policy *pol = p->pol;
+	const struct token *last = &tok[ntok - 1];
+	struct sigil_rule r = { .src = p->line };
+	bool is_default = false;
+	int op = -1, action;
+	u32 i = 0;
+	int rc;
+
+	if (ntok > 1 && tok_eq(&tok[0], "DEFAULT")) {
+		is_default = true;
+		i = 1;
+	}
+	if (i < ntok - 1) {
+		op = lookup_op(p, &tok[i]);
+		if (op < 0)
+			return op;
+		i++;
+	}
+	if (is_default && i < ntok - 1) {
+		char q[QUOTE_MAX + 1];
+
+		quote(q, sizeof(q), tok[i].s, tok[i].len);
+		return fail(p, -EBADMSG, tok[i].col,
+			    "DEFAULT takes only op= and action=, got '%s'", q);
+	}
+	for (; i < ntok - 1; i++) {
+		rc = parse_property(p, &tok[i], &r);
+		if (rc)
+			return rc;
+	}
+	action = lookup_action(p, last);
+	if (action < 0)
+		return action;
+	if (is_default)
+		return set_default(p, op, action);
+	if (op < 0)
+		return fail(p, -EBADMSG, last->col,
+			    "rule has no op= (a rule is 'op=OPERATION [property=value]... action=ALLOW|DENY')");
+
+	r.op = (u8)op;
+	r.action = (u8)action;
+	rc = grow(p, (void **)&pol->rules, &p->cap_rules, pol->nrules + 1,
+		  sizeof(r));
+	if (rc)
+		return rc;
+	pol->rules[pol->nrules++] = r;
+	return 0;
+}
+
+/* ---- lines ---- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* What IPE strips from the end of a line (isspace()). */
+static bool is_trailing_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
+	       c == '\f' || c == '\r';
+}
+
+/*
+ * Split one statement into tokens.  Tokens are separated by blanks and tabs
+ * only, as in IPE.  The caller's array grows as needed.
+ */
+static int tokenize(struct parser *p, const char *s, u32 len,
+		    struct token **tok, u32 *cap, u32 *ntok)
+{
+	u32 i = 0, n = 0;
+	int rc;
+
+	while (i < len) {
+		u32 start;
+
+		while (i < len && is_blank(s[i]))
+			i++;
+		if (i == len)
+			break;
+		start = i;
+		while (i < len && !is_blank(s[i]))
+			i++;
+		rc = grow(p, (void **)tok, cap, n + 1, sizeof(**tok));
+		if (rc)
+			return rc;
+		(*tok)[n].s = s + start;
+		(*tok)[n].len = i - start;
+		(*tok)[n].col = start + 1;
+		n++;
+	}
+	*ntok = n;
+	return 0;
+}
+
+/* Stable regrouping of rules by operation, keeping policy order inside. */
+static int group_rules(struct parser *p)
+{
+	struct sigil_policy *pol = p->pol;
+	u32 next[__SIGIL_OP_MAX], i, first = 0;
+	struct sigil_rule *sorted;
+	unsigned int op;
+
+	for (i = 0; i < pol->nrules; i++)
+		pol->ops[pol->rules[i].op].count++;
+	for (op = 0; op < __SIGIL_OP_MAX; op++) {
+		pol->ops[op].first = first;
+		next[op] = first;
+		first += pol->ops[op].count;
+	}
+	if (!pol->nrules)
+		return 0;
+	sorted = sigil_alloc((size_t)pol->nrules * sizeof(*sorted));
+	if (!sorted)
+		return fail(p, -ENOMEM, 0, "out of memory");
+	for (i = 0; i < pol->nrules; i++)
+		sorted[next[pol->rules[i].op]++] = pol->rules[i];
+	sigil_free(pol->rules);
+	pol->rules = sorted;
+	return 0;
+}
+
+static int validate(struct parser *p)
+{
+	struct sigil_policy *pol = p->pol;
+	unsigned int op;
+
+	if (!p->have_header)
+		return fail(p, -EBADMSG, 0,
+			    "policy is empty: expected the header 'policy_name=NAME policy_version=MAJOR.MINOR.REVISION'");
+	if (pol->global_default != SIGIL_ACTION_NONE)
+		return 0;
+	for (op = 0; op < __SIGIL_OP_MAX; op++) {
+		if (pol->ops[op].default_action == SIGIL_ACTION_NONE)
+			return fail(p, -EBADMSG, 0,
+				    "end of policy: op=%s has no DEFAULT and there is no global DEFAULT ('DEFAULT action=ALLOW|DENY')",
+				    sigil_op_names[op]);
+	}
+	return 0;
+}
+
+/* Trim the arrays to their final size and account for the memory. */
+static void shrink(struct sigil_policy *pol)
+{
+	void *n;
+
+	if (pol->nrules) {
+		n = sigil_realloc(pol->rules, pol->nrules * sizeof(*pol->rules));
+		if (n)
+			pol->rules = n;
+	}
+	if (pol->nprops) {
+		n = sigil_realloc(pol->props, pol->nprops * sizeof(*pol->props));
+		if (n)
+			pol->props = n;
+	}
+	if (pol->nvalues) {
+		n = sigil_realloc(pol->values, pol->nvalues);
+		if (n)
+			pol->values = n;
+	}
+	pol->mem_bytes = sizeof(*pol) +
+			 (size_t)pol->nrules * sizeof(*pol->rules) +
+			 (size_t)pol->nprops * sizeof(*pol->props) +
+			 pol->nvalues;
+}
+
+static int parse_lines(struct parser *p, const char *text, size_t len)
+{
+	struct token *tok = NULL;
+	u32 cap = 0, ntok;
+	size_t pos = 0;
+	int rc = 0;
+
+	p->line.line = 1;
+	while (pos < len) {
+		size_t start = pos, end, stmt;
+		const char *hash;
+
+		while (pos < len && text[pos] != '\n' && text[pos] != '\r') {
+			if (!text[pos]) {
+				p->line.off = start;
+				rc = fail(p, -EBADMSG, (u32)(pos - start + 1),
+					  "NUL byte in policy text");
+				goto out;
+			}
+			pos++;
+		}
+		end = pos;
+		hash = memchr(text + start, '#', end - start);
+		stmt = hash ? (size_t)(hash - text) : end;
+		while (stmt > start && is_trailing_space(text[stmt - 1]))
+			stmt--;
+
+		p->line.off = (u32)start;
+		p->line.len = (u32)(stmt - start);
+		rc = tokenize(p, text + start, p->line.len, &tok, &cap, &ntok);
+		if (rc)
+			goto out;
+		if (ntok) {
+			/* Statements are quoted from their first token. */
+			p->line.off += tok[0].col - 1;
+			p->line.len -= tok[0].col - 1;
+			rc = p->have_header ? parse_rule(p, tok, ntok) :
+					      parse_header(p, tok, ntok);
+			if (rc)
+				goto out;
+		}
+
+		/* CR LF, LF and a lone CR each end one line. */
+		if (pos < len) {
+			if (text[pos] == '\r' && pos + 1 < len && text[pos + 1] == '\n')
+				pos++;
+			pos++;
+			if (pos < len)
+				p->line.line++;
+		}
+	}
+out:
+	sigil_free(tok);
+	return rc;
+}
+
+/**
+ * sigil_policy_parse() - parse and validate a policy text
+ * @text: the policy; it need not be NUL-terminated
+ * @len: length of @text in bytes
+ * @opts: what the caller can evaluate
+ * @out: on success, the new policy; free it with sigil_policy_free()
+ * @err: on failure, the errno, location and message
+ *
+ * Return:
+ * * %0			- @out holds the policy
+ * * %-EBADMSG		- syntax error, unknown name, malformed value or
+ *			  missing DEFAULT; @err says which
+ * * %-EINVAL		- policy_version component is not a number
+ * * %-ERANGE		- policy_version component is larger than 65535
+ * * %-ENAMETOOLONG	- policy_name is longer than %SIGIL_POLICY_NAME_MAX
+ * * %-EOPNOTSUPP	- a property that @opts does not allow
+ * * %-E2BIG		- more rules or properties than the format holds
+ * * %-ENOMEM		- out of memory
+ */
+int sigil_policy_parse(const char *text, size_t len,
+		       const struct sigil_parse_opts *opts,
+		       struct sigil_policy **out,
+		       struct sigil_parse_error *err)
+{
+	struct parser p = { .text = text, .opts = opts, .err = err };
+	int rc;
+
+	memset(err, 0, sizeof(*err));
+	*out = NULL;
+	if (len > 0xffffffffu) {
+		p.line.line = 1;
+		return fail(&p, -E2BIG, 0, "policy is larger than 4 GiB");
+	}
+	p.pol = sigil_zalloc(sizeof(*p.pol));
+	if (!p.pol)
+		return fail(&p, -ENOMEM, 0, "out of memory");
+
+	rc = parse_lines(&p, text, len);
+	if (!rc)
+		rc = validate(&p);
+	if (!rc)
+		rc = group_rules(&p);
+	if (rc) {
+		sigil_policy_free(p.pol);
+		return rc;
+	}
+	shrink(p.pol);
+	*out = p.pol;
+	return 0;
+}
+
+/**
+ * sigil_policy_free() - free a policy from sigil_policy_parse()
+ * @pol: the policy; NULL is allowed
+ */
+void sigil_policy_free(struct sigil_policy *pol)
+{
+	if (!pol)
+		return;
+	sigil_free(pol->rules);
+	sigil_free(pol->props);
+	sigil_free(pol->values);
+	sigil_free(pol);
+}
+
+/**
+ * sigil_parse_error_format() - render a parse error as one line
+ * @err: the error
+ * @buf: output buffer
+ * @size: size of @buf
+ *
+ * The form is "line L, column C: message" ("line L: message" without a
+ * column), which is what the kernel logs and sigil/status shows.
+ *
+ * Return: the length of the full text, as snprintf() returns it.
+ */
+int sigil_parse_error_format(const struct sigil_parse_error *err, char *buf,
+			     size_t size)
+{
+	if (err->col)
+		return snprintf(buf, size, "line %u, column %u: %s", err->line,
+				err->col, err->msg);
+	return snprintf(buf, size, "line %u: %s", err->line, err->msg);
+}
+
+/**
+ * sigil_policy_version() - a policy's version as one comparable number
+ * @pol: the policy
+ *
+ * Return: major << 32 | minor << 16 | revision.
+ */
+u64 sigil_policy_version(const struct sigil_policy *pol)
+{
+	return (u64)pol->version[0] << 32 | (u64)pol->version[1] << 16 |
+	       pol->version[2];
+}

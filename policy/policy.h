@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * sigil policy: the compiled form of a policy text, the parser that builds
+ * it and the evaluator that decides with it.  Shared, unchanged, by the
+ * kernel, sigilctl, the host unit tests and the fuzzers.
+ */
+#ifndef _SIGIL_POLICY_H
+#define _SIGIL_POLICY_H
+
+#include "compat.h"
+
+/* Longest policy_name: it names a securityfs directory. */
+#define SIGIL_POLICY_NAME_MAX	255
+/* Largest digest a property can hold (sha512, sha3-512, blake2b-512). */
+#define SIGIL_DIGEST_MAX	64
+/* Size of a parse error message, location excluded. */
+#define SIGIL_ERR_MSG_MAX	256
+
+/*
+ * The enums below each index a name table in parser.c.  Adding an operation
+ * or a property means adding one row to the enum and one to its table.
+ */
+
+enum sigil_op {
+	SIGIL_OP_EXECUTE,
+	SIGIL_OP_FIRMWARE,
+	SIGIL_OP_KMODULE,
+	SIGIL_OP_KEXEC_IMAGE,
+	SIGIL_OP_KEXEC_INITRAMFS,
+	SIGIL_OP_POLICY,
+	SIGIL_OP_X509_CERT,
+	__SIGIL_OP_MAX,
+	/* An event that maps to no operation: only a global DEFAULT decides. */
+	SIGIL_OP_INVALID = __SIGIL_OP_MAX,
+};
+
+enum sigil_action {
+	SIGIL_ACTION_NONE,	/* no DEFAULT given */
+	SIGIL_ACTION_ALLOW,
+	SIGIL_ACTION_DENY,
+	__SIGIL_ACTION_MAX
+};
+
+enum sigil_prop_type {
+	SIGIL_PROP_BOOT_VERIFIED,
+	SIGIL_PROP_DMVERITY_ROOTHASH,
+	SIGIL_PROP_DMVERITY_SIGNATURE,
+	SIGIL_PROP_FSVERITY_DIGEST,
+	SIGIL_PROP_FSVERITY_SIGNATURE,
+	SIGIL_PROP_IMA_SIGNATURE,
+	SIGIL_PROP_PGP_SIGNATURE,
+	SIGIL_PROP_SIGNER,
+	__SIGIL_PROP_MAX
+};
+
+#define SIGIL_PROP_BIT(type)	(1u << (type))
+/* Every property whose value the parser understands. */
+#define SIGIL_PROPS_PARSEABLE	(SIGIL_PROP_BIT(__SIGIL_PROP_MAX) - 1 - \
+				 SIGIL_PROP_BIT(SIGIL_PROP_SIGNER))
+
+enum sigil_hash_algo {
+	SIGIL_HASH_NONE,
+	SIGIL_HASH_SHA256,
+	SIGIL_HASH_SHA384,
+	SIGIL_HASH_SHA512,
+	SIGIL_HASH_SHA3_224,
+	SIGIL_HASH_SHA3_256,
+	SIGIL_HASH_SHA3_384,
+	SIGIL_HASH_SHA3_512,
+	SIGIL_HASH_BLAKE2B_512,
+	SIGIL_HASH_BLAKE2S_256,
+	SIGIL_HASH_SM3,
+	SIGIL_HASH_RMD160,
+	__SIGIL_HASH_MAX
+};
+
+/**
+ * struct sigil_hash_info - a hash algorithm as policies name it
+ * @name: the name used in ``ALGORITHM:HEX`` property values
+ * @size: digest size in bytes
+ */
+struct sigil_hash_info {
+	const char *name;
+	u8 size;
+};
+
+extern const char *const sigil_op_names[__SIGIL_OP_MAX];
+extern const char *const sigil_action_names[__SIGIL_ACTION_MAX];
+extern const char *const sigil_prop_names[__SIGIL_PROP_MAX];
+extern const struct sigil_hash_info sigil_hash_algos[__SIGIL_HASH_MAX];
+
+/**
+ * struct sigil_src - where a statement sits in the policy text
+ * @line: 1-based line number
+ * @off: byte offset of the statement in the text
+ * @len: length of the statement, comment and trailing blanks excluded
+ */
+struct sigil_src {
+	u32 line;
+	u32 off;
+	u32 len;
+};
+
+/**
+ * struct sigil_prop - one property of a rule
+ * @type: enum sigil_prop_type
+ * @value: TRUE (1) or FALSE (0) for boolean properties; the
+ *	   enum sigil_hash_algo of a digest
+ * @size: size of the value bytes at @off (digests only)
+ * @off: offset of the value bytes in sigil_policy.values
+ */
+struct sigil_prop {
+	u8 type;
+	u8 value;
+	u8 size;
+	u8 reserved;
+	u32 off;
+};
+
+/**
+ * struct sigil_rule - one rule: all its properties must hold for it to match
+ * @src: the rule's text
+ * @first_prop: index of its first property in sigil_policy.props
+ * @nprops: number of properties; 0 matches every event of @op
+ * @op: enum sigil_op
+ * @action: enum sigil_action taken when the rule matches
+ */
+struct sigil_rule {
+	struct sigil_src src;
+	u32 first_prop;
+	u16 nprops;
+	u8 op;
+	u8 action;
+};
+
+/**
+ * struct sigil_op_rules - the rules of one operation, in policy order
+ * @first: index of the first rule in sigil_policy.rules
+ * @count: number of rules
+ * @default_action: the operation's DEFAULT, or %SIGIL_ACTION_NONE
+ * @default_src: the DEFAULT statement, when there is one
+ */
+struct sigil_op_rules {
+	u32 first;
+	u32 count;
+	u8 default_action;
+	struct sigil_src default_src;
+};
+
+/**
+ * struct sigil_policy - a parsed, validated policy
+ * @name: policy_name from the header, NUL-terminated
+ * @version: policy_version as major, minor, revision
+ * @global_default: the global DEFAULT, or %SIGIL_ACTION_NONE
+ * @global_default_src: the global DEFAULT statement, when there is one
+ * @ops: per operation, its rules and DEFAULT
+ * @rules: every rule, grouped by operation, in policy order within a group
+ * @props: every property, referenced by the rules
+ * @values: digest bytes, referenced by the properties
+ * @nrules: number of @rules
+ * @nprops: number of @props
+ * @nvalues: bytes in @values
+ * @mem_bytes: bytes allocated for this structure and its arrays
+ *
+ * The policy does not keep its source text; @src offsets refer to the text
+ * it was parsed from, which the owner keeps if it wants to quote rules.
+ */
+struct sigil_policy {
+	char name[SIGIL_POLICY_NAME_MAX + 1];
+	u16 version[3];
+	u8 global_default;
+	struct sigil_src global_default_src;
+	struct sigil_op_rules ops[__SIGIL_OP_MAX];
+	struct sigil_rule *rules;
+	struct sigil_prop *props;
+	u8 *values;
+	u32 nrules;
+	u32 nprops;
+	u32 nvalues;
+	size_t mem_bytes;
+};
+
+/**
+ * struct sigil_parse_opts - what the caller's build can evaluate
+ * @props: SIGIL_PROP_BIT() of each property that may appear in a rule; any
+ *	   other known property is refused with -EOPNOTSUPP
+ */
+struct sigil_parse_opts {
+	u32 props;
+};
+
+/**
+ * struct sigil_parse_error - why a policy was refused, and where
+ * @err: negative errno, 0 when the policy parsed
+ * @line: 1-based line of the error; for an error about the policy as a
+ *	  whole (a missing DEFAULT), the last line
+ * @col: 1-based byte column of the offending token, 0 when there is none
+ * @msg: what was wrong, naming the token; NUL-terminated
+ */
+struct sigil_parse_error {
+	int err;
+	u32 line;
+	u32 col;
+	char msg[SIGIL_ERR_MSG_MAX];
+};
+
+int sigil_policy_parse(const char *text, size_t len,
+		       const struct sigil_parse_opts *opts,
+		       struct sigil_policy **out,
+		       struct sigil_parse_error *err);
+void sigil_policy_free(struct sigil_policy *pol);
+int sigil_parse_error_format(const struct sigil_parse_error *err, char *buf,
+			     size_t size);
+u64 sigil_policy_version(const struct sigil_policy *pol);
+
+/* ---- Evaluation ---- */
+
+/**
+ * struct sigil_digest - a digest that a file or its volume carries
+ * @algo: enum sigil_hash_algo; %SIGIL_HASH_NONE when there is none
+ * @size: digest size in bytes
+ * @bytes: the digest
+ */
+struct sigil_digest {
+	u8 algo;
+	u8 size;
+	u8 bytes[SIGIL_DIGEST_MAX];
+};
+
+struct sigil_facts;
+
+/**
+ * typedef sigil_fetch_fn - fill in one fact about the event's file
+ * @facts: the facts to complete
+ * @type: the property whose fact is wanted
+ *
+ * Return: 0 when the fact is now known (absent counts as known: a file
+ * without fs-verity has no fs-verity digest), or a negative errno when it
+ * could not be determined; the evaluator then denies.
+ */
+typedef int (*sigil_fetch_fn)(struct sigil_facts *facts,
+			      enum sigil_prop_type type);
+
+/**
+ * struct sigil_facts - what is known about the file of one event
+ * @known: SIGIL_PROP_BIT() of each property whose fact is filled in
+ * @fetch: called once for a fact that a rule needs and that is not @known
+ * @ctx: caller's context for @fetch
+ * @truths: SIGIL_PROP_BIT() of each boolean property that is TRUE
+ * @fsverity_digest: the file's fs-verity digest
+ * @dmverity_roothash: root hash of the dm-verity volume holding the file
+ *
+ * Facts are fetched lazily, so an event pays only for the properties that
+ * the rules of its operation test, and for each at most once.
+ */
+struct sigil_facts {
+	u32 known;
+	sigil_fetch_fn fetch;
+	void *ctx;
+	u32 truths;
+	struct sigil_digest fsverity_digest;
+	struct sigil_digest dmverity_roothash;
+};
+
+enum sigil_match {
+	SIGIL_MATCH_RULE,
+	SIGIL_MATCH_OP_DEFAULT,
+	SIGIL_MATCH_GLOBAL_DEFAULT,
+	SIGIL_MATCH_ERROR,
+};
+
+/**
+ * struct sigil_decision - the outcome of one evaluation
+ * @action: %SIGIL_ACTION_ALLOW or %SIGIL_ACTION_DENY
+ * @match: what decided (enum sigil_match)
+ * @src: the deciding rule or DEFAULT statement; NULL for an error
+ * @error: for %SIGIL_MATCH_ERROR, the negative errno
+ * @error_prop: for %SIGIL_MATCH_ERROR, the property being looked up, or
+ *		%__SIGIL_PROP_MAX when the event had no operation to decide
+ */
+struct sigil_decision {
+	u8 action;
+	u8 match;
+	const struct sigil_src *src;
+	int error;
+	u8 error_prop;
+};
+
+int sigil_policy_decide(const struct sigil_policy *pol, unsigned int op,
+			struct sigil_facts *facts,
+			struct sigil_decision *decision);
+
+#endif /* _SIGIL_POLICY_H */
