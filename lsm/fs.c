@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * securityfs root, /sys/kernel/security/sigil/: mode switches, policy
+ * loading, status and the decision log.  Every write needs CAP_MAC_ADMIN.
+ */
+
+#include "sigil.h"
+
+#include <linux/capability.h>
+#include <linux/security.h>
+#include <linux/seq_file.h>
+
+/**
+ * sigil_may_admin() - may the writer change sigil's state?
+ * @file: the securityfs file being written
+ *
+ * Both whoever opened @file and whoever writes to it need CAP_MAC_ADMIN in
+ * the initial user namespace, so a descriptor passed to an unprivileged
+ * process is of no use to it.
+ *
+ * Return: true when the write may proceed.
+ */
+bool sigil_may_admin(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_MAC_ADMIN) &&
+	       capable(CAP_MAC_ADMIN);
+}
+
+static ssize_t read_bool(char __user *buf, size_t len, loff_t *ppos, bool v)
+{
+	return simple_read_from_buffer(buf, len, ppos, v ? "1\n" : "0\n", 2);
+}
+
+static ssize_t enforce_read(struct file *file, char __user *buf, size_t len,
+			    loff_t *ppos)
+{
+	return read_bool(buf, len, ppos, READ_ONCE(sigil_enforce));
+}
+
+static ssize_t enforce_write(struct file *file, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	bool old, value;
+	int rc;
+
+	if (!sigil_may_admin(file))
+		return -EPERM;
+	rc = kstrtobool_from_user(buf, len, &value);
+	if (rc)
+		return rc;
+
+	mutex_lock(&sigil_policy_mutex);
+	old = sigil_enforce;
+	WRITE_ONCE(sigil_enforce, value);
+	mutex_unlock(&sigil_policy_mutex);
+	if (old != value)
+		pr_notice("mode changed to %s by pid=%d comm=%s\n",
+			  value ? "enforce" : "permissive",
+			  task_tgid_nr(current), current->comm);
+	return len;
+}
+
+static ssize_t success_audit_read(struct file *file, char __user *buf,
+				  size_t len, loff_t *ppos)
+{
+	return read_bool(buf, len, ppos, READ_ONCE(sigil_success_audit));
+}
+
+static ssize_t success_audit_write(struct file *file, const char __user *buf,
+				   size_t len, loff_t *ppos)
+{
+	bool value;
+	int rc;
+
+	if (!sigil_may_admin(file))
+		return -EPERM;
+	rc = kstrtobool_from_user(buf, len, &value);
+	if (rc)
+		return rc;
+	WRITE_ONCE(sigil_success_audit, value);
+	return len;
+}
+
+/*
+ * A policy arrives in one write(): a policy split over several writes
+ * would be parsed in pieces, so a second write at a non-zero offset is
+ * refused instead.
+ */
+static ssize_t new_policy_write(struct file *file, const char __user *buf,
+				size_t len, loff_t *ppos)
+{
+	int rc;
+
+	if (!sigil_may_admin(file))
+		return -EPERM;
+	if (*ppos)
+		return -EINVAL;
+	rc = sigil_policy_load(buf, len);
+	if (rc)
+		return rc;
+	*ppos = len;
+	return len;
+}
+
+static int status_show(struct seq_file *m, void *v)
+{
+	char last_error[SIGIL_ERR_MSG_MAX + 64];
+	struct sigil_policy_stats st;
+	struct sigil_counters c;
+	struct sigil_loaded *lp;
+
+	sigil_policy_stats(&st, last_error, sizeof(last_error));
+	sigil_read_counters(&c);
+
+	seq_printf(m, "abi: %d\n", SIGIL_ABI_VERSION);
+	seq_printf(m, "mode: %s\n",
+		   READ_ONCE(sigil_enforce) ? "enforce" : "permissive");
+	seq_printf(m, "success_audit: %d\n", READ_ONCE(sigil_success_audit));
+
+	rcu_read_lock();
+	lp = rcu_dereference(sigil_active);
+	if (lp) {
+		const struct sigil_policy *p = lp->policy;
+
+		seq_printf(m, "active_policy: %s\n", p->name);
+		seq_printf(m, "active_version: %u.%u.%u\n", p->version[0],
+			   p->version[1], p->version[2]);
+		seq_printf(m, "active_rules: %u\n", p->nrules);
+		seq_printf(m, "active_rule_bytes: %zu\n", p->mem_bytes);
+		seq_printf(m, "active_bytes_per_rule: %zu\n",
+			   p->nrules ? p->mem_bytes / p->nrules : 0);
+		seq_printf(m, "active_text_bytes: %zu\n", lp->textlen);
+	} else {
+		seq_puts(m, "active_policy: none\n");
+	}
+	rcu_read_unlock();
+
+	seq_printf(m, "policies_loaded: %u\n", st.loaded);
+	seq_printf(m, "policies_bytes: %zu\n", st.bytes);
+	seq_printf(m, "allowed: %llu\n", c.allowed);
+	seq_printf(m, "denied: %llu\n", c.denied);
+	seq_printf(m, "permissive_denials: %llu\n", c.permissive);
+	seq_printf(m, "errors: %llu\n", c.errors);
+	seq_printf(m, "policy_errors: %lu\n", st.load_failures);
+	seq_printf(m, "last_policy_error: %s\n", last_error);
+	return 0;
+}
+
+static int status_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, status_show, NULL);
+}
+
+static int log_show(struct seq_file *m, void *v)
+{
+	return sigil_log_show(m);
+}
+
+static int log_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, log_show, NULL);
+}
+
+static const struct file_operations enforce_fops = {
+	.read = enforce_read,
+	.write = enforce_write,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations success_audit_fops = {
+	.read = success_audit_read,
+	.write = success_audit_write,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations new_policy_fops = {
+	.write = new_policy_write,
+};
+
+static const struct file_operations status_fops = {
+	.open = status_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static const struct file_operations log_fops = {
+	.open = log_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} sigil_files[] = {
+	{ "enforce",		0600, &enforce_fops },
+	{ "success_audit",	0600, &success_audit_fops },
+	{ "new_policy",		0200, &new_policy_fops },
+	{ "status",		0444, &status_fops },
+	{ "log",		0400, &log_fops },
+};
+
+static int __init sigil_init_securityfs(void)
+{
+	struct dentry *root, *d;
+	size_t i;
+	int rc;
+
+	if (!sigil_enabled)
+		return 0;
+
+	root = securityfs_create_dir("sigil", NULL);
+	if (IS_ERR(root))
+		return PTR_ERR(root);
+	for (i = 0; i < ARRAY_SIZE(sigil_files); i++) {
+		d = securityfs_create_file(sigil_files[i].name,
+					   sigil_files[i].mode, root, NULL,
+					   sigil_files[i].fops);
+		if (IS_ERR(d)) {
+			rc = PTR_ERR(d);
+			goto out_remove;
+		}
+	}
+	rc = sigil_policyfs_init(root);
+	if (rc)
+		goto out_remove;
+	return 0;
+
+out_remove:
+	securityfs_recursive_remove(root);
+	pr_err("cannot create securityfs files: %d\n", rc);
+	return rc;
+}
+
+fs_initcall(sigil_init_securityfs);

@@ -1,0 +1,214 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * securityfs policies/<name>/: one directory per loaded policy, with its
+ * text, version, activation switch and delete switch.
+ */
+
+#include "sigil.h"
+
+#include <linux/security.h>
+
+static struct dentry *sigil_policies_dir __ro_after_init;
+
+/*
+ * The policy behind a file in policies/<name>/, or NULL once it has been
+ * deleted.  Caller holds sigil_policy_mutex.
+ */
+static struct sigil_loaded *policy_of(const struct file *file)
+{
+	lockdep_assert_held(&sigil_policy_mutex);
+	return d_inode(file->f_path.dentry->d_parent)->i_private;
+}
+
+static ssize_t policy_read(struct file *file, char __user *buf, size_t len,
+			   loff_t *ppos)
+{
+	struct sigil_loaded *lp;
+	ssize_t rc = -ENOENT;
+
+	mutex_lock(&sigil_policy_mutex);
+	lp = policy_of(file);
+	if (lp)
+		rc = simple_read_from_buffer(buf, len, ppos, lp->text,
+					     lp->textlen);
+	mutex_unlock(&sigil_policy_mutex);
+	return rc;
+}
+
+static ssize_t version_read(struct file *file, char __user *buf, size_t len,
+			    loff_t *ppos)
+{
+	char v[sizeof("65535.65535.65535\n")];
+	struct sigil_loaded *lp;
+	ssize_t rc = -ENOENT;
+	int n;
+
+	mutex_lock(&sigil_policy_mutex);
+	lp = policy_of(file);
+	if (lp) {
+		n = scnprintf(v, sizeof(v), "%u.%u.%u\n",
+			      lp->policy->version[0], lp->policy->version[1],
+			      lp->policy->version[2]);
+		rc = simple_read_from_buffer(buf, len, ppos, v, n);
+	}
+	mutex_unlock(&sigil_policy_mutex);
+	return rc;
+}
+
+static ssize_t active_read(struct file *file, char __user *buf, size_t len,
+			   loff_t *ppos)
+{
+	struct sigil_loaded *lp;
+	bool active;
+
+	mutex_lock(&sigil_policy_mutex);
+	lp = policy_of(file);
+	active = lp && lp == rcu_access_pointer(sigil_active);
+	mutex_unlock(&sigil_policy_mutex);
+	if (!lp)
+		return -ENOENT;
+	return simple_read_from_buffer(buf, len, ppos, active ? "1\n" : "0\n",
+				       2);
+}
+
+/* Only "1" means anything: a policy is deactivated by activating another. */
+static int write_one(struct file *file, const char __user *buf, size_t len)
+{
+	bool value;
+	int rc;
+
+	if (!sigil_may_admin(file))
+		return -EPERM;
+	rc = kstrtobool_from_user(buf, len, &value);
+	if (rc)
+		return rc;
+	return value ? 0 : -EINVAL;
+}
+
+static ssize_t active_write(struct file *file, const char __user *buf,
+			    size_t len, loff_t *ppos)
+{
+	struct sigil_loaded *lp;
+	int rc;
+
+	rc = write_one(file, buf, len);
+	if (rc)
+		return rc;
+	mutex_lock(&sigil_policy_mutex);
+	lp = policy_of(file);
+	rc = lp ? sigil_policy_activate(lp) : -ENOENT;
+	mutex_unlock(&sigil_policy_mutex);
+	return rc ? rc : len;
+}
+
+static ssize_t delete_write(struct file *file, const char __user *buf,
+			    size_t len, loff_t *ppos)
+{
+	struct sigil_loaded *lp;
+	int rc;
+
+	rc = write_one(file, buf, len);
+	if (rc)
+		return rc;
+	mutex_lock(&sigil_policy_mutex);
+	lp = policy_of(file);
+	rc = lp ? sigil_policy_unlink(lp) : -ENOENT;
+	mutex_unlock(&sigil_policy_mutex);
+	if (rc)
+		return rc;
+	sigil_policy_destroy(lp);
+	return len;
+}
+
+static const struct file_operations policy_fops = {
+	.read = policy_read,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations version_fops = {
+	.read = version_read,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations active_fops = {
+	.read = active_read,
+	.write = active_write,
+	.llseek = generic_file_llseek,
+};
+
+static const struct file_operations delete_fops = {
+	.write = delete_write,
+};
+
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} policy_files[] = {
+	{ "policy",	0444, &policy_fops },
+	{ "version",	0444, &version_fops },
+	{ "active",	0600, &active_fops },
+	{ "delete",	0200, &delete_fops },
+};
+
+/**
+ * sigil_policyfs_add() - create policies/<name>/ for a policy
+ * @lp: the policy
+ *
+ * Context: caller holds sigil_policy_mutex.
+ * Return: 0, or the -errno from securityfs.
+ */
+int sigil_policyfs_add(struct sigil_loaded *lp)
+{
+	struct dentry *dir, *d;
+	size_t i;
+
+	lockdep_assert_held(&sigil_policy_mutex);
+	dir = securityfs_create_dir(lp->policy->name, sigil_policies_dir);
+	if (IS_ERR(dir))
+		return PTR_ERR(dir);
+	for (i = 0; i < ARRAY_SIZE(policy_files); i++) {
+		d = securityfs_create_file(policy_files[i].name,
+					   policy_files[i].mode, dir, NULL,
+					   policy_files[i].fops);
+		if (IS_ERR(d)) {
+			securityfs_recursive_remove(dir);
+			return PTR_ERR(d);
+		}
+	}
+	d_inode(dir)->i_private = lp;
+	lp->dir = dir;
+	return 0;
+}
+
+/**
+ * sigil_policyfs_remove() - remove policies/<name>/ of a policy
+ * @lp: the policy
+ *
+ * Files still open in the directory fail with -ENOENT from now on.
+ *
+ * Context: caller holds sigil_policy_mutex.
+ */
+void sigil_policyfs_remove(struct sigil_loaded *lp)
+{
+	lockdep_assert_held(&sigil_policy_mutex);
+	d_inode(lp->dir)->i_private = NULL;
+	securityfs_recursive_remove(lp->dir);
+	lp->dir = NULL;
+}
+
+/**
+ * sigil_policyfs_init() - create the policies/ directory
+ * @root: sigil's securityfs directory
+ *
+ * Return: 0, or the -errno from securityfs.
+ */
+int __init sigil_policyfs_init(struct dentry *root)
+{
+	struct dentry *d = securityfs_create_dir("policies", root);
+
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+	sigil_policies_dir = d;
+	return 0;
+}

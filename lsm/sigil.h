@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private interfaces between the parts of the sigil LSM.  Include this
+ * first: it sets the log prefix.
+ */
+#ifndef _SIGIL_LSM_H
+#define _SIGIL_LSM_H
+
+#define pr_fmt(fmt) "sigil: " fmt
+
+#include <linux/fs.h>
+#include <linux/lsm_hooks.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+
+#include "policy.h"
+
+/* Version of the securityfs interface; bumped on incompatible changes. */
+#define SIGIL_ABI_VERSION	1
+
+extern const struct lsm_id sigil_lsmid;
+extern struct lsm_blob_sizes sigil_blob_sizes;
+extern bool sigil_enabled;
+extern bool sigil_enforce;
+extern bool sigil_success_audit;
+
+/* ---- superblock blob ---- */
+
+/**
+ * struct sigil_superblock - sigil's part of a super_block's security blob
+ * @initramfs: this is the rootfs that the kernel unpacked the initramfs
+ *	       into; its files are boot_verified
+ */
+struct sigil_superblock {
+	bool initramfs;
+};
+
+static inline struct sigil_superblock *sigil_sb(const struct super_block *sb)
+{
+	return sb->s_security + sigil_blob_sizes.lbs_superblock;
+}
+
+/* ---- events and evaluation (eval.c) ---- */
+
+enum sigil_hook {
+	SIGIL_HOOK_BPRM_CHECK,
+	SIGIL_HOOK_MMAP,
+	SIGIL_HOOK_MPROTECT,
+	SIGIL_HOOK_KERNEL_READ,
+	SIGIL_HOOK_KERNEL_LOAD,
+	__SIGIL_HOOK_MAX
+};
+
+extern const char *const sigil_hook_names[__SIGIL_HOOK_MAX];
+
+/**
+ * struct sigil_event - one access to decide
+ * @op: enum sigil_op, or %SIGIL_OP_INVALID
+ * @hook: the LSM hook that asked
+ * @file: the file, or NULL for anonymous memory and kernel_load_data
+ */
+struct sigil_event {
+	unsigned int op;
+	enum sigil_hook hook;
+	struct file *file;
+};
+
+int sigil_evaluate(const struct sigil_event *ev);
+
+/**
+ * struct sigil_counters - decision counters, summed over CPUs for status
+ * @allowed: events allowed by the policy
+ * @denied: events denied and refused
+ * @permissive: events the policy denied but permissive mode allowed
+ * @errors: events decided by a failed lookup (always a denial)
+ */
+struct sigil_counters {
+	u64 allowed;
+	u64 denied;
+	u64 permissive;
+	u64 errors;
+};
+
+void sigil_read_counters(struct sigil_counters *sum);
+
+/* ---- fs-verity (fsverity.c, built with CONFIG_FS_VERITY) ---- */
+
+#ifdef CONFIG_FS_VERITY
+int sigil_fsverity_digest(struct inode *inode, struct sigil_digest *digest);
+#else
+static inline int sigil_fsverity_digest(struct inode *inode,
+					struct sigil_digest *digest)
+{
+	digest->algo = SIGIL_HASH_NONE;
+	return 0;
+}
+#endif
+
+/* ---- loaded policies (policy.c) ---- */
+
+/**
+ * struct sigil_loaded - a policy loaded into the kernel
+ * @policy: the compiled policy
+ * @text: the policy text as written, which rules are quoted from
+ * @textlen: length of @text
+ * @dir: its securityfs directory, policies/<name>/
+ * @node: entry in the list of loaded policies
+ */
+struct sigil_loaded {
+	struct sigil_policy *policy;
+	char *text;
+	size_t textlen;
+	struct dentry *dir;
+	struct list_head node;
+};
+
+extern struct sigil_loaded __rcu *sigil_active;
+extern struct mutex sigil_policy_mutex;
+
+/* Largest policy accepted through securityfs: room for ~500,000 digests. */
+#define SIGIL_POLICY_MAX_BYTES	(64u << 20)
+
+int sigil_policy_load(const char __user *buf, size_t len);
+int sigil_policy_activate(struct sigil_loaded *lp);
+int sigil_policy_unlink(struct sigil_loaded *lp);
+void sigil_policy_destroy(struct sigil_loaded *lp);
+u32 sigil_parse_props(void);
+
+/**
+ * struct sigil_policy_stats - what status reports about policies
+ * @loaded: number of loaded policies
+ * @bytes: kernel memory of every loaded policy, text included
+ * @load_failures: failed loads since boot
+ */
+struct sigil_policy_stats {
+	unsigned int loaded;
+	size_t bytes;
+	unsigned long load_failures;
+};
+
+void sigil_policy_stats(struct sigil_policy_stats *st, char *last_error,
+			size_t size);
+
+/* ---- securityfs (fs.c, policy_fs.c) ---- */
+
+bool sigil_may_admin(const struct file *file);
+int sigil_policyfs_add(struct sigil_loaded *lp);
+void sigil_policyfs_remove(struct sigil_loaded *lp);
+int __init sigil_policyfs_init(struct dentry *root);
+
+/* ---- decision log (log.c) ---- */
+
+void sigil_log_decision(const struct sigil_event *ev,
+			const struct sigil_loaded *lp,
+			const struct sigil_decision *d, bool enforcing);
+int sigil_log_show(struct seq_file *m);
+
+/* ---- hooks ---- */
+
+void __init sigil_add_event_hooks(void);
+
+#endif /* _SIGIL_LSM_H */

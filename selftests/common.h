@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers shared by the guest selftests: securityfs access, fs-verity
+ * set-up, and running a program to see whether sigil lets it execute.
+ */
+#ifndef _SIGIL_SELFTEST_COMMON_H
+#define _SIGIL_SELFTEST_COMMON_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fsverity.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SFS	"/sys/kernel/security/sigil"
+/* The program tests execute: a static binary that exits with 42. */
+#define PROG	"/bin/prog42"
+#define PROG_EXIT 42
+/* The ext4 disk with fs-verity. */
+#define DISK	"/mnt"
+
+/* Every test policy has this version, so that tests can swap freely. */
+#define TEST_VERSION "1.0.0"
+
+/* Write @len bytes to @path in one write(); 0 or -errno. */
+static inline int write_file(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	err = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+	close(fd);
+	return err;
+}
+
+static inline int write_str(const char *path, const char *s)
+{
+	return write_file(path, s, strlen(s));
+}
+
+/* Read up to @size - 1 bytes of @path, NUL-terminated; length or -errno. */
+static inline ssize_t read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += n;
+	buf[len] = '\0';
+	close(fd);
+	return len;
+}
+
+static inline int policy_path(char *buf, size_t size, const char *name,
+			      const char *file)
+{
+	return snprintf(buf, size, SFS "/policies/%s/%s", name, file);
+}
+
+/* Load a policy text written with printf-style arguments; 0 or -errno. */
+static inline int __attribute__((format(printf, 1, 2)))
+load_policy(const char *fmt, ...)
+{
+	char *text;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vasprintf(&text, fmt, ap);
+	va_end(ap);
+	if (rc < 0)
+		return -ENOMEM;
+	rc = write_str(SFS "/new_policy", text);
+	free(text);
+	return rc;
+}
+
+static inline int policy_write(const char *name, const char *file,
+			       const char *value)
+{
+	char path[512];
+
+	policy_path(path, sizeof(path), name, file);
+	return write_str(path, value);
+}
+
+static inline int activate(const char *name)
+{
+	return policy_write(name, "active", "1");
+}
+
+static inline int delete_policy(const char *name)
+{
+	return policy_write(name, "delete", "1");
+}
+
+static inline int set_enforce(int on)
+{
+	return write_str(SFS "/enforce", on ? "1" : "0");
+}
+
+/*
+ * Every test ends by handing control back to this allow-all policy, so that
+ * its own policy can be deleted and the next test starts from a known state.
+ */
+static inline int restore_baseline(void)
+{
+	int rc = load_policy("policy_name=baseline policy_version=" TEST_VERSION "\n"
+			     "DEFAULT action=ALLOW\n");
+
+	if (rc && rc != -EEXIST)
+		return rc;
+	set_enforce(1);
+	return activate("baseline");
+}
+
+/* Activate the baseline, then delete @name if it is loaded. */
+static inline void drop_policy(const char *name)
+{
+	restore_baseline();
+	delete_policy(name);
+}
+
+/* The value of "key: value" in sigil/status, or "" when absent. */
+static inline const char *status_get(const char *key, char *buf, size_t size)
+{
+	static char status[8192];
+	size_t klen = strlen(key);
+	char *line;
+
+	buf[0] = '\0';
+	if (read_file(SFS "/status", status, sizeof(status)) < 0)
+		return buf;
+	for (line = strtok(status, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			snprintf(buf, size, "%s", line + klen + 2);
+			break;
+		}
+	}
+	return buf;
+}
+
+static inline long long status_num(const char *key)
+{
+	char v[64];
+
+	return atoll(status_get(key, v, sizeof(v)));
+}
+
+/* The last line of sigil/log, or "" when it is empty. */
+static inline const char *last_log_line(char *buf, size_t size)
+{
+	static char log[64 * 1024];
+	ssize_t n = read_file(SFS "/log", log, sizeof(log));
+	char *end, *start;
+
+	buf[0] = '\0';
+	if (n <= 0)
+		return buf;
+	end = log + n;
+	if (end[-1] == '\n')
+		*--end = '\0';
+	start = strrchr(log, '\n');
+	start = start ? start + 1 : log;
+	n = end - start < (ssize_t)size ? end - start : (ssize_t)size - 1;
+	memcpy(buf, start, n);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Copy @src to @dst, then append @extra bytes so that digests differ. */
+static inline int copy_file(const char *src, const char *dst, const char *extra)
+{
+	char buf[65536];
+	int in, out;
+	ssize_t n;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (out < 0) {
+		close(in);
+		return -errno;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			n = -1;
+	if (extra && write(out, extra, strlen(extra)) < 0)
+		n = -1;
+	close(in);
+	if (close(out) || n < 0)
+		return -EIO;
+	return 0;
+}
+
+/* Enable fs-verity on @path (sha256, 4 KiB blocks); 0 or -errno. */
+static inline int enable_verity(const char *path)
+{
+	struct fsverity_enable_arg arg = {
+		.version = 1,
+		.hash_algorithm = FS_VERITY_HASH_ALG_SHA256,
+		.block_size = 4096,
+	};
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = ioctl(fd, FS_IOC_ENABLE_VERITY, &arg) ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+/* The fs-verity digest of @path as lower-case hex; 0 or -errno. */
+static inline int verity_digest(const char *path, char hex[65])
+{
+	struct {
+		struct fsverity_digest d;
+		unsigned char buf[64];
+	} m = { .d.digest_size = 64 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc, i;
+
+	if (fd < 0)
+		return -errno;
+	rc = ioctl(fd, FS_IOC_MEASURE_VERITY, &m) ? -errno : 0;
+	close(fd);
+	if (rc)
+		return rc;
+	if (m.d.digest_size != 32)
+		return -EINVAL;
+	for (i = 0; i < 32; i++)
+		sprintf(hex + 2 * i, "%02x", m.d.digest[i]);
+	return 0;
+}
+
+/* Copy PROG to @dst, with fs-verity when @verity; idempotent. */
+static inline int make_prog(const char *dst, const char *extra, int verity)
+{
+	struct stat st;
+	int rc;
+
+	if (!stat(dst, &st))
+		return 0;
+	rc = copy_file(PROG, dst, extra);
+	if (!rc && verity)
+		rc = enable_verity(dst);
+	return rc;
+}
+
+/*
+ * Execute @path with no arguments.  Returns its exit status (0-255), or
+ * -errno when execve() itself failed, as reported through a pipe.
+ */
+static inline int run(const char *path)
+{
+	int pipefd[2], status, err = 0;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		char *argv[] = { (char *)path, NULL };
+		char *envp[] = { NULL };
+
+		execve(path, argv, envp);
+		err = errno;
+		if (write(pipefd[1], &err, sizeof(err)) < 0)
+			_exit(254);
+		_exit(255);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;
+	close(pipefd[0]);
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (err)
+		return -err;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+}
+
+#endif /* _SIGIL_SELFTEST_COMMON_H */

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host unit tests for the evaluator: one table row per (policy, event,
+ * file facts), with the action, the kind of match and the deciding line.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include "policy.h"
+#include "tap.h"
+
+#define D1 "fd88f2b8824e197f850bf4c5109bea5cf0ee38104f710843bb72da796ba5af9e"
+#define D2 "0000000000000000000000000000000000000000000000000000000000000001"
+#define D3 "abababababababababababababababababababababababababababababababab"
+
+/* A file as the evaluator may see it. */
+struct file_model {
+	bool boot;		/* from the initramfs */
+	const char *fsv;	/* "sha256:<hex>" or "sha512:<hex>", NULL for none */
+	int fail;		/* errno that every fetch returns, or 0 */
+};
+
+struct eval_case {
+	const char *desc;
+	const char *policy;
+	unsigned int op;
+	struct file_model file;
+	int action;
+	int match;
+	u32 line;		/* deciding statement; 0 for an error */
+};
+
+#define HDR "policy_name=t policy_version=1.0.0\n"
+#define EX SIGIL_OP_EXECUTE
+#define KM SIGIL_OP_KMODULE
+#define A SIGIL_ACTION_ALLOW
+#define D SIGIL_ACTION_DENY
+#define RULE SIGIL_MATCH_RULE
+#define OPDEF SIGIL_MATCH_OP_DEFAULT
+#define GLOB SIGIL_MATCH_GLOBAL_DEFAULT
+#define ERR SIGIL_MATCH_ERROR
+
+static const char digest_policy[] =
+	HDR
+	"DEFAULT action=ALLOW\n"				/* 2 */
+	"DEFAULT op=EXECUTE action=DENY\n"			/* 3 */
+	"op=EXECUTE fsverity_digest=sha256:" D2 " action=DENY\n"	/* 4 */
+	"op=EXECUTE boot_verified=TRUE action=ALLOW\n"		/* 5 */
+	"op=EXECUTE fsverity_digest=sha256:" D1 " action=ALLOW\n"	/* 6 */
+	"op=KMODULE boot_verified=FALSE action=DENY\n";		/* 7 */
+
+static const struct eval_case cases[] = {
+	{ "listed digest is allowed by its rule", digest_policy, EX,
+	  { .fsv = "sha256:" D1 }, A, RULE, 6 },
+	{ "unlisted digest falls to the op DEFAULT", digest_policy, EX,
+	  { .fsv = "sha256:" D3 }, D, OPDEF, 3 },
+	{ "no fs-verity falls to the op DEFAULT", digest_policy, EX,
+	  { 0 }, D, OPDEF, 3 },
+	{ "revocation before the allow wins", digest_policy, EX,
+	  { .boot = true, .fsv = "sha256:" D2 }, D, RULE, 4 },
+	{ "boot_verified=TRUE matches initramfs files", digest_policy, EX,
+	  { .boot = true }, A, RULE, 5 },
+	{ "same bytes under sha512 do not match a sha256 rule", digest_policy, EX,
+	  { .fsv = "sha512:" D1 D1 }, D, OPDEF, 3 },
+	{ "boot_verified=FALSE matches files from disk", digest_policy, KM,
+	  { 0 }, D, RULE, 7 },
+	{ "op without rules or DEFAULT uses the global DEFAULT", digest_policy,
+	  SIGIL_OP_FIRMWARE, { 0 }, A, GLOB, 2 },
+	{ "event without an operation uses the global DEFAULT", digest_policy,
+	  SIGIL_OP_INVALID, { 0 }, A, GLOB, 2 },
+	{ "failed lookup denies", digest_policy, EX,
+	  { .fail = EIO }, D, ERR, 0 },
+	{ "lookup failure on an op with no rules cannot matter", digest_policy,
+	  SIGIL_OP_X509_CERT, { .fail = EIO }, A, GLOB, 2 },
+	{ "rule without properties matches everything",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE action=ALLOW\n", EX,
+	  { 0 }, A, RULE, 3 },
+	{ "properties are ANDed",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE boot_verified=TRUE fsverity_digest=sha256:" D1
+	  " action=ALLOW\n", EX, { .fsv = "sha256:" D1 }, D, GLOB, 2 },
+	{ "properties are ANDed (all hold)",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE boot_verified=TRUE fsverity_digest=sha256:" D1
+	  " action=ALLOW\n", EX, { .boot = true, .fsv = "sha256:" D1 }, A, RULE, 3 },
+	{ "no global DEFAULT: unknown operation is denied",
+	  HDR "DEFAULT op=EXECUTE action=ALLOW\nDEFAULT op=FIRMWARE action=ALLOW\n"
+	  "DEFAULT op=KMODULE action=ALLOW\nDEFAULT op=KEXEC_IMAGE action=ALLOW\n"
+	  "DEFAULT op=KEXEC_INITRAMFS action=ALLOW\nDEFAULT op=POLICY action=ALLOW\n"
+	  "DEFAULT op=X509_CERT action=ALLOW\n", SIGIL_OP_INVALID, { 0 }, D, ERR, 0 },
+	{ "IPE Allow_Initramfs denies a file from disk",
+	  "policy_name=Allow_Initramfs policy_version=0.0.0\nDEFAULT action=DENY\n\n"
+	  "op=EXECUTE boot_verified=TRUE action=ALLOW\n", EX, { 0 }, D, GLOB, 2 },
+	{ "IPE Allow_Initramfs allows the initramfs",
+	  "policy_name=Allow_Initramfs policy_version=0.0.0\nDEFAULT action=DENY\n\n"
+	  "op=EXECUTE boot_verified=TRUE action=ALLOW\n", EX, { .boot = true }, A, RULE, 4 },
+	{ "fsverity_signature=FALSE holds for a file without fs-verity",
+	  HDR "DEFAULT action=ALLOW\nop=EXECUTE fsverity_signature=FALSE action=DENY\n",
+	  EX, { 0 }, D, RULE, 3 },
+	{ "dmverity_signature=TRUE does not hold without dm-verity",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_signature=TRUE action=ALLOW\n",
+	  EX, { 0 }, D, GLOB, 2 },
+};
+
+struct model_facts {
+	struct sigil_facts facts;
+	const struct file_model *file;
+	unsigned int fetches[__SIGIL_PROP_MAX];
+};
+
+static int parse_hex_digest(const char *s, struct sigil_digest *d)
+{
+	size_t i, n;
+
+	d->algo = !strncmp(s, "sha256:", 7) ? SIGIL_HASH_SHA256 : SIGIL_HASH_SHA512;
+	s = strchr(s, ':') + 1;
+	n = strlen(s) / 2;
+	if (n > SIGIL_DIGEST_MAX)
+		n = SIGIL_DIGEST_MAX;
+	for (i = 0; i < n; i++)
+		sscanf(s + 2 * i, "%2hhx", &d->bytes[i]);
+	d->size = (u8)n;
+	return 0;
+}
+
+static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
+{
+	struct model_facts *m = (struct model_facts *)facts;
+
+	m->fetches[type]++;
+	if (m->file->fail)
+		return -m->file->fail;
+	switch (type) {
+	case SIGIL_PROP_BOOT_VERIFIED:
+		if (m->file->boot)
+			facts->truths |= SIGIL_PROP_BIT(type);
+		return 0;
+	case SIGIL_PROP_FSVERITY_DIGEST:
+		if (m->file->fsv)
+			parse_hex_digest(m->file->fsv, &facts->fsverity_digest);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static struct sigil_policy *parse(const char *text)
+{
+	struct sigil_parse_opts opts = { SIGIL_PROPS_PARSEABLE };
+	struct sigil_parse_error err;
+	struct sigil_policy *pol;
+
+	if (sigil_policy_parse(text, strlen(text), &opts, &pol, &err))
+		printf("#   parse failed: line %u: %s\n", err.line, err.msg);
+	return pol;
+}
+
+static void run_case(const struct eval_case *c)
+{
+	struct model_facts m = { .facts.fetch = fetch, .file = &c->file };
+	struct sigil_decision d;
+	struct sigil_policy *pol;
+	unsigned int i;
+	int rc;
+
+	tap_begin();
+	pol = parse(c->policy);
+	tap_check(pol, "policy did not parse");
+	if (pol) {
+		rc = sigil_policy_decide(pol, c->op, &m.facts, &d);
+		tap_check(d.action == c->action, "action %d, want %d", d.action, c->action);
+		tap_check(d.match == c->match, "match %d, want %d", d.match, c->match);
+		if (c->match == SIGIL_MATCH_ERROR) {
+			tap_check(rc < 0 && d.error == rc && !d.src, "rc %d error %d", rc, d.error);
+		} else {
+			tap_check(rc == 0, "rc %d", rc);
+			tap_check(d.src && d.src->line == c->line, "line %u, want %u",
+				  d.src ? d.src->line : 0, c->line);
+		}
+		for (i = 0; i < __SIGIL_PROP_MAX; i++)
+			tap_check(m.fetches[i] <= 1, "fact %u fetched %u times", i, m.fetches[i]);
+	}
+	sigil_policy_free(pol);
+	tap_end("- eval: %s", c->desc);
+}
+
+/* Facts that no rule of the operation needs are never fetched. */
+static void test_lazy_fetch(void)
+{
+	struct file_model file = { .boot = true };
+	struct model_facts m = { .facts.fetch = fetch, .file = &file };
+	struct sigil_policy *pol = parse(digest_policy);
+	struct sigil_decision d;
+
+	tap_begin();
+	tap_check(pol, "parse");
+	if (pol) {
+		sigil_policy_decide(pol, SIGIL_OP_KMODULE, &m.facts, &d);
+		tap_check(m.fetches[SIGIL_PROP_FSVERITY_DIGEST] == 0,
+			  "fs-verity digest fetched for KMODULE");
+		tap_check(m.fetches[SIGIL_PROP_BOOT_VERIFIED] == 1, "boot fetched %u",
+			  m.fetches[SIGIL_PROP_BOOT_VERIFIED]);
+		sigil_policy_decide(pol, SIGIL_OP_EXECUTE, &m.facts, &d);
+		tap_check(m.fetches[SIGIL_PROP_BOOT_VERIFIED] == 1,
+			  "known fact fetched again");
+		tap_check(m.fetches[SIGIL_PROP_FSVERITY_DIGEST] == 1, "digest fetched %u",
+			  m.fetches[SIGIL_PROP_FSVERITY_DIGEST]);
+	}
+	sigil_policy_free(pol);
+	tap_end("- eval: facts are fetched lazily and at most once");
+}
+
+int main(void)
+{
+	size_t i;
+
+	printf("TAP version 13\n");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+	test_lazy_fetch();
+	return tap_finish();
+}
