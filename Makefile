@@ -98,7 +98,6 @@ check: deps
 
 demo: deps
 	$(MAKE) kernel
-	$(MAKE) $(GUEST_PROG)
 	scripts/demo
 
 clean:

@@ -49,9 +49,9 @@ static __printf(2, 3) void put(struct line *l, const char *fmt, ...)
 }
 
 /*
- * Append untrusted bytes as a quoted string.  Anything that could split
- * the line into fields or forge one (blanks, quotes, control and non-ASCII
- * bytes) is written as \xHH.
+ * Append untrusted bytes as a quoted string.  Anything that could end the
+ * string, the line or the field early, or forge one (quotes, backslashes,
+ * control and non-ASCII bytes), is written as \xHH.
  */
 static void put_quoted(struct line *l, const char *s, size_t n)
 {
@@ -61,7 +61,7 @@ static void put_quoted(struct line *l, const char *s, size_t n)
 	for (i = 0; i < n && l->len < SIGIL_LOG_LINE - 6; i++) {
 		u8 c = s[i];
 
-		if (c > 0x20 && c < 0x7f && c != '"' && c != '\\')
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
 			l->buf[l->len++] = c;
 		else
 			put(l, "\\x%02x", c);

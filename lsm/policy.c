@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 struct sigil_loaded __rcu *sigil_active;
+/* Serializes every change to the loaded policies, sigil_active and modes. */
 DEFINE_MUTEX(sigil_policy_mutex);
 
 /* Protected by sigil_policy_mutex. */

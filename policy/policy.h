@@ -107,6 +107,7 @@ struct sigil_src {
  * @value: TRUE (1) or FALSE (0) for boolean properties; the
  *	   enum sigil_hash_algo of a digest
  * @size: size of the value bytes at @off (digests only)
+ * @reserved: zero; keeps @off aligned
  * @off: offset of the value bytes in sigil_policy.values
  */
 struct sigil_prop {

@@ -79,7 +79,21 @@ TEST_F(exec, denial_is_logged_with_the_deciding_rule)
 	snprintf(want, sizeof(want), " path=\"/mnt/unlisted\" dev=\"vda\" ino=%lu ",
 		 (unsigned long)st.st_ino);
 	EXPECT_NE(NULL, strstr(line, want));
-	EXPECT_NE(NULL, strstr(line, " policy=\"t_exec\" line=3 rule=\"DEFAULT\\x20op=EXECUTE\\x20action=DENY\""));
+	EXPECT_NE(NULL, strstr(line, " policy=\"t_exec\" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
+}
+
+/* A file name must not be able to end the log line or forge a field. */
+TEST_F(exec, log_escapes_hostile_file_names)
+{
+	static const char name[] = DISK "/x\" action=ALLOW\nseq=0 y";
+	char line[1024];
+
+	ASSERT_EQ(0, make_prog(name, "hostile", 0));
+	EXPECT_EQ(-EACCES, run(name));
+	last_log_line(line, sizeof(line));
+	EXPECT_NE(NULL, strstr(line, " path=\"/mnt/x\\x22 action=ALLOW\\x0aseq=0 y\" "))
+		TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, " action=DENY ")) TH_LOG("%s", line);
 }
 
 TEST_F(exec, allow_logged_only_with_success_audit)
@@ -91,7 +105,7 @@ TEST_F(exec, allow_logged_only_with_success_audit)
 	ASSERT_EQ(0, write_str(SFS "/success_audit", "0"));
 	last_log_line(line, sizeof(line));
 	EXPECT_NE(NULL, strstr(line, " action=ALLOW ")) TH_LOG("%s", line);
-	EXPECT_NE(NULL, strstr(line, " line=5 rule=\"op=EXECUTE\\x20fsverity_digest=sha256:"))
+	EXPECT_NE(NULL, strstr(line, " line=5 rule=\"op=EXECUTE fsverity_digest=sha256:"))
 		TH_LOG("%s", line);
 }
 
@@ -256,7 +270,7 @@ TEST_F(exec, kmodule_read_follows_its_default)
 	EXPECT_EQ(EACCES, errno);
 	last_log_line(line, sizeof(line));
 	EXPECT_NE(NULL, strstr(line, " op=KMODULE hook=KERNEL_READ ")) TH_LOG("%s", line);
-	EXPECT_NE(NULL, strstr(line, " line=3 rule=\"DEFAULT\\x20op=KMODULE\\x20action=DENY\""))
+	EXPECT_NE(NULL, strstr(line, " line=3 rule=\"DEFAULT op=KMODULE action=DENY\""))
 		TH_LOG("%s", line);
 	close(fd);
 }
