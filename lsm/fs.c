@@ -126,9 +126,11 @@ static int status_show(struct seq_file *m, void *v)
 		seq_printf(m, "active_version: %u.%u.%u\n", p->version[0],
 			   p->version[1], p->version[2]);
 		seq_printf(m, "active_rules: %u\n", p->nrules);
-		seq_printf(m, "active_rule_bytes: %zu\n", p->mem_bytes);
+		seq_printf(m, "active_policy_bytes: %zu\n",
+			   sigil_loaded_bytes(lp));
+		seq_printf(m, "active_rule_bytes: %zu\n", p->rule_bytes);
 		seq_printf(m, "active_bytes_per_rule: %zu\n",
-			   p->nrules ? p->mem_bytes / p->nrules : 0);
+			   p->nrules ? p->rule_bytes / p->nrules : 0);
 		seq_printf(m, "active_text_bytes: %zu\n", lp->textlen);
 	} else {
 		seq_puts(m, "active_policy: none\n");
@@ -146,20 +148,14 @@ static int status_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int status_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, status_show, NULL);
-}
+DEFINE_SHOW_ATTRIBUTE(status);
 
 static int log_show(struct seq_file *m, void *v)
 {
 	return sigil_log_show(m);
 }
 
-static int log_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, log_show, NULL);
-}
+DEFINE_SHOW_ATTRIBUTE(log);
 
 static const struct file_operations enforce_fops = {
 	.read = enforce_read,
@@ -177,25 +173,7 @@ static const struct file_operations new_policy_fops = {
 	.write = new_policy_write,
 };
 
-static const struct file_operations status_fops = {
-	.open = status_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static const struct file_operations log_fops = {
-	.open = log_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
-
-static const struct {
-	const char *name;
-	umode_t mode;
-	const struct file_operations *fops;
-} sigil_files[] = {
+static const struct sigil_fs_file sigil_files[] = {
 	{ "enforce",		0600, &enforce_fops },
 	{ "success_audit",	0600, &success_audit_fops },
 	{ "new_policy",		0200, &new_policy_fops },
@@ -203,10 +181,33 @@ static const struct {
 	{ "log",		0400, &log_fops },
 };
 
+/**
+ * sigil_create_files() - create a table of securityfs files in a directory
+ * @dir: the directory
+ * @files: the files
+ * @n: number of @files
+ *
+ * Return: 0, or the -errno of the first file that could not be created;
+ * the caller removes @dir.
+ */
+int sigil_create_files(struct dentry *dir, const struct sigil_fs_file *files,
+		       size_t n)
+{
+	struct dentry *d;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		d = securityfs_create_file(files[i].name, files[i].mode, dir,
+					   NULL, files[i].fops);
+		if (IS_ERR(d))
+			return PTR_ERR(d);
+	}
+	return 0;
+}
+
 static int __init sigil_init_securityfs(void)
 {
-	struct dentry *root, *d;
-	size_t i;
+	struct dentry *root;
 	int rc;
 
 	if (!sigil_enabled)
@@ -215,16 +216,9 @@ static int __init sigil_init_securityfs(void)
 	root = securityfs_create_dir("sigil", NULL);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
-	for (i = 0; i < ARRAY_SIZE(sigil_files); i++) {
-		d = securityfs_create_file(sigil_files[i].name,
-					   sigil_files[i].mode, root, NULL,
-					   sigil_files[i].fops);
-		if (IS_ERR(d)) {
-			rc = PTR_ERR(d);
-			goto out_remove;
-		}
-	}
-	rc = sigil_policyfs_init(root);
+	rc = sigil_create_files(root, sigil_files, ARRAY_SIZE(sigil_files));
+	if (!rc)
+		rc = sigil_policyfs_init(root);
 	if (rc)
 		goto out_remove;
 	return 0;

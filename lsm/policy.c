@@ -67,7 +67,13 @@ static void free_loaded(struct sigil_loaded *lp)
 	kfree(lp);
 }
 
-static size_t loaded_bytes(const struct sigil_loaded *lp)
+/**
+ * sigil_loaded_bytes() - kernel memory held by a loaded policy
+ * @lp: the policy
+ *
+ * Return: bytes of its compiled form, its text and its bookkeeping.
+ */
+size_t sigil_loaded_bytes(const struct sigil_loaded *lp)
 {
 	return sizeof(*lp) + lp->policy->mem_bytes + lp->textlen;
 }
@@ -123,7 +129,7 @@ static int add_policy(char *text, size_t len)
 	mutex_unlock(&sigil_policy_mutex);
 	pr_info("policy '%s' version %u.%u.%u loaded: %u rules, %zu bytes\n",
 		pol->name, pol->version[0], pol->version[1], pol->version[2],
-		pol->nrules, loaded_bytes(lp));
+		pol->nrules, sigil_loaded_bytes(lp));
 	return 0;
 
 out_free:
@@ -262,7 +268,7 @@ void sigil_policy_stats(struct sigil_policy_stats *st, char *last_error,
 	mutex_lock(&sigil_policy_mutex);
 	list_for_each_entry(lp, &sigil_policies, node) {
 		st->loaded++;
-		st->bytes += loaded_bytes(lp);
+		st->bytes += sigil_loaded_bytes(lp);
 	}
 	st->load_failures = sigil_load_failures;
 	strscpy(last_error, sigil_last_error[0] ? sigil_last_error : "none",

@@ -140,11 +140,7 @@ static const struct file_operations delete_fops = {
 	.write = delete_write,
 };
 
-static const struct {
-	const char *name;
-	umode_t mode;
-	const struct file_operations *fops;
-} policy_files[] = {
+static const struct sigil_fs_file policy_files[] = {
 	{ "policy",	0444, &policy_fops },
 	{ "version",	0444, &version_fops },
 	{ "active",	0600, &active_fops },
@@ -160,21 +156,17 @@ static const struct {
  */
 int sigil_policyfs_add(struct sigil_loaded *lp)
 {
-	struct dentry *dir, *d;
-	size_t i;
+	struct dentry *dir;
+	int rc;
 
 	lockdep_assert_held(&sigil_policy_mutex);
 	dir = securityfs_create_dir(lp->policy->name, sigil_policies_dir);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
-	for (i = 0; i < ARRAY_SIZE(policy_files); i++) {
-		d = securityfs_create_file(policy_files[i].name,
-					   policy_files[i].mode, dir, NULL,
-					   policy_files[i].fops);
-		if (IS_ERR(d)) {
-			securityfs_recursive_remove(dir);
-			return PTR_ERR(d);
-		}
+	rc = sigil_create_files(dir, policy_files, ARRAY_SIZE(policy_files));
+	if (rc) {
+		securityfs_recursive_remove(dir);
+		return rc;
 	}
 	d_inode(dir)->i_private = lp;
 	lp->dir = dir;

@@ -125,6 +125,7 @@ int sigil_policy_activate(struct sigil_loaded *lp);
 int sigil_policy_unlink(struct sigil_loaded *lp);
 void sigil_policy_destroy(struct sigil_loaded *lp);
 u32 sigil_parse_props(void);
+size_t sigil_loaded_bytes(const struct sigil_loaded *lp);
 
 /**
  * struct sigil_policy_stats - what status reports about policies
@@ -143,7 +144,21 @@ void sigil_policy_stats(struct sigil_policy_stats *st, char *last_error,
 
 /* ---- securityfs (fs.c, policy_fs.c) ---- */
 
+/**
+ * struct sigil_fs_file - one securityfs file to create
+ * @name: file name
+ * @mode: permissions
+ * @fops: its operations
+ */
+struct sigil_fs_file {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+};
+
 bool sigil_may_admin(const struct file *file);
+int sigil_create_files(struct dentry *dir, const struct sigil_fs_file *files,
+		       size_t n);
 int sigil_policyfs_add(struct sigil_loaded *lp);
 void sigil_policyfs_remove(struct sigil_loaded *lp);
 int __init sigil_policyfs_init(struct dentry *root);

@@ -679,10 +679,10 @@ static void shrink(struct sigil_policy *pol)
 		if (n)
 			pol->values = n;
 	}
-	pol->mem_bytes = sizeof(*pol) +
-			 (size_t)pol->nrules * sizeof(*pol->rules) +
-			 (size_t)pol->nprops * sizeof(*pol->props) +
-			 pol->nvalues;
+	pol->rule_bytes = (size_t)pol->nrules * sizeof(*pol->rules) +
+			  (size_t)pol->nprops * sizeof(*pol->props) +
+			  pol->nvalues;
+	pol->mem_bytes = sizeof(*pol) + pol->rule_bytes;
 }
 
 static int parse_lines(struct parser *p, const char *text, size_t len)

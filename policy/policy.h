@@ -161,6 +161,7 @@ struct sigil_op_rules {
  * @nrules: number of @rules
  * @nprops: number of @props
  * @nvalues: bytes in @values
+ * @rule_bytes: bytes of @rules, @props and @values: what the rules cost
  * @mem_bytes: bytes allocated for this structure and its arrays
  *
  * The policy does not keep its source text; @src offsets refer to the text
@@ -178,6 +179,7 @@ struct sigil_policy {
 	u32 nrules;
 	u32 nprops;
 	u32 nvalues;
+	size_t rule_bytes;
 	size_t mem_bytes;
 };
 
