@@ -26,10 +26,12 @@ static DEFINE_PER_CPU(struct sigil_counters, sigil_counters);
  *			     come from
  * @facts: what the shared evaluator reads; its @fetch fills it in
  * @file: the event's file, or NULL
+ * @inode: the inode that carries its data (through overlayfs), or NULL
  */
 struct sigil_file_facts {
 	struct sigil_facts facts;
 	const struct file *file;
+	struct inode *inode;
 };
 
 static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
@@ -48,9 +50,7 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 			facts->truths |= SIGIL_PROP_BIT(type);
 		return 0;
 	case SIGIL_PROP_FSVERITY_DIGEST:
-		/* The real inode, not an overlayfs one: it carries fs-verity. */
-		return sigil_fsverity_digest(d_real_inode(file->f_path.dentry),
-					     &facts->fsverity_digest);
+		return sigil_fsverity_digest(ff->inode, &facts->fsverity_digest);
 	default:
 		/* The parser refuses properties this build cannot evaluate. */
 		return -EOPNOTSUPP;
@@ -77,6 +77,13 @@ int sigil_evaluate(const struct sigil_event *ev)
 	struct sigil_decision d;
 	struct sigil_loaded *lp;
 	bool enforcing, deny;
+
+	/*
+	 * The real inode, not an overlayfs one: it carries fs-verity.  Looked
+	 * up before the RCU section, as d_real() may sleep in general.
+	 */
+	if (ev->file)
+		ff.inode = d_real_inode(ev->file->f_path.dentry);
 
 	rcu_read_lock();
 	lp = rcu_dereference(sigil_active);

@@ -40,6 +40,7 @@ static ssize_t enforce_read(struct file *file, char __user *buf, size_t len,
 static ssize_t enforce_write(struct file *file, const char __user *buf,
 			     size_t len, loff_t *ppos)
 {
+	char comm[TASK_COMM_LEN * 4 + 3];
 	bool old, value;
 	int rc;
 
@@ -53,10 +54,13 @@ static ssize_t enforce_write(struct file *file, const char __user *buf,
 	old = sigil_enforce;
 	WRITE_ONCE(sigil_enforce, value);
 	mutex_unlock(&sigil_policy_mutex);
-	if (old != value)
+	if (old != value) {
+		sigil_quote(comm, sizeof(comm), current->comm,
+			    strnlen(current->comm, TASK_COMM_LEN));
 		pr_notice("mode changed to %s by pid=%d comm=%s\n",
 			  value ? "enforce" : "permissive",
-			  task_tgid_nr(current), current->comm);
+			  task_tgid_nr(current), comm);
+	}
 	return len;
 }
 

@@ -16,6 +16,8 @@
 
 #define SIGIL_LOG_ENTRIES	64
 #define SIGIL_LOG_LINE		512
+/* Room for "seq=N " before the rest of a line. */
+#define SIGIL_LOG_SEQ		24
 
 static_assert((SIGIL_LOG_ENTRIES & (SIGIL_LOG_ENTRIES - 1)) == 0);
 
@@ -24,19 +26,61 @@ struct log_entry {
 	char line[SIGIL_LOG_LINE];
 };
 
-/* The ring and the path buffer are protected by sigil_log_lock. */
+/* The ring and its sequence counter are protected by sigil_log_lock. */
 static DEFINE_SPINLOCK(sigil_log_lock);
 static struct log_entry sigil_log[SIGIL_LOG_ENTRIES];
 static u64 sigil_log_next;
-static char sigil_log_path[PATH_MAX];
+
+/*
+ * Lines are built in a per-CPU scratch area with preemption disabled, so
+ * that the shared lock covers only a copy, never d_path() or printk().
+ */
+struct log_scratch {
+	char line[SIGIL_LOG_LINE - SIGIL_LOG_SEQ];
+	char path[PATH_MAX];
+};
+
+static DEFINE_PER_CPU(struct log_scratch, sigil_log_scratch);
 
 /* Separate limits, so that success_audit noise cannot hide denials. */
 static DEFINE_RATELIMIT_STATE(sigil_deny_rs, 5 * HZ, 10);
 static DEFINE_RATELIMIT_STATE(sigil_allow_rs, 5 * HZ, 10);
 
+/**
+ * sigil_quote() - quote untrusted bytes for a log line
+ * @buf: output, always NUL-terminated
+ * @size: size of @buf; at least 3
+ * @s: the bytes
+ * @n: their number
+ *
+ * Anything that could end the string, the line or the field early, or
+ * forge one (quotes, backslashes, control and non-ASCII bytes), is written
+ * as \xHH.  Output that does not fit is cut at a character boundary.
+ *
+ * Return: the length of the quoted string in @buf.
+ */
+size_t sigil_quote(char *buf, size_t size, const char *s, size_t n)
+{
+	size_t len = 0, i;
+
+	buf[len++] = '"';
+	for (i = 0; i < n && len + 6 <= size; i++) {
+		u8 c = s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			buf[len++] = c;
+		else
+			len += scnprintf(buf + len, size - len, "\\x%02x", c);
+	}
+	buf[len++] = '"';
+	buf[len] = '\0';
+	return len;
+}
+
 struct line {
 	char *buf;
 	size_t len;
+	size_t size;
 };
 
 static __printf(2, 3) void put(struct line *l, const char *fmt, ...)
@@ -44,33 +88,17 @@ static __printf(2, 3) void put(struct line *l, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	l->len += vscnprintf(l->buf + l->len, SIGIL_LOG_LINE - l->len, fmt, ap);
+	l->len += vscnprintf(l->buf + l->len, l->size - l->len, fmt, ap);
 	va_end(ap);
 }
 
-/*
- * Append untrusted bytes as a quoted string.  Anything that could end the
- * string, the line or the field early, or forge one (quotes, backslashes,
- * control and non-ASCII bytes), is written as \xHH.
- */
 static void put_quoted(struct line *l, const char *s, size_t n)
 {
-	size_t i;
-
-	put(l, "\"");
-	for (i = 0; i < n && l->len < SIGIL_LOG_LINE - 6; i++) {
-		u8 c = s[i];
-
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
-			l->buf[l->len++] = c;
-		else
-			put(l, "\\x%02x", c);
-	}
-	l->buf[l->len] = '\0';
-	put(l, "\"");
+	if (l->size - l->len >= 3)
+		l->len += sigil_quote(l->buf + l->len, l->size - l->len, s, n);
 }
 
-static void put_file(struct line *l, const struct file *file)
+static void put_file(struct line *l, const struct file *file, char *pathbuf)
 {
 	const char *path;
 
@@ -78,7 +106,7 @@ static void put_file(struct line *l, const struct file *file)
 		put(l, " path=none");
 		return;
 	}
-	path = d_path(&file->f_path, sigil_log_path, sizeof(sigil_log_path));
+	path = d_path(&file->f_path, pathbuf, PATH_MAX);
 	put(l, " path=");
 	if (IS_ERR(path))
 		put(l, "?");
@@ -120,27 +148,35 @@ void sigil_log_decision(const struct sigil_event *ev,
 			const struct sigil_decision *d, bool enforcing)
 {
 	bool deny = d->action != SIGIL_ACTION_ALLOW;
+	struct log_scratch *sc;
 	struct log_entry *e;
 	struct line l;
+	u64 seq;
 
-	spin_lock(&sigil_log_lock);
-	e = &sigil_log[sigil_log_next & (SIGIL_LOG_ENTRIES - 1)];
-	l.buf = e->line;
+	sc = get_cpu_ptr(&sigil_log_scratch);
+	l.buf = sc->line;
 	l.len = 0;
-	put(&l, "seq=%llu action=%s enforce=%d op=%s hook=%s pid=%d comm=",
-	    sigil_log_next++, deny ? "DENY" : "ALLOW", enforcing,
+	l.size = sizeof(sc->line);
+	put(&l, "action=%s enforce=%d op=%s hook=%s pid=%d comm=",
+	    deny ? "DENY" : "ALLOW", enforcing,
 	    ev->op < __SIGIL_OP_MAX ? sigil_op_names[ev->op] : "UNKNOWN",
 	    sigil_hook_names[ev->hook], task_tgid_nr(current));
 	put_quoted(&l, current->comm, strnlen(current->comm, TASK_COMM_LEN));
-	put_file(&l, ev->file);
+	put_file(&l, ev->file, sc->path);
 	put(&l, " policy=");
 	put_quoted(&l, lp->policy->name, strlen(lp->policy->name));
 	put_reason(&l, lp, d);
-	e->len = l.len;
+
+	spin_lock(&sigil_log_lock);
+	seq = sigil_log_next++;
+	e = &sigil_log[seq & (SIGIL_LOG_ENTRIES - 1)];
+	e->len = scnprintf(e->line, sizeof(e->line), "seq=%llu %s", seq,
+			   sc->line);
+	spin_unlock(&sigil_log_lock);
 
 	if (__ratelimit(deny ? &sigil_deny_rs : &sigil_allow_rs))
-		pr_notice("%s\n", e->line);
-	spin_unlock(&sigil_log_lock);
+		pr_notice("seq=%llu %s\n", seq, sc->line);
+	put_cpu_ptr(&sigil_log_scratch);
 }
 
 /**

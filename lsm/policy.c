@@ -11,8 +11,17 @@
 #include <linux/slab.h>
 
 struct sigil_loaded __rcu *sigil_active;
-/* Serializes every change to the loaded policies, sigil_active and modes. */
+/*
+ * Serializes every change to the loaded policies, sigil_active and modes.
+ * It is never held across a copy to user memory or a securityfs change, so
+ * a stalled reader cannot keep an administrator from switching policies.
+ */
 DEFINE_MUTEX(sigil_policy_mutex);
+/*
+ * Serializes the creation and removal of policies/<name>/ directories, which
+ * wait on securityfs inode locks.  Taken before sigil_policy_mutex.
+ */
+static DEFINE_MUTEX(sigil_fs_mutex);
 
 /* Protected by sigil_policy_mutex. */
 static LIST_HEAD(sigil_policies);
@@ -67,6 +76,23 @@ static void free_loaded(struct sigil_loaded *lp)
 	kfree(lp);
 }
 
+static void release_loaded(struct kref *ref)
+{
+	free_loaded(container_of(ref, struct sigil_loaded, ref));
+}
+
+/**
+ * sigil_policy_put() - drop a reference to a loaded policy
+ * @lp: the policy
+ *
+ * The list of loaded policies holds one reference; securityfs handlers take
+ * one while they use a policy outside sigil_policy_mutex.
+ */
+void sigil_policy_put(struct sigil_loaded *lp)
+{
+	kref_put(&lp->ref, release_loaded);
+}
+
 /**
  * sigil_loaded_bytes() - kernel memory held by a loaded policy
  * @lp: the policy
@@ -108,32 +134,46 @@ static int add_policy(char *text, size_t len)
 		kvfree(text);
 		return -ENOMEM;
 	}
+	kref_init(&lp->ref);
+	INIT_LIST_HEAD(&lp->node);
 	lp->policy = pol;
 	lp->text = text;
 	lp->textlen = len;
 
+	rc = mutex_lock_killable(&sigil_fs_mutex);
+	if (rc)
+		goto out_free;
 	mutex_lock(&sigil_policy_mutex);
 	if (find_policy(pol->name)) {
 		rc = report(-EEXIST,
 			    "policy rejected: a policy named '%s' is already loaded; delete it first",
 			    pol->name);
-		goto out_free;
+		goto out_unlock;
 	}
+	mutex_unlock(&sigil_policy_mutex);
+
+	/* Holding sigil_fs_mutex, no other load can take the name meanwhile. */
 	rc = sigil_policyfs_add(lp);
+
+	mutex_lock(&sigil_policy_mutex);
 	if (rc) {
 		report(rc, "policy rejected: cannot create policies/%s in securityfs",
 		       pol->name);
-		goto out_free;
+		goto out_unlock;
 	}
 	list_add_tail(&lp->node, &sigil_policies);
-	mutex_unlock(&sigil_policy_mutex);
+	sigil_policyfs_publish(lp, lp);
 	pr_info("policy '%s' version %u.%u.%u loaded: %u rules, %zu bytes\n",
 		pol->name, pol->version[0], pol->version[1], pol->version[2],
 		pol->nrules, sigil_loaded_bytes(lp));
+	mutex_unlock(&sigil_policy_mutex);
+	mutex_unlock(&sigil_fs_mutex);
 	return 0;
 
-out_free:
+out_unlock:
 	mutex_unlock(&sigil_policy_mutex);
+	mutex_unlock(&sigil_fs_mutex);
+out_free:
 	free_loaded(lp);
 	return rc;
 }
@@ -186,71 +226,80 @@ int sigil_policy_load(const char __user *buf, size_t len)
  * The switch is a single RCU pointer update: every event is decided by
  * either the old policy or the new one, never by none.
  *
- * Context: caller holds sigil_policy_mutex.
  * Return:
  * * %0		- @lp is active
  * * %-ESTALE	- the active policy has a higher version than @lp
+ * * %-ENOENT	- @lp was deleted meanwhile
  */
 int sigil_policy_activate(struct sigil_loaded *lp)
 {
-	struct sigil_loaded *old;
 	const struct sigil_policy *p = lp->policy;
+	struct sigil_loaded *old;
+	int rc = 0;
 
-	lockdep_assert_held(&sigil_policy_mutex);
+	mutex_lock(&sigil_policy_mutex);
 	old = rcu_dereference_protected(sigil_active,
 					lockdep_is_held(&sigil_policy_mutex));
-	if (old == lp)
-		return 0;
-	if (old && sigil_policy_version(old->policy) > sigil_policy_version(p))
-		return report(-ESTALE,
-			      "activation refused: '%s' %u.%u.%u is older than the active '%s' %u.%u.%u",
-			      p->name, p->version[0], p->version[1],
-			      p->version[2], old->policy->name,
-			      old->policy->version[0], old->policy->version[1],
-			      old->policy->version[2]);
-
-	rcu_assign_pointer(sigil_active, lp);
-	pr_info("policy '%s' version %u.%u.%u activated\n", p->name,
-		p->version[0], p->version[1], p->version[2]);
-	return 0;
+	if (list_empty(&lp->node)) {
+		rc = -ENOENT;
+	} else if (old == lp) {
+		rc = 0;
+	} else if (old && sigil_policy_version(old->policy) > sigil_policy_version(p)) {
+		rc = report(-ESTALE,
+			    "activation refused: '%s' %u.%u.%u is older than the active '%s' %u.%u.%u",
+			    p->name, p->version[0], p->version[1],
+			    p->version[2], old->policy->name,
+			    old->policy->version[0], old->policy->version[1],
+			    old->policy->version[2]);
+	} else {
+		rcu_assign_pointer(sigil_active, lp);
+		pr_info("policy '%s' version %u.%u.%u activated\n", p->name,
+			p->version[0], p->version[1], p->version[2]);
+	}
+	mutex_unlock(&sigil_policy_mutex);
+	return rc;
 }
 
 /**
- * sigil_policy_unlink() - take a policy that is not active out of use
- * @lp: the policy
+ * sigil_policy_delete() - unload a policy that is not active
+ * @lp: the policy; the caller holds a reference, which it still drops
  *
- * Removes @lp from the loaded policies and from securityfs.  Free it with
- * sigil_policy_destroy() once sigil_policy_mutex is released.
- *
- * Context: caller holds sigil_policy_mutex.
  * Return:
- * * %0		- @lp is unlinked
+ * * %0		- @lp is gone from the loaded policies and from securityfs
  * * %-EBUSY	- @lp is the active policy; nothing changed
+ * * %-ENOENT	- @lp was deleted meanwhile
+ * * %-EINTR	- killed while waiting for another load or delete
  */
-int sigil_policy_unlink(struct sigil_loaded *lp)
+int sigil_policy_delete(struct sigil_loaded *lp)
 {
-	lockdep_assert_held(&sigil_policy_mutex);
-	if (lp == rcu_access_pointer(sigil_active))
-		return report(-EBUSY,
-			      "delete refused: '%s' is the active policy; activate another first",
-			      lp->policy->name);
-	list_del(&lp->node);
-	sigil_policyfs_remove(lp);
-	pr_info("policy '%s' deleted\n", lp->policy->name);
-	return 0;
-}
+	int rc;
 
-/**
- * sigil_policy_destroy() - free an unlinked policy
- * @lp: the policy, from a successful sigil_policy_unlink()
- *
- * Context: may sleep; sigil_policy_mutex must not be held.
- */
-void sigil_policy_destroy(struct sigil_loaded *lp)
-{
+	rc = mutex_lock_killable(&sigil_fs_mutex);
+	if (rc)
+		return rc;
+	mutex_lock(&sigil_policy_mutex);
+	if (list_empty(&lp->node)) {
+		rc = -ENOENT;
+	} else if (lp == rcu_access_pointer(sigil_active)) {
+		rc = report(-EBUSY,
+			    "delete refused: '%s' is the active policy; activate another first",
+			    lp->policy->name);
+	} else {
+		list_del_init(&lp->node);
+		sigil_policyfs_publish(lp, NULL);
+		pr_info("policy '%s' deleted\n", lp->policy->name);
+	}
+	mutex_unlock(&sigil_policy_mutex);
+	if (!rc)
+		sigil_policyfs_remove(lp);
+	mutex_unlock(&sigil_fs_mutex);
+	if (rc)
+		return rc;
+
 	/* An event that read it as active before the last switch may run. */
 	synchronize_rcu();
-	free_loaded(lp);
+	sigil_policy_put(lp);
+	return 0;
 }
 
 /**

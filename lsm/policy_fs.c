@@ -11,27 +11,31 @@
 static struct dentry *sigil_policies_dir __ro_after_init;
 
 /*
- * The policy behind a file in policies/<name>/, or NULL once it has been
- * deleted.  Caller holds sigil_policy_mutex.
+ * The policy behind a file in policies/<name>/, with a reference that the
+ * caller drops with sigil_policy_put(), or NULL once it has been deleted.
  */
-static struct sigil_loaded *policy_of(const struct file *file)
+static struct sigil_loaded *get_policy(const struct file *file)
 {
-	lockdep_assert_held(&sigil_policy_mutex);
-	return d_inode(file->f_path.dentry->d_parent)->i_private;
+	struct sigil_loaded *lp;
+
+	mutex_lock(&sigil_policy_mutex);
+	lp = d_inode(file->f_path.dentry->d_parent)->i_private;
+	if (lp)
+		kref_get(&lp->ref);
+	mutex_unlock(&sigil_policy_mutex);
+	return lp;
 }
 
 static ssize_t policy_read(struct file *file, char __user *buf, size_t len,
 			   loff_t *ppos)
 {
-	struct sigil_loaded *lp;
-	ssize_t rc = -ENOENT;
+	struct sigil_loaded *lp = get_policy(file);
+	ssize_t rc;
 
-	mutex_lock(&sigil_policy_mutex);
-	lp = policy_of(file);
-	if (lp)
-		rc = simple_read_from_buffer(buf, len, ppos, lp->text,
-					     lp->textlen);
-	mutex_unlock(&sigil_policy_mutex);
+	if (!lp)
+		return -ENOENT;
+	rc = simple_read_from_buffer(buf, len, ppos, lp->text, lp->textlen);
+	sigil_policy_put(lp);
 	return rc;
 }
 
@@ -39,34 +43,27 @@ static ssize_t version_read(struct file *file, char __user *buf, size_t len,
 			    loff_t *ppos)
 {
 	char v[sizeof("65535.65535.65535\n")];
-	struct sigil_loaded *lp;
-	ssize_t rc = -ENOENT;
+	struct sigil_loaded *lp = get_policy(file);
 	int n;
 
-	mutex_lock(&sigil_policy_mutex);
-	lp = policy_of(file);
-	if (lp) {
-		n = scnprintf(v, sizeof(v), "%u.%u.%u\n",
-			      lp->policy->version[0], lp->policy->version[1],
-			      lp->policy->version[2]);
-		rc = simple_read_from_buffer(buf, len, ppos, v, n);
-	}
-	mutex_unlock(&sigil_policy_mutex);
-	return rc;
+	if (!lp)
+		return -ENOENT;
+	n = scnprintf(v, sizeof(v), "%u.%u.%u\n", lp->policy->version[0],
+		      lp->policy->version[1], lp->policy->version[2]);
+	sigil_policy_put(lp);
+	return simple_read_from_buffer(buf, len, ppos, v, n);
 }
 
 static ssize_t active_read(struct file *file, char __user *buf, size_t len,
 			   loff_t *ppos)
 {
-	struct sigil_loaded *lp;
+	struct sigil_loaded *lp = get_policy(file);
 	bool active;
 
-	mutex_lock(&sigil_policy_mutex);
-	lp = policy_of(file);
-	active = lp && lp == rcu_access_pointer(sigil_active);
-	mutex_unlock(&sigil_policy_mutex);
 	if (!lp)
 		return -ENOENT;
+	active = lp == rcu_access_pointer(sigil_active);
+	sigil_policy_put(lp);
 	return simple_read_from_buffer(buf, len, ppos, active ? "1\n" : "0\n",
 				       2);
 }
@@ -94,10 +91,11 @@ static ssize_t active_write(struct file *file, const char __user *buf,
 	rc = write_one(file, buf, len);
 	if (rc)
 		return rc;
-	mutex_lock(&sigil_policy_mutex);
-	lp = policy_of(file);
-	rc = lp ? sigil_policy_activate(lp) : -ENOENT;
-	mutex_unlock(&sigil_policy_mutex);
+	lp = get_policy(file);
+	if (!lp)
+		return -ENOENT;
+	rc = sigil_policy_activate(lp);
+	sigil_policy_put(lp);
 	return rc ? rc : len;
 }
 
@@ -110,14 +108,12 @@ static ssize_t delete_write(struct file *file, const char __user *buf,
 	rc = write_one(file, buf, len);
 	if (rc)
 		return rc;
-	mutex_lock(&sigil_policy_mutex);
-	lp = policy_of(file);
-	rc = lp ? sigil_policy_unlink(lp) : -ENOENT;
-	mutex_unlock(&sigil_policy_mutex);
-	if (rc)
-		return rc;
-	sigil_policy_destroy(lp);
-	return len;
+	lp = get_policy(file);
+	if (!lp)
+		return -ENOENT;
+	rc = sigil_policy_delete(lp);
+	sigil_policy_put(lp);
+	return rc ? rc : len;
 }
 
 static const struct file_operations policy_fops = {
@@ -151,7 +147,10 @@ static const struct sigil_fs_file policy_files[] = {
  * sigil_policyfs_add() - create policies/<name>/ for a policy
  * @lp: the policy
  *
- * Context: caller holds sigil_policy_mutex.
+ * Its files answer -ENOENT until sigil_policyfs_publish() links them to
+ * @lp.
+ *
+ * Context: caller holds sigil_fs_mutex, not sigil_policy_mutex.
  * Return: 0, or the -errno from securityfs.
  */
 int sigil_policyfs_add(struct sigil_loaded *lp)
@@ -159,7 +158,6 @@ int sigil_policyfs_add(struct sigil_loaded *lp)
 	struct dentry *dir;
 	int rc;
 
-	lockdep_assert_held(&sigil_policy_mutex);
 	dir = securityfs_create_dir(lp->policy->name, sigil_policies_dir);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
@@ -168,23 +166,31 @@ int sigil_policyfs_add(struct sigil_loaded *lp)
 		securityfs_recursive_remove(dir);
 		return rc;
 	}
-	d_inode(dir)->i_private = lp;
 	lp->dir = dir;
 	return 0;
 }
 
 /**
- * sigil_policyfs_remove() - remove policies/<name>/ of a policy
- * @lp: the policy
- *
- * Files still open in the directory fail with -ENOENT from now on.
+ * sigil_policyfs_publish() - link the files of policies/<name>/ to a policy
+ * @lp: the policy whose directory it is
+ * @to: @lp to make its files work, NULL to make them answer -ENOENT
  *
  * Context: caller holds sigil_policy_mutex.
  */
-void sigil_policyfs_remove(struct sigil_loaded *lp)
+void sigil_policyfs_publish(struct sigil_loaded *lp, struct sigil_loaded *to)
 {
 	lockdep_assert_held(&sigil_policy_mutex);
-	d_inode(lp->dir)->i_private = NULL;
+	d_inode(lp->dir)->i_private = to;
+}
+
+/**
+ * sigil_policyfs_remove() - remove policies/<name>/ of a policy
+ * @lp: the policy, already unpublished
+ *
+ * Context: caller holds sigil_fs_mutex, not sigil_policy_mutex.
+ */
+void sigil_policyfs_remove(struct sigil_loaded *lp)
+{
 	securityfs_recursive_remove(lp->dir);
 	lp->dir = NULL;
 }

@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) "sigil: " fmt
 
 #include <linux/fs.h>
+#include <linux/kref.h>
 #include <linux/lsm_hooks.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -104,9 +105,11 @@ static inline int sigil_fsverity_digest(struct inode *inode,
  * @text: the policy text as written, which rules are quoted from
  * @textlen: length of @text
  * @dir: its securityfs directory, policies/<name>/
- * @node: entry in the list of loaded policies
+ * @node: entry in the list of loaded policies; empty once deleted
+ * @ref: references: the list's, and securityfs handlers' while they run
  */
 struct sigil_loaded {
+	struct kref ref;
 	struct sigil_policy *policy;
 	char *text;
 	size_t textlen;
@@ -122,8 +125,8 @@ extern struct mutex sigil_policy_mutex;
 
 int sigil_policy_load(const char __user *buf, size_t len);
 int sigil_policy_activate(struct sigil_loaded *lp);
-int sigil_policy_unlink(struct sigil_loaded *lp);
-void sigil_policy_destroy(struct sigil_loaded *lp);
+int sigil_policy_delete(struct sigil_loaded *lp);
+void sigil_policy_put(struct sigil_loaded *lp);
 u32 sigil_parse_props(void);
 size_t sigil_loaded_bytes(const struct sigil_loaded *lp);
 
@@ -160,6 +163,7 @@ bool sigil_may_admin(const struct file *file);
 int sigil_create_files(struct dentry *dir, const struct sigil_fs_file *files,
 		       size_t n);
 int sigil_policyfs_add(struct sigil_loaded *lp);
+void sigil_policyfs_publish(struct sigil_loaded *lp, struct sigil_loaded *to);
 void sigil_policyfs_remove(struct sigil_loaded *lp);
 int __init sigil_policyfs_init(struct dentry *root);
 
@@ -169,6 +173,7 @@ void sigil_log_decision(const struct sigil_event *ev,
 			const struct sigil_loaded *lp,
 			const struct sigil_decision *d, bool enforcing);
 int sigil_log_show(struct seq_file *m);
+size_t sigil_quote(char *buf, size_t size, const char *s, size_t n);
 
 /* ---- hooks ---- */
 

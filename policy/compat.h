@@ -12,6 +12,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/stdarg.h>
 #include <linux/string.h>
@@ -35,6 +36,12 @@ static inline void *sigil_realloc(void *p, size_t n)
 static inline void sigil_free(const void *p)
 {
 	kvfree(p);
+}
+
+/* Long parses run in process context: let others in between lines. */
+static inline void sigil_cond_resched(void)
+{
+	cond_resched();
 }
 
 #else /* !__KERNEL__ */
@@ -74,6 +81,10 @@ static inline void *sigil_realloc(void *p, size_t n)
 static inline void sigil_free(const void *p)
 {
 	free((void *)p);
+}
+
+static inline void sigil_cond_resched(void)
+{
 }
 
 #endif /* __KERNEL__ */

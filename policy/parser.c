@@ -91,6 +91,13 @@ struct token {
 	u32 col;	/* 1-based */
 };
 
+/* The tokens of one statement, read one at a time: nothing is allocated. */
+struct tokens {
+	const char *line;
+	u32 len;	/* comment and trailing blanks excluded */
+	u32 pos;
+};
+
 struct parser {
 	const char *text;
 	const struct sigil_parse_opts *opts;
@@ -179,11 +186,59 @@ static int grow(struct parser *p, void **arr, u32 *cap, u32 need, size_t elem)
 	return 0;
 }
 
+/* ---- tokens ---- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * What IPE strips from the end of a line: the kernel's isspace(), which
+ * includes 0xa0 (Latin-1 no-break space).
+ */
+static bool is_trailing_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
+	       c == '\f' || c == '\r' || (u8)c == 0xa0;
+}
+
+/*
+ * The next token of a statement.  Tokens are separated by blanks and tabs
+ * only, as in IPE.
+ */
+static bool next_token(struct tokens *ts, struct token *t)
+{
+	while (ts->pos < ts->len && is_blank(ts->line[ts->pos]))
+		ts->pos++;
+	if (ts->pos == ts->len)
+		return false;
+	t->s = ts->line + ts->pos;
+	t->col = ts->pos + 1;
+	while (ts->pos < ts->len && !is_blank(ts->line[ts->pos]))
+		ts->pos++;
+	t->len = (u32)(ts->line + ts->pos - t->s);
+	return true;
+}
+
+/* The last token of a non-empty statement, which ends in a non-blank. */
+static void last_token(const struct tokens *ts, struct token *t)
+{
+	u32 start = ts->len;
+
+	while (start > 0 && !is_blank(ts->line[start - 1]))
+		start--;
+	t->s = ts->line + start;
+	t->len = ts->len - start;
+	t->col = start + 1;
+}
+
 /* ---- header: policy_name=NAME policy_version=MAJOR.MINOR.REVISION ---- */
 
 /*
- * Version components are parsed left to right, each as kstrtou16() would,
- * so that every malformed version gets the errno that IPE gives it.
+ * Version components are parsed left to right, each as kstrtou16() would
+ * (u64 overflow, then no digits, then trailing bytes, then range), so that
+ * every malformed version gets the errno that IPE gives it.
  */
 static int parse_version(struct parser *p, const struct token *t)
 {
@@ -192,10 +247,12 @@ static int parse_version(struct parser *p, const struct token *t)
 	unsigned int n = 0;
 
 	quote(q, sizeof(q), s, end - s);
+	if (s == end)
+		return fail(p, -EBADMSG, t->col, "policy_version is empty");
 	for (;;) {
+		bool digits = false, overflow = false;
 		const char *c = s;
-		bool digits = false, big = false;
-		u32 v = 0;
+		u64 v = 0;
 
 		if (n == 3)
 			return fail(p, -EBADMSG, t->col,
@@ -203,21 +260,22 @@ static int parse_version(struct parser *p, const struct token *t)
 				    q);
 		if (c < end && *c == '+')
 			c++;
-		for (; c < end && *c != '.'; c++) {
-			if (*c < '0' || *c > '9')
-				break;
+		for (; c < end && *c >= '0' && *c <= '9'; c++) {
 			digits = true;
-			v = v * 10 + (*c - '0');
-			if (v > 65535) {
-				big = true;
-				v = 65536;
-			}
+			if (v > (~0ull - 9) / 10)
+				overflow = true;
+			else
+				v = v * 10 + (*c - '0');
 		}
+		if (overflow)
+			return fail(p, -ERANGE, t->col,
+				    "policy_version '%s': each component must be at most 65535",
+				    q);
 		if (!digits || (c < end && *c != '.'))
 			return fail(p, -EINVAL, t->col,
 				    "policy_version '%s': each component must be a decimal number",
 				    q);
-		if (big)
+		if (v > 65535)
 			return fail(p, -ERANGE, t->col,
 				    "policy_version '%s': each component must be at most 65535",
 				    q);
@@ -259,35 +317,37 @@ static int parse_name(struct parser *p, const struct token *t)
 	return 0;
 }
 
-static int parse_header(struct parser *p, const struct token *tok, u32 ntok)
+static int parse_header(struct parser *p, struct tokens *ts)
 {
+	struct token name, version, extra;
 	char q[QUOTE_MAX + 1];
 	int rc;
 
-	if (!tok_prefix(&tok[0], "policy_name=")) {
-		quote(q, sizeof(q), tok[0].s, tok[0].len);
-		return fail(p, -EBADMSG, tok[0].col,
+	next_token(ts, &name);
+	if (!tok_prefix(&name, "policy_name=")) {
+		quote(q, sizeof(q), name.s, name.len);
+		return fail(p, -EBADMSG, name.col,
 			    "expected the header 'policy_name=NAME policy_version=MAJOR.MINOR.REVISION' first, got '%s'",
 			    q);
 	}
-	rc = parse_name(p, &tok[0]);
+	rc = parse_name(p, &name);
 	if (rc)
 		return rc;
-	if (ntok < 2)
-		return fail(p, -EBADMSG, tok[0].col + tok[0].len,
+	if (!next_token(ts, &version))
+		return fail(p, -EBADMSG, name.col + name.len,
 			    "header has no policy_version= after policy_name=");
-	if (!tok_prefix(&tok[1], "policy_version=")) {
-		quote(q, sizeof(q), tok[1].s, tok[1].len);
-		return fail(p, -EBADMSG, tok[1].col,
+	if (!tok_prefix(&version, "policy_version=")) {
+		quote(q, sizeof(q), version.s, version.len);
+		return fail(p, -EBADMSG, version.col,
 			    "expected policy_version= after policy_name=, got '%s'",
 			    q);
 	}
-	rc = parse_version(p, &tok[1]);
+	rc = parse_version(p, &version);
 	if (rc)
 		return rc;
-	if (ntok > 2) {
-		quote(q, sizeof(q), tok[2].s, tok[2].len);
-		return fail(p, -EBADMSG, tok[2].col,
+	if (next_token(ts, &extra)) {
+		quote(q, sizeof(q), extra.s, extra.len);
+		return fail(p, -EBADMSG, extra.col,
 			    "unexpected '%s' after policy_version", q);
 	}
 	p->have_header = true;
@@ -516,45 +576,46 @@ static int set_default(struct parser *p, int op, int action)
 	return 0;
 }
 
-static int parse_rule(struct parser *p, const struct token *tok, u32 ntok)
+static int parse_rule(struct parser *p, struct tokens *ts)
 {
 	struct sigil_policy *pol = p->pol;
-	const struct token *last = &tok[ntok - 1];
 	struct sigil_rule r = { .src = p->line };
 	bool is_default = false;
+	struct token t, last;
 	int op = -1, action;
-	u32 i = 0;
 	int rc;
 
-	if (ntok > 1 && tok_eq(&tok[0], "DEFAULT")) {
+	last_token(ts, &last);
+	next_token(ts, &t);
+	if (t.s != last.s && tok_eq(&t, "DEFAULT")) {
 		is_default = true;
-		i = 1;
+		next_token(ts, &t);
 	}
-	if (i < ntok - 1) {
-		op = lookup_op(p, &tok[i]);
+	if (t.s != last.s) {
+		op = lookup_op(p, &t);
 		if (op < 0)
 			return op;
-		i++;
+		next_token(ts, &t);
 	}
-	if (is_default && i < ntok - 1) {
+	if (is_default && t.s != last.s) {
 		char q[QUOTE_MAX + 1];
 
-		quote(q, sizeof(q), tok[i].s, tok[i].len);
-		return fail(p, -EBADMSG, tok[i].col,
+		quote(q, sizeof(q), t.s, t.len);
+		return fail(p, -EBADMSG, t.col,
 			    "DEFAULT takes only op= and action=, got '%s'", q);
 	}
-	for (; i < ntok - 1; i++) {
-		rc = parse_property(p, &tok[i], &r);
+	for (; t.s != last.s; next_token(ts, &t)) {
+		rc = parse_property(p, &t, &r);
 		if (rc)
 			return rc;
 	}
-	action = lookup_action(p, last);
+	action = lookup_action(p, &last);
 	if (action < 0)
 		return action;
 	if (is_default)
 		return set_default(p, op, action);
 	if (op < 0)
-		return fail(p, -EBADMSG, last->col,
+		return fail(p, -EBADMSG, last.col,
 			    "rule has no op= (a rule is 'op=OPERATION [property=value]... action=ALLOW|DENY')");
 
 	r.op = (u8)op;
@@ -564,52 +625,6 @@ static int parse_rule(struct parser *p, const struct token *tok, u32 ntok)
 	if (rc)
 		return rc;
 	pol->rules[pol->nrules++] = r;
-	return 0;
-}
-
-/* ---- lines ---- */
-
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* What IPE strips from the end of a line (isspace()). */
-static bool is_trailing_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
-	       c == '\f' || c == '\r';
-}
-
-/*
- * Split one statement into tokens.  Tokens are separated by blanks and tabs
- * only, as in IPE.  The caller's array grows as needed.
- */
-static int tokenize(struct parser *p, const char *s, u32 len,
-		    struct token **tok, u32 *cap, u32 *ntok)
-{
-	u32 i = 0, n = 0;
-	int rc;
-
-	while (i < len) {
-		u32 start;
-
-		while (i < len && is_blank(s[i]))
-			i++;
-		if (i == len)
-			break;
-		start = i;
-		while (i < len && !is_blank(s[i]))
-			i++;
-		rc = grow(p, (void **)tok, cap, n + 1, sizeof(**tok));
-		if (rc)
-			return rc;
-		(*tok)[n].s = s + start;
-		(*tok)[n].len = i - start;
-		(*tok)[n].col = start + 1;
-		n++;
-	}
-	*ntok = n;
 	return 0;
 }
 
@@ -687,22 +702,21 @@ static void shrink(struct sigil_policy *pol)
 
 static int parse_lines(struct parser *p, const char *text, size_t len)
 {
-	struct token *tok = NULL;
-	u32 cap = 0, ntok;
 	size_t pos = 0;
-	int rc = 0;
+	int rc;
 
 	p->line.line = 1;
 	while (pos < len) {
 		size_t start = pos, end, stmt;
+		struct tokens ts;
+		struct token first;
 		const char *hash;
 
 		while (pos < len && text[pos] != '\n' && text[pos] != '\r') {
 			if (!text[pos]) {
 				p->line.off = start;
-				rc = fail(p, -EBADMSG, (u32)(pos - start + 1),
-					  "NUL byte in policy text");
-				goto out;
+				return fail(p, -EBADMSG, (u32)(pos - start + 1),
+					    "NUL byte in policy text");
 			}
 			pos++;
 		}
@@ -712,19 +726,18 @@ static int parse_lines(struct parser *p, const char *text, size_t len)
 		while (stmt > start && is_trailing_space(text[stmt - 1]))
 			stmt--;
 
-		p->line.off = (u32)start;
-		p->line.len = (u32)(stmt - start);
-		rc = tokenize(p, text + start, p->line.len, &tok, &cap, &ntok);
-		if (rc)
-			goto out;
-		if (ntok) {
+		ts.line = text + start;
+		ts.len = (u32)(stmt - start);
+		ts.pos = 0;
+		if (next_token(&ts, &first)) {
 			/* Statements are quoted from their first token. */
-			p->line.off += tok[0].col - 1;
-			p->line.len -= tok[0].col - 1;
-			rc = p->have_header ? parse_rule(p, tok, ntok) :
-					      parse_header(p, tok, ntok);
+			p->line.off = (u32)start + first.col - 1;
+			p->line.len = ts.len - (first.col - 1);
+			ts.pos = 0;
+			rc = p->have_header ? parse_rule(p, &ts) :
+					      parse_header(p, &ts);
 			if (rc)
-				goto out;
+				return rc;
 		}
 
 		/* CR LF, LF and a lone CR each end one line. */
@@ -735,10 +748,9 @@ static int parse_lines(struct parser *p, const char *text, size_t len)
 			if (pos < len)
 				p->line.line++;
 		}
+		sigil_cond_resched();
 	}
-out:
-	sigil_free(tok);
-	return rc;
+	return 0;
 }
 
 /**

@@ -133,6 +133,34 @@ TEST_F(lifecycle, delete_active_refused_inactive_deleted)
 	EXPECT_EQ(-EINVAL, policy_write("baseline", "delete", "0"));
 }
 
+TEST_F(lifecycle, files_held_open_across_delete_are_enoent)
+{
+	char path[512], buf[64];
+	int text_fd, active_fd;
+
+	ASSERT_EQ(0, load_policy(HDR("t_a", TEST_VERSION) "DEFAULT action=ALLOW\n"));
+	policy_path(path, sizeof(path), "t_a", "policy");
+	text_fd = open(path, O_RDONLY);
+	policy_path(path, sizeof(path), "t_a", "active");
+	active_fd = open(path, O_RDWR);
+	ASSERT_LE(0, text_fd);
+	ASSERT_LE(0, active_fd);
+
+	ASSERT_EQ(0, delete_policy("t_a"));
+	EXPECT_EQ(-1, read(text_fd, buf, sizeof(buf)));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, write(active_fd, "1", 1));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_STREQ("baseline", status_get("active_policy", buf, sizeof(buf)));
+
+	/* The name is free again, and the old descriptors stay dead. */
+	ASSERT_EQ(0, load_policy(HDR("t_a", TEST_VERSION) "DEFAULT action=DENY\n"));
+	EXPECT_EQ(-1, read(text_fd, buf, sizeof(buf)));
+	EXPECT_EQ(ENOENT, errno);
+	close(text_fd);
+	close(active_fd);
+}
+
 TEST_F(lifecycle, activating_an_older_version_is_estale)
 {
 	char v[512];
