@@ -26,6 +26,24 @@ bool sigil_may_admin(const struct file *file)
 	       capable(CAP_MAC_ADMIN);
 }
 
+/**
+ * sigil_admin_bool() - check the writer, then parse a 0/1 write
+ * @file: the securityfs file being written
+ * @buf: what was written
+ * @len: its length
+ * @value: the parsed value
+ *
+ * Return: 0, -EPERM without CAP_MAC_ADMIN, or -EINVAL when @buf is not a
+ * boolean.
+ */
+int sigil_admin_bool(struct file *file, const char __user *buf, size_t len,
+		     bool *value)
+{
+	if (!sigil_may_admin(file))
+		return -EPERM;
+	return kstrtobool_from_user(buf, len, value);
+}
+
 static ssize_t read_bool(char __user *buf, size_t len, loff_t *ppos, bool v)
 {
 	return simple_read_from_buffer(buf, len, ppos, v ? "1\n" : "0\n", 2);
@@ -44,9 +62,7 @@ static ssize_t enforce_write(struct file *file, const char __user *buf,
 	bool old, value;
 	int rc;
 
-	if (!sigil_may_admin(file))
-		return -EPERM;
-	rc = kstrtobool_from_user(buf, len, &value);
+	rc = sigil_admin_bool(file, buf, len, &value);
 	if (rc)
 		return rc;
 
@@ -76,9 +92,7 @@ static ssize_t success_audit_write(struct file *file, const char __user *buf,
 	bool value;
 	int rc;
 
-	if (!sigil_may_admin(file))
-		return -EPERM;
-	rc = kstrtobool_from_user(buf, len, &value);
+	rc = sigil_admin_bool(file, buf, len, &value);
 	if (rc)
 		return rc;
 	WRITE_ONCE(sigil_success_audit, value);

@@ -68,52 +68,40 @@ static ssize_t active_read(struct file *file, char __user *buf, size_t len,
 				       2);
 }
 
-/* Only "1" means anything: a policy is deactivated by activating another. */
-static int write_one(struct file *file, const char __user *buf, size_t len)
+/*
+ * Writing "1" to policies/<name>/active or delete applies @action to the
+ * policy.  "0" means nothing: a policy is deactivated by activating another.
+ */
+static ssize_t policy_action(struct file *file, const char __user *buf,
+			     size_t len, int (*action)(struct sigil_loaded *lp))
 {
+	struct sigil_loaded *lp;
 	bool value;
 	int rc;
 
-	if (!sigil_may_admin(file))
-		return -EPERM;
-	rc = kstrtobool_from_user(buf, len, &value);
+	rc = sigil_admin_bool(file, buf, len, &value);
 	if (rc)
 		return rc;
-	return value ? 0 : -EINVAL;
+	if (!value)
+		return -EINVAL;
+	lp = get_policy(file);
+	if (!lp)
+		return -ENOENT;
+	rc = action(lp);
+	sigil_policy_put(lp);
+	return rc ? rc : len;
 }
 
 static ssize_t active_write(struct file *file, const char __user *buf,
 			    size_t len, loff_t *ppos)
 {
-	struct sigil_loaded *lp;
-	int rc;
-
-	rc = write_one(file, buf, len);
-	if (rc)
-		return rc;
-	lp = get_policy(file);
-	if (!lp)
-		return -ENOENT;
-	rc = sigil_policy_activate(lp);
-	sigil_policy_put(lp);
-	return rc ? rc : len;
+	return policy_action(file, buf, len, sigil_policy_activate);
 }
 
 static ssize_t delete_write(struct file *file, const char __user *buf,
 			    size_t len, loff_t *ppos)
 {
-	struct sigil_loaded *lp;
-	int rc;
-
-	rc = write_one(file, buf, len);
-	if (rc)
-		return rc;
-	lp = get_policy(file);
-	if (!lp)
-		return -ENOENT;
-	rc = sigil_policy_delete(lp);
-	sigil_policy_put(lp);
-	return rc ? rc : len;
+	return policy_action(file, buf, len, sigil_policy_delete);
 }
 
 static const struct file_operations policy_fops = {

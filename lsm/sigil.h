@@ -160,6 +160,8 @@ struct sigil_fs_file {
 };
 
 bool sigil_may_admin(const struct file *file);
+int sigil_admin_bool(struct file *file, const char __user *buf, size_t len,
+		     bool *value);
 int sigil_create_files(struct dentry *dir, const struct sigil_fs_file *files,
 		       size_t n);
 int sigil_policyfs_add(struct sigil_loaded *lp);
