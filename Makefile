@@ -7,6 +7,9 @@
 #   make check    host unit tests, then the guest selftests in QEMU
 #   make kernel   build the test kernel (Linux 6.12 + sigil) into build/
 #   make unit     host unit tests only
+#   make fuzz     run the libFuzzer harnesses (FUZZ_SECONDS each, default 60)
+#   make modules  build the OpenPGP key parser as a module against KDIR
+#                 (default: Debian's linux-headers-6.12)
 #   make clean    remove build/ outputs except the unpacked kernel and ccache
 #
 # Every target installs what it is missing through scripts/deps.
@@ -22,14 +25,24 @@ JOBS		:= $(shell nproc)
 KCC		:= $(if $(shell command -v ccache),ccache gcc,gcc)
 KMAKE		:= $(MAKE) -C $(KSRC) O=$(KOBJ) CC="$(KCC)" HOSTCC="$(KCC)"
 
-POLICY_SRCS	:= policy/parser.c policy/eval.c
-POLICY_HDRS	:= $(wildcard policy/*.h)
+# The plain C shared by the kernel, the host tests and the fuzzers.
+SHARED_SRCS	:= policy/parser.c policy/eval.c \
+		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1.c
+SHARED_HDRS	:= $(wildcard policy/*.h) keys/pgp.h
 
 HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
-		   -Ipolicy -Iselftests/unit
+		   -Ipolicy -Ikeys -Iselftests/unit
 UNIT_TESTS	:= $(patsubst selftests/unit/%.c,$(BUILD)/host/%,$(wildcard selftests/unit/*_test.c))
+PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
+
+FUZZ_SECONDS	?= 60
+FUZZERS		:= $(patsubst selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard selftests/fuzz/*_fuzz.c))
+
+# make modules: any Linux 6.12 build or headers directory; empty means
+# Debian's linux-headers-6.12.
+KDIR		?=
 
 GUEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -static \
 		   -Wno-sign-compare -Wno-format-overflow -Wno-clobbered -D_GNU_SOURCE \
@@ -37,7 +50,7 @@ GUEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -static \
 GUEST_TESTS	:= $(patsubst selftests/%.c,$(BUILD)/guest/%,$(wildcard selftests/*_test.c))
 GUEST_PROG	:= $(BUILD)/guest/prog42
 
-.PHONY: all deps kernel unit guest check demo clean
+.PHONY: all deps kernel unit guest check demo fuzz modules clean
 
 all: kernel unit guest
 
@@ -71,13 +84,31 @@ kernel: $(KSRC)/Makefile
 
 # ---- tests ----
 
-$(BUILD)/host/%: selftests/unit/%.c $(POLICY_SRCS) $(POLICY_HDRS) selftests/unit/tap.h
-	@mkdir -p $(@D)
-	gcc $(HOST_CFLAGS) -o $@ $< $(POLICY_SRCS)
-
-unit: $(UNIT_TESTS)
+$(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/tap.h
 	@scripts/deps host
-	@rc=0; for t in $(UNIT_TESTS); do $$t || rc=1; done; exit $$rc
+	@mkdir -p $(@D)
+	gcc $(HOST_CFLAGS) -o $@ $< $(SHARED_SRCS) -lcrypto
+
+# Keys and signatures made by gpg and sq, once per build directory.
+$(PGP_FIXTURES)/manifest: selftests/unit/pgp-fixtures
+	@scripts/deps host
+	selftests/unit/pgp-fixtures $(PGP_FIXTURES)
+
+unit: $(UNIT_TESTS) $(PGP_FIXTURES)/manifest
+	@rc=0; for t in $(UNIT_TESTS); do $$t $(PGP_FIXTURES) || rc=1; done; exit $$rc
+
+$(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS)
+	@scripts/deps host
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-Ipolicy -Ikeys -o $@ $< $(SHARED_SRCS)
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do \
+		name=$$(basename $$f _fuzz); mkdir -p $(BUILD)/fuzz/corpus-$$name; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(BUILD)/fuzz/corpus-$$name selftests/fuzz/corpus/$$name || exit 1; \
+	done
 
 $(BUILD)/guest/%: selftests/%.c selftests/common.h | $(KSRC)/Makefile
 	@mkdir -p $(@D)
@@ -89,10 +120,15 @@ $(GUEST_PROG): selftests/prog42.c
 
 guest: $(GUEST_TESTS) $(GUEST_PROG)
 
+# The key parser as a module, built out of tree in build/module.
+modules:
+	scripts/build-module $(BUILD)/module $(KDIR)
+
 check: deps
 	$(MAKE) kernel
-	$(MAKE) $(UNIT_TESTS) guest
-	selftests/run-check $(UNIT_TESTS) -- $(GUEST_TESTS)
+	$(MAKE) $(UNIT_TESTS) $(PGP_FIXTURES)/manifest $(FUZZERS) guest
+	selftests/run-check --fixtures $(PGP_FIXTURES) --host $(UNIT_TESTS) \
+		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
 # ---- demo ----
 
@@ -101,4 +137,4 @@ demo: deps
 	scripts/demo
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/vm.*
+	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/fuzz $(BUILD)/module $(BUILD)/vm.*

@@ -120,15 +120,44 @@ static ssize_t new_policy_write(struct file *file, const char __user *buf,
 	return len;
 }
 
+static ssize_t keyring_locked_read(struct file *file, char __user *buf,
+				   size_t len, loff_t *ppos)
+{
+	unsigned long keys;
+	bool locked;
+
+	sigil_keyring_status(&keys, &locked);
+	return read_bool(buf, len, ppos, locked);
+}
+
+/* Only "1" is accepted: the lock holds until reboot. */
+static ssize_t keyring_locked_write(struct file *file, const char __user *buf,
+				    size_t len, loff_t *ppos)
+{
+	bool value;
+	int rc;
+
+	rc = sigil_admin_bool(file, buf, len, &value);
+	if (rc)
+		return rc;
+	if (!value)
+		return -EPERM;
+	sigil_keyring_lock();
+	return len;
+}
+
 static int status_show(struct seq_file *m, void *v)
 {
 	char last_error[SIGIL_ERR_MSG_MAX + 64];
 	struct sigil_policy_stats st;
 	struct sigil_counters c;
 	struct sigil_loaded *lp;
+	unsigned long keys;
+	bool locked;
 
 	sigil_policy_stats(&st, last_error, sizeof(last_error));
 	sigil_read_counters(&c);
+	sigil_keyring_status(&keys, &locked);
 
 	seq_printf(m, "abi: %d\n", SIGIL_ABI_VERSION);
 	seq_printf(m, "mode: %s\n",
@@ -163,6 +192,8 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "errors: %llu\n", c.errors);
 	seq_printf(m, "policy_errors: %lu\n", st.load_failures);
 	seq_printf(m, "last_policy_error: %s\n", last_error);
+	seq_printf(m, "keyring_keys: %lu\n", keys);
+	seq_printf(m, "keyring_locked: %d\n", locked);
 	return 0;
 }
 
@@ -187,6 +218,12 @@ static const struct file_operations success_audit_fops = {
 	.llseek = generic_file_llseek,
 };
 
+static const struct file_operations keyring_locked_fops = {
+	.read = keyring_locked_read,
+	.write = keyring_locked_write,
+	.llseek = generic_file_llseek,
+};
+
 static const struct file_operations new_policy_fops = {
 	.write = new_policy_write,
 };
@@ -197,6 +234,7 @@ static const struct sigil_fs_file sigil_files[] = {
 	{ "new_policy",		0200, &new_policy_fops },
 	{ "status",		0444, &status_fops },
 	{ "log",		0400, &log_fops },
+	{ "keyring_locked",	0600, &keyring_locked_fops },
 };
 
 /**

@@ -32,6 +32,7 @@ MODULE_PARM_DESC(success_audit, "Log allowed decisions too");
 static int __init sigil_init(void)
 {
 	sigil_add_event_hooks();
+	sigil_add_keyring_hooks();
 	sigil_enabled = true;
 	pr_info("initialized in %s mode\n",
 		sigil_enforce ? "enforce" : "permissive");

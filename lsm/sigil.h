@@ -177,8 +177,16 @@ void sigil_log_decision(const struct sigil_event *ev,
 int sigil_log_show(struct seq_file *m);
 size_t sigil_quote(char *buf, size_t size, const char *s, size_t n);
 
+/* ---- the .sigil keyring (keyring.c) ---- */
+
+extern struct key *sigil_keyring;
+
+void sigil_keyring_lock(void);
+void sigil_keyring_status(unsigned long *keys, bool *locked);
+
 /* ---- hooks ---- */
 
 void __init sigil_add_event_hooks(void);
+void __init sigil_add_keyring_hooks(void);
 
 #endif /* _SIGIL_LSM_H */

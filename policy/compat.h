@@ -87,6 +87,9 @@ static inline void sigil_cond_resched(void)
 {
 }
 
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define fallthrough	__attribute__((__fallthrough__))
+
 #endif /* __KERNEL__ */
 
 #endif /* _SIGIL_POLICY_COMPAT_H */

@@ -25,6 +25,7 @@ TEST(securityfs_layout)
 		{ SFS "/new_policy", S_IFREG | 0200 },
 		{ SFS "/status", S_IFREG | 0444 },
 		{ SFS "/log", S_IFREG | 0400 },
+		{ SFS "/keyring_locked", S_IFREG | 0600 },
 		{ SFS "/policies", S_IFDIR | 0755 },
 	};
 	struct stat st;
@@ -42,7 +43,7 @@ TEST(status_keys)
 		"abi", "mode", "success_audit", "active_policy",
 		"policies_loaded", "policies_bytes", "allowed", "denied",
 		"permissive_denials", "errors", "policy_errors",
-		"last_policy_error",
+		"last_policy_error", "keyring_keys", "keyring_locked",
 	};
 	char v[256];
 	size_t i;

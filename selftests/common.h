@@ -181,6 +181,40 @@ static inline const char *last_log_line(char *buf, size_t size)
 	return buf;
 }
 
+/* The serial number of the .sigil keyring, from /proc/keys; 0 if absent. */
+static inline long sigil_keyring_id(void)
+{
+	char line[512];
+	long id = 0;
+	FILE *f = fopen("/proc/keys", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, " keyring ") && strstr(line, " .sigil:"))
+			id = strtol(line, NULL, 16);
+	fclose(f);
+	return id;
+}
+
+/* Read a whole file into a malloc()ed buffer. */
+static inline void *slurp(const char *path, size_t *len)
+{
+	struct stat st;
+	void *buf;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || !(buf = malloc(st.st_size + 1))) {
+		close(fd);
+		return NULL;
+	}
+	*len = read(fd, buf, st.st_size);
+	close(fd);
+	return buf;
+}
+
 /* Copy @src to @dst, then append @extra bytes so that digests differ. */
 static inline int copy_file(const char *src, const char *dst, const char *extra)
 {

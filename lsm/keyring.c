@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The .sigil keyring: the keys that may vouch for code.  It takes X.509
+ * certificates and OpenPGP keys; changing it needs CAP_MAC_ADMIN, and once
+ * locked it cannot change until reboot.
+ */
+
+#include "sigil.h"
+
+#include <keys/asymmetric-type.h>
+#include <linux/cred.h>
+#include <linux/key-type.h>
+#include <linux/slab.h>
+
+#include "pgp_kernel.h"
+
+/*
+ * Keys in .sigil are public keys: anyone who may see the keyring may look
+ * them up (keyctl search does so without possessing them).  Nobody may
+ * change their attributes.
+ */
+#define SIGIL_KEY_PERM	((KEY_POS_ALL & ~KEY_POS_SETATTR) | KEY_USR_VIEW | \
+			 KEY_USR_READ | KEY_USR_SEARCH)
+
+struct key *sigil_keyring __ro_after_init;
+/* An int, for xchg(): set once, never cleared. */
+static int sigil_keyring_locked;
+
+/* Compiled-in keys (keys/builtin.S), freed with the rest of init memory. */
+extern const u8 sigil_builtin_pgp[], sigil_builtin_pgp_end[];
+extern const u8 sigil_builtin_x509[], sigil_builtin_x509_end[];
+
+static int restrict_link_to_sigil(struct key *keyring,
+				  const struct key_type *type,
+				  const union key_payload *payload,
+				  struct key *restriction_key)
+{
+	if (type != &key_type_asymmetric)
+		return -EOPNOTSUPP;
+	return READ_ONCE(sigil_keyring_locked) ? -EPERM : 0;
+}
+
+/*
+ * Adding, linking, unlinking and clearing all need write permission on the
+ * keyring; changing its attributes needs setattr.  Keys inside it cannot
+ * be revoked by anyone: no process possesses them.
+ */
+static int hook_key_permission(key_ref_t key_ref, const struct cred *cred,
+			       enum key_need_perm need_perm)
+{
+	if (key_ref_to_ptr(key_ref) != sigil_keyring)
+		return 0;
+	if (need_perm != KEY_NEED_WRITE && need_perm != KEY_NEED_SETATTR &&
+	    need_perm != KEY_NEED_LINK)
+		return 0;
+	if (READ_ONCE(sigil_keyring_locked)) {
+		pr_notice_ratelimited("keyring .sigil is locked: change refused (pid=%d)\n",
+				      task_tgid_nr(current));
+		return -EPERM;
+	}
+	if (security_capable(cred, &init_user_ns, CAP_MAC_ADMIN, CAP_OPT_NONE))
+		return -EPERM;
+	return 0;
+}
+
+/* Give keys created in .sigil the keyring's permissions for keys. */
+static void hook_key_post_create_or_update(struct key *keyring,
+					   struct key *key,
+					   const void *payload,
+					   size_t payload_len,
+					   unsigned long flags, bool create)
+{
+	if (keyring != sigil_keyring || !create)
+		return;
+	down_write(&key->sem);
+	WRITE_ONCE(key->perm, SIGIL_KEY_PERM);
+	up_write(&key->sem);
+}
+
+/**
+ * sigil_keyring_lock() - refuse every later change to .sigil until reboot
+ */
+void sigil_keyring_lock(void)
+{
+	if (!xchg(&sigil_keyring_locked, 1))
+		pr_notice("keyring .sigil locked by pid=%d\n",
+			  task_tgid_nr(current));
+}
+
+/**
+ * sigil_keyring_status() - what status reports about .sigil
+ * @keys: number of keys in it
+ * @locked: whether it is locked
+ */
+void sigil_keyring_status(unsigned long *keys, bool *locked)
+{
+	*keys = sigil_keyring ? READ_ONCE(sigil_keyring->keys.nr_leaves_on_tree) : 0;
+	*locked = READ_ONCE(sigil_keyring_locked);
+}
+
+static void __init add_builtin(const u8 *data, size_t len, const char *what)
+{
+	key_ref_t key;
+
+	key = key_create_or_update(make_key_ref(sigil_keyring, 1), "asymmetric",
+				   NULL, data, len, SIGIL_KEY_PERM,
+				   KEY_ALLOC_NOT_IN_QUOTA | KEY_ALLOC_BUILT_IN |
+				   KEY_ALLOC_BYPASS_RESTRICTION);
+	if (IS_ERR(key)) {
+		pr_err("compiled-in %s not loaded: %ld\n", what, PTR_ERR(key));
+		return;
+	}
+	pr_info("compiled-in %s loaded: %s\n", what,
+		key_ref_to_ptr(key)->description);
+	key_ref_put(key);
+}
+
+/* Each certificate of a binary OpenPGP keyring, one at a time. */
+static void __init add_builtin_pgp_binary(const u8 *p, size_t len)
+{
+	struct pgp_error err = { 0 };
+	struct pgp_cert *cert;
+
+	cert = kmalloc(sizeof(*cert), GFP_KERNEL);
+	if (!cert)
+		return;
+	while (len) {
+		if (pgp_parse_cert(p, len, cert, &err)) {
+			pr_err("compiled-in OpenPGP keys: %s (byte %u)\n", err.msg,
+			       err.offset);
+			break;
+		}
+		add_builtin(p, cert->len, "OpenPGP key");
+		p += cert->len;
+		len -= cert->len;
+	}
+	kfree(cert);
+}
+
+/* Decode each armored block labelled @label and pass it to @add. */
+static void __init add_builtin_armored(const u8 *text, size_t len,
+				       const char *label,
+				       void (*add)(const u8 *, size_t))
+{
+	struct pgp_error err = { 0 };
+	size_t pos = 0, n;
+	u8 *buf;
+	int rc;
+
+	buf = kmalloc(len, GFP_KERNEL);
+	if (!buf)
+		return;
+	while (!(rc = pgp_dearmor((const char *)text, len, &pos, label, buf,
+				  len, &n, &err)))
+		add(buf, n);
+	if (rc != -ENOENT)
+		pr_err("compiled-in keys: %s\n", err.msg);
+	kfree(buf);
+}
+
+static void __init add_builtin_cert(const u8 *der, size_t len)
+{
+	add_builtin(der, len, "X.509 certificate");
+}
+
+static void __init load_builtin_keys(void)
+{
+	size_t len = sigil_builtin_pgp_end - sigil_builtin_pgp;
+
+	if (len && pgp_is_cert(sigil_builtin_pgp, len))
+		add_builtin_pgp_binary(sigil_builtin_pgp, len);
+	else if (len)
+		add_builtin_armored(sigil_builtin_pgp, len, "PGP PUBLIC KEY BLOCK",
+				    add_builtin_pgp_binary);
+	len = sigil_builtin_x509_end - sigil_builtin_x509;
+	if (len)
+		add_builtin_armored(sigil_builtin_x509, len, "CERTIFICATE",
+				    add_builtin_cert);
+}
+
+static int __init sigil_keyring_init(void)
+{
+	struct key_restriction *restriction;
+	int rc;
+
+	if (!sigil_enabled)
+		return 0;
+	rc = sigil_pgp_parser_init();
+	if (rc)
+		pr_err("cannot register the OpenPGP key parser: %d\n", rc);
+
+	restriction = kzalloc(sizeof(*restriction), GFP_KERNEL);
+	if (!restriction)
+		return -ENOMEM;
+	restriction->check = restrict_link_to_sigil;
+	sigil_keyring = keyring_alloc(".sigil", GLOBAL_ROOT_UID, GLOBAL_ROOT_GID,
+				      current_cred(),
+				      (KEY_POS_ALL & ~KEY_POS_SETATTR) |
+				      KEY_USR_VIEW | KEY_USR_READ |
+				      KEY_USR_WRITE | KEY_USR_SEARCH,
+				      KEY_ALLOC_NOT_IN_QUOTA, restriction, NULL);
+	if (IS_ERR(sigil_keyring)) {
+		rc = PTR_ERR(sigil_keyring);
+		sigil_keyring = NULL;
+		kfree(restriction);
+		pr_err("cannot create the .sigil keyring: %d\n", rc);
+		return rc;
+	}
+	load_builtin_keys();
+	return 0;
+}
+
+/* After the asymmetric key type (device_initcall) is registered. */
+late_initcall(sigil_keyring_init);
+
+static struct security_hook_list sigil_keyring_hooks[] __ro_after_init = {
+	LSM_HOOK_INIT(key_permission, hook_key_permission),
+	LSM_HOOK_INIT(key_post_create_or_update, hook_key_post_create_or_update),
+};
+
+/**
+ * sigil_add_keyring_hooks() - register the hooks that guard .sigil
+ */
+void __init sigil_add_keyring_hooks(void)
+{
+	security_add_hooks(sigil_keyring_hooks, ARRAY_SIZE(sigil_keyring_hooks),
+			   &sigil_lsmid);
+}
