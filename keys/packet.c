@@ -261,12 +261,12 @@ static const char *unsupported_algo(unsigned int algo)
 	case PGP_PK_EDDSA:
 	case PGP_PK_ED25519:
 	case PGP_PK_ED448:
-		return "EdDSA (Ed25519/Ed448) keys are not supported: Linux 6.12 has no EdDSA verifier";
+		return "EdDSA (Ed25519/Ed448) keys are not supported: Linux has no EdDSA verifier";
 	case PGP_PK_DSA:
-		return "DSA keys are not supported: Linux has no DSA verifier, and RFC 9580 deprecates DSA";
+		return "DSA keys are not supported: Linux has no DSA verifier";
 	case PGP_PK_ELGAMAL:
 	case PGP_PK_ELGAMAL_OLD:
-		return "ElGamal keys are not supported: ElGamal is an encryption algorithm, deprecated by RFC 9580";
+		return "ElGamal keys are not supported: ElGamal does not sign";
 	case PGP_PK_ECDH:
 	case PGP_PK_X25519:
 	case PGP_PK_X448:
@@ -503,7 +503,8 @@ int pgp_parse_sig(const u8 *body, size_t len, struct pgp_sig *sig,
 	case 4:
 		break;
 	case 3:
-		return pgp_fail(err, -EOPNOTSUPP, 0, "v3 signatures are not supported; sign with a v4 key");
+		return pgp_fail(err, -EOPNOTSUPP, 0,
+				"v3 signatures are not supported; sign with a v4 key");
 	case 5:
 		return pgp_fail(err, -EOPNOTSUPP, 0, "v5 signatures (LibrePGP) are not supported");
 	case 6:

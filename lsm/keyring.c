@@ -26,10 +26,6 @@ struct key *sigil_keyring __ro_after_init;
 /* An int, for xchg(): set once, never cleared. */
 static int sigil_keyring_locked;
 
-/* Compiled-in keys (keys/builtin.S), freed with the rest of init memory. */
-extern const u8 sigil_builtin_pgp[], sigil_builtin_pgp_end[];
-extern const u8 sigil_builtin_x509[], sigil_builtin_x509_end[];
-
 static int restrict_link_to_sigil(struct key *keyring,
 				  const struct key_type *type,
 				  const union key_payload *payload,

@@ -181,6 +181,10 @@ size_t sigil_quote(char *buf, size_t size, const char *s, size_t n);
 
 extern struct key *sigil_keyring;
 
+/* Compiled-in keys (keys/builtin.S), freed with the rest of init memory. */
+extern const u8 sigil_builtin_pgp[], sigil_builtin_pgp_end[];
+extern const u8 sigil_builtin_x509[], sigil_builtin_x509_end[];
+
 void sigil_keyring_lock(void);
 void sigil_keyring_status(unsigned long *keys, bool *locked);
 

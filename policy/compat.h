@@ -87,7 +87,8 @@ static inline void sigil_cond_resched(void)
 {
 }
 
-#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#define __sigil_format(a, b)	__format__(__printf__, a, b)
+#define __printf(a, b)		__attribute__((__sigil_format(a, b)))
 #define fallthrough	__attribute__((__fallthrough__))
 
 #endif /* __KERNEL__ */
