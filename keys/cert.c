@@ -39,33 +39,71 @@ bool pgp_quick_check(const struct pgp_sig *sig, const u8 *digest)
 	return digest[0] == sig->quick[0] && digest[1] == sig->quick[1];
 }
 
+static void emit_crs(size_t n, pgp_update_fn update, void *ctx)
+{
+	static const u8 crs[16] = "\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r";
+
+	while (n) {
+		size_t k = n < sizeof(crs) ? n : sizeof(crs);
+
+		update(ctx, crs, k);
+		n -= k;
+	}
+}
+
 /**
  * pgp_hash_text() - feed data of a text (0x01) signature to a hash
  * @data: the next bytes of the data
  * @len: their number
- * @last_cr: whether the previous call ended with CR; start with false
+ * @st: state carried between calls; zero it before the first
  * @update: receives the canonical bytes, in order
  * @ctx: passed to @update
  *
  * Text signatures are made over the data with every line ending turned
- * into CR LF: a CR goes before each LF that does not already follow one.
+ * into CR LF.  As gpg does it, the CRs that precede an LF are dropped and
+ * replaced by one.  Call pgp_hash_text_end() after the last bytes.
  */
-void pgp_hash_text(const u8 *data, size_t len, bool *last_cr,
+void pgp_hash_text(const u8 *data, size_t len, struct pgp_text_state *st,
 		   pgp_update_fn update, void *ctx)
 {
-	static const u8 cr = '\r';
 	size_t start = 0, i;
 
 	for (i = 0; i < len; i++) {
-		if (data[i] == '\n' && !(i ? data[i - 1] == '\r' : *last_cr)) {
-			update(ctx, data + start, i - start);
-			update(ctx, &cr, 1);
-			start = i;
+		u8 c = data[i];
+
+		if (c != '\r' && c != '\n') {
+			/* CRs not followed by LF are data. */
+			if (st->pending_cr) {
+				emit_crs(st->pending_cr, update, ctx);
+				st->pending_cr = 0;
+			}
+			continue;
 		}
+		if (i > start)
+			update(ctx, data + start, i - start);
+		if (c == '\r') {
+			st->pending_cr++;
+		} else {
+			st->pending_cr = 0;
+			update(ctx, (const u8 *)"\r\n", 2);
+		}
+		start = i + 1;
 	}
-	update(ctx, data + start, len - start);
-	if (len)
-		*last_cr = data[len - 1] == '\r';
+	if (len > start)
+		update(ctx, data + start, len - start);
+}
+
+/**
+ * pgp_hash_text_end() - finish text-mode data: CRs at the very end stay
+ * @st: the state of pgp_hash_text()
+ * @update: receives the canonical bytes
+ * @ctx: passed to @update
+ */
+void pgp_hash_text_end(struct pgp_text_state *st, pgp_update_fn update,
+		       void *ctx)
+{
+	emit_crs(st->pending_cr, update, ctx);
+	st->pending_cr = 0;
 }
 
 /**
@@ -85,15 +123,27 @@ bool pgp_sig_by(const struct pgp_sig *sig, const struct pgp_key *key)
 	return true;
 }
 
-/* The hash algorithms sigil accepts, for data and for key bindings. */
+/*
+ * The hash algorithms sigil accepts.  A revocation only ever takes trust
+ * away, so one made with SHA-1, as older gpg versions made them, still
+ * counts: forging it would gain nothing.
+ */
 static int check_hash(const struct pgp_sig *sig, size_t offset,
-		      struct pgp_error *err)
+		      bool revocation, struct pgp_error *err)
 {
 	switch (sig->hash_algo) {
 	case PGP_HASH_SHA256:
 	case PGP_HASH_SHA384:
 	case PGP_HASH_SHA512:
 		return 0;
+	case PGP_HASH_SHA1:
+		if (revocation)
+			return 0;
+		break;
+	default:
+		break;
+	}
+	switch (sig->hash_algo) {
 	case PGP_HASH_MD5:
 		return pgp_fail(err, -EKEYREJECTED, offset,
 				"MD5 signatures are refused: MD5 is broken");
@@ -130,29 +180,54 @@ int pgp_check_data_sig(const struct pgp_sig *sig, struct pgp_error *err)
 		return pgp_fail(err, -EKEYREJECTED, 1,
 				"signature type 0x%02x does not sign data (binary 0x00 and text 0x01 do)",
 				sig->type);
-	return check_hash(sig, 3, err);
+	return check_hash(sig, 3, false, err);
+}
+
+enum key_sig {
+	KEY_SIG_GOOD,		/* it verifies */
+	KEY_SIG_OTHER,		/* another type, or another signer's */
+	KEY_SIG_BAD,		/* it does not verify */
+	KEY_SIG_UNCHECKABLE,	/* it cannot be checked: malformed, odd hash */
+};
+
+/* The signature type of a v3 or v4 signature body, or -1. */
+static int peek_type(const struct pgp_sigref *ref)
+{
+	if (ref->len > 1 && ref->body[0] == 4)
+		return ref->body[1];
+	if (ref->len > 2 && ref->body[0] == 3)
+		return ref->body[2];
+	return -1;
 }
 
 /*
- * Verify @sigref, a signature of type @type that @signer made over
- * @primary and, for bindings, @subkey.  Returns 0 when it verifies, and
- * fills in @sig.
+ * Check @ref, a signature of type @type that @signer made over @primary
+ * and, for subkey bindings and revocations, @subkey.  Fills in @sig.
  */
-static int verify_key_sig(const struct pgp_sigref *sigref, unsigned int type,
-			  const struct pgp_key *primary,
-			  const struct pgp_key *subkey,
-			  const struct pgp_key *signer, struct pgp_sig *sig,
-			  pgp_verify_fn verify, void *ctx)
+static enum key_sig check_key_sig(const struct pgp_sigref *ref,
+				  unsigned int type,
+				  const struct pgp_key *primary,
+				  const struct pgp_key *subkey,
+				  const struct pgp_key *signer,
+				  struct pgp_sig *sig, pgp_verify_fn verify,
+				  void *ctx)
 {
+	bool revocation = type == PGP_SIG_KEY_REVOCATION ||
+			  type == PGP_SIG_SUBKEY_REVOCATION;
 	u8 hp[3], hs[3], trailer[6];
-	struct pgp_span spans[6];
 	struct pgp_error err = { 0 };
+	struct pgp_span spans[6];
 	unsigned int n = 0;
+	int rc;
 
-	if (pgp_parse_sig(sigref->body, sigref->len, sig, &err) ||
-	    sig->type != type || check_hash(sig, 0, &err) ||
-	    !same_family(sig->pk_algo, signer->algo) || !pgp_sig_by(sig, signer))
-		return -EINVAL;
+	if (peek_type(ref) != (int)type)
+		return KEY_SIG_OTHER;
+	if (pgp_parse_sig(ref->body, ref->len, sig, &err))
+		return KEY_SIG_UNCHECKABLE;
+	if (!pgp_sig_by(sig, signer) || !same_family(sig->pk_algo, signer->algo))
+		return KEY_SIG_OTHER;
+	if (check_hash(sig, 0, revocation, &err))
+		return KEY_SIG_UNCHECKABLE;
 
 	hp[0] = 0x99;
 	hp[1] = (u8)(primary->body_len >> 8);
@@ -169,29 +244,45 @@ static int verify_key_sig(const struct pgp_sigref *sigref, unsigned int type,
 	pgp_sig_trailer(sig, trailer);
 	spans[n++] = (struct pgp_span){ sig->body, 6u + sig->hashed_len };
 	spans[n++] = (struct pgp_span){ trailer, 6 };
-	return verify(ctx, signer, sig, spans, n);
+	rc = verify(ctx, signer, sig, spans, n);
+	if (!rc)
+		return KEY_SIG_GOOD;
+	return rc == -EKEYREJECTED ? KEY_SIG_BAD : KEY_SIG_UNCHECKABLE;
 }
 
-/* Is there a revocation of @type by the primary that verifies? */
-static bool revoked(const struct pgp_sigref *sigs, unsigned int nsigs,
-		    unsigned int type, const struct pgp_key *primary,
-		    const struct pgp_key *subkey, pgp_verify_fn verify,
-		    void *ctx)
+/*
+ * Is there a revocation of @type by the primary key?  A revocation that
+ * does not verify revokes nothing; one that cannot be checked at all is
+ * reported, so that the caller refuses rather than guess.
+ */
+static enum key_sig revoked(const struct pgp_sigref *sigs, unsigned int nsigs,
+			    unsigned int type, const struct pgp_key *primary,
+			    const struct pgp_key *subkey, pgp_verify_fn verify,
+			    void *ctx)
 {
+	enum key_sig result = KEY_SIG_OTHER;
 	struct pgp_sig sig;
 	unsigned int i;
 
-	for (i = 0; i < nsigs; i++)
-		if (sigs[i].len > 1 && sigs[i].body[1] == type &&
-		    !verify_key_sig(&sigs[i], type, primary, subkey, primary,
-				    &sig, verify, ctx))
-			return true;
-	return false;
+	for (i = 0; i < nsigs; i++) {
+		switch (check_key_sig(&sigs[i], type, primary, subkey, primary,
+				      &sig, verify, ctx)) {
+		case KEY_SIG_GOOD:
+			return KEY_SIG_GOOD;
+		case KEY_SIG_UNCHECKABLE:
+			result = KEY_SIG_UNCHECKABLE;
+			break;
+		default:
+			break;
+		}
+	}
+	return result;
 }
 
 /*
  * Check that subkey @sub may sign for @cert.  Returns NULL when it may, or
- * why not.  An unusable signing subkey is an error in @err.
+ * why not.  A valid signing subkey that sigil cannot use is an error in
+ * @err.
  */
 static const char *check_subkey(const struct pgp_cert *cert,
 				const struct pgp_subkey *sub,
@@ -205,9 +296,9 @@ static const char *check_subkey(const struct pgp_cert *cert,
 
 	/* The newest binding by the primary key that verifies. */
 	for (i = 0; i < sub->nsigs; i++) {
-		if (verify_key_sig(&sub->sigs[i], PGP_SIG_SUBKEY_BINDING,
-				   &cert->primary, &sub->key, &cert->primary,
-				   &binding, verify, ctx))
+		if (check_key_sig(&sub->sigs[i], PGP_SIG_SUBKEY_BINDING,
+				  &cert->primary, &sub->key, &cert->primary,
+				  &binding, verify, ctx) != KEY_SIG_GOOD)
 			continue;
 		if (!found || binding.created > best.created)
 			best = binding;
@@ -226,6 +317,15 @@ static const char *check_subkey(const struct pgp_cert *cert,
 			sub->key.algo != PGP_PK_X448;
 	if (!signs)
 		return "not a signing subkey";
+	switch (revoked(sub->sigs, sub->nsigs, PGP_SIG_SUBKEY_REVOCATION,
+			&cert->primary, &sub->key, verify, ctx)) {
+	case KEY_SIG_GOOD:
+		return "revoked";
+	case KEY_SIG_UNCHECKABLE:
+		return "it carries a revocation sigil cannot check";
+	default:
+		break;
+	}
 	if (sub->key.unusable) {
 		char id[2 * PGP_KEYID_SIZE + 1];
 
@@ -235,9 +335,6 @@ static const char *check_subkey(const struct pgp_cert *cert,
 			 sub->key.unusable);
 		return sub->key.unusable;
 	}
-	if (revoked(sub->sigs, sub->nsigs, PGP_SIG_SUBKEY_REVOCATION,
-		    &cert->primary, &sub->key, verify, ctx))
-		return "revoked";
 
 	/* A signing subkey must also vouch for the primary (RFC 4880 5.2.1). */
 	if (!best.embedded)
@@ -245,8 +342,8 @@ static const char *check_subkey(const struct pgp_cert *cert,
 	embedded.body = best.embedded;
 	embedded.len = best.embedded_len;
 	embedded.offset = sub->offset;
-	if (verify_key_sig(&embedded, PGP_SIG_PRIMARY_BINDING, &cert->primary,
-			   &sub->key, &sub->key, &back, verify, ctx))
+	if (check_key_sig(&embedded, PGP_SIG_PRIMARY_BINDING, &cert->primary,
+			  &sub->key, &sub->key, &back, verify, ctx) != KEY_SIG_GOOD)
 		return "its primary-key binding signature (back-signature) does not verify";
 	return NULL;
 }
@@ -264,6 +361,7 @@ static const char *check_subkey(const struct pgp_cert *cert,
  * Return:
  * * %0		- *@signer is set
  * * %-EKEYREVOKED	- the primary key is revoked
+ * * %-EKEYREJECTED	- it carries a revocation that cannot be checked
  * * %-EOPNOTSUPP	- a valid signing subkey uses an algorithm sigil cannot
  *			  verify, so signatures it makes would never verify
  */
@@ -273,9 +371,16 @@ int pgp_select_signer(struct pgp_cert *cert, pgp_verify_fn verify, void *ctx,
 	unsigned int order[PGP_MAX_SUBKEYS], i, j, n = cert->nsub;
 
 	*signer = NULL;
-	if (revoked(cert->sigs, cert->nsigs, PGP_SIG_KEY_REVOCATION,
-		    &cert->primary, NULL, verify, ctx))
+	switch (revoked(cert->sigs, cert->nsigs, PGP_SIG_KEY_REVOCATION,
+			&cert->primary, NULL, verify, ctx)) {
+	case KEY_SIG_GOOD:
 		return pgp_fail(err, -EKEYREVOKED, 0, "the key is revoked");
+	case KEY_SIG_UNCHECKABLE:
+		return pgp_fail(err, -EKEYREJECTED, 0,
+				"the key carries a revocation that sigil cannot check");
+	default:
+		break;
+	}
 
 	/* Newest first; among equals, the later one in the certificate. */
 	for (i = 0; i < n; i++) {

@@ -12,11 +12,15 @@
  * pgp_hash_name() - the crypto API name of an OpenPGP hash algorithm
  * @hash_algo: enum pgp_hash_algo
  *
- * Return: "sha256", "sha384" or "sha512", or NULL for any other.
+ * SHA-1 is named for checking revocations only.
+ *
+ * Return: "sha1", "sha256", "sha384" or "sha512", or NULL for any other.
  */
 const char *pgp_hash_name(u8 hash_algo)
 {
 	switch (hash_algo) {
+	case PGP_HASH_SHA1:
+		return "sha1";
 	case PGP_HASH_SHA256:
 		return "sha256";
 	case PGP_HASH_SHA384:
@@ -37,6 +41,8 @@ const char *pgp_hash_name(u8 hash_algo)
 unsigned int pgp_hash_size(u8 hash_algo)
 {
 	switch (hash_algo) {
+	case PGP_HASH_SHA1:
+		return 20;
 	case PGP_HASH_SHA256:
 		return 32;
 	case PGP_HASH_SHA384:

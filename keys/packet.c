@@ -200,12 +200,15 @@ static int parse_rsa(const u8 *body, size_t len, size_t *p,
 	key->bits = (u16)bit_length(key->n, key->n_len);
 	if (key->algo == PGP_PK_RSA_ENCRYPT)
 		key->unusable = "RSA encrypt-only keys cannot sign";
-	else if (key->bits < PGP_RSA_MIN_BITS || key->bits > PGP_RSA_MAX_BITS)
-		key->unusable = key->bits < PGP_RSA_MIN_BITS ?
-			"RSA keys smaller than 2048 bits are too weak" :
-			"RSA keys larger than 4096 bits are not supported";
-	else if (!key->e_len || key->e_len > 4 || !(key->e[key->e_len - 1] & 1))
-		key->unusable = "RSA public exponent is not an odd number of at most 32 bits";
+	else if (key->bits < PGP_RSA_MIN_BITS)
+		key->unusable = "RSA keys smaller than 2048 bits are too weak";
+	else if (key->bits != 2048 && key->bits != 3072 && key->bits != 4096)
+		/* The sizes crypto/rsa.c accepts. */
+		key->unusable =
+			"RSA keys must have 2048, 3072 or 4096 bits; no other size verifies";
+	else if (!key->e_len || key->e_len > 4 || !(key->e[key->e_len - 1] & 1) ||
+		 (key->e_len == 1 && key->e[0] < 3))
+		key->unusable = "RSA public exponent must be odd, at least 3 and at most 32 bits";
 	return 0;
 }
 
@@ -370,6 +373,7 @@ static bool subpacket_known(unsigned int type)
 	case 23:	/* key server preferences */
 	case 25:	/* primary user ID */
 	case 27:	/* key flags */
+	case 29:	/* reason for revocation */
 	case 30:	/* features */
 	case 32:	/* embedded signature */
 	case 33:	/* issuer fingerprint */
@@ -609,15 +613,22 @@ static int parse_subkey(const struct pgp_packet *pkt, struct pgp_cert *cert,
 	return 0;
 }
 
-static void keep_sig(struct pgp_sigref *sigs, u8 *nsigs,
-		     const struct pgp_packet *pkt)
+/*
+ * Keep a signature on the primary key or a subkey.  Dropping one could hide
+ * a revocation, so a key with more signatures than fit is refused.
+ */
+static int keep_sig(struct pgp_sigref *sigs, u8 *nsigs,
+		    const struct pgp_packet *pkt, struct pgp_error *err)
 {
 	if (*nsigs == PGP_MAX_SIGS)
-		return;
+		return pgp_fail(err, -EBADMSG, pkt->start,
+				"more than %u signatures on one key; export it with --export-options export-minimal",
+				PGP_MAX_SIGS);
 	sigs[*nsigs].body = pkt->body;
 	sigs[*nsigs].len = (u32)pkt->len;
 	sigs[*nsigs].offset = (u32)pkt->start;
 	(*nsigs)++;
+	return 0;
 }
 
 /**
@@ -681,10 +692,13 @@ int pgp_parse_cert(const u8 *buf, size_t len, struct pgp_cert *cert,
 			goto out;
 		case PGP_TAG_SIGNATURE:
 			if (state == AFTER_PRIMARY)
-				keep_sig(cert->sigs, &cert->nsigs, &pkt);
+				rc = keep_sig(cert->sigs, &cert->nsigs, &pkt, err);
 			else if (state == AFTER_SUBKEY)
-				keep_sig(cert->sub[cert->nsub - 1].sigs,
-					 &cert->sub[cert->nsub - 1].nsigs, &pkt);
+				rc = keep_sig(cert->sub[cert->nsub - 1].sigs,
+					      &cert->sub[cert->nsub - 1].nsigs,
+					      &pkt, err);
+			if (rc)
+				return rc;
 			break;
 		case PGP_TAG_USER_ID:
 			if (!cert->uid) {

@@ -287,9 +287,19 @@ int pgp_parse_cert(const u8 *buf, size_t len, struct pgp_cert *cert,
  */
 typedef void (*pgp_update_fn)(void *ctx, const u8 *data, size_t len);
 
+/**
+ * struct pgp_text_state - canonicalization of text data across calls
+ * @pending_cr: CRs seen but not yet passed on: an LF may follow
+ */
+struct pgp_text_state {
+	size_t pending_cr;
+};
+
 /* cert.c: choosing the key that signs, and checking signatures for form */
-void pgp_hash_text(const u8 *data, size_t len, bool *last_cr,
+void pgp_hash_text(const u8 *data, size_t len, struct pgp_text_state *st,
 		   pgp_update_fn update, void *ctx);
+void pgp_hash_text_end(struct pgp_text_state *st, pgp_update_fn update,
+		       void *ctx);
 int pgp_select_signer(struct pgp_cert *cert, pgp_verify_fn verify, void *ctx,
 		      const struct pgp_key **signer, struct pgp_error *err);
 int pgp_check_data_sig(const struct pgp_sig *sig, struct pgp_error *err);

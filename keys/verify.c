@@ -19,8 +19,9 @@
  * @body: a copy of the signature packet body
  * @key: the issuer's key, with a reference
  * @tfm: the hash
+ * @shape: algorithm, curve and modulus size of @key
  * @text: a text (0x01) signature: line endings are canonicalized
- * @last_cr: for @text, whether the data so far ended with CR
+ * @text_state: for @text, what canonicalization carries between calls
  * @err: the first error while hashing
  * @desc: the hash state; allocated with the structure
  */
@@ -29,16 +30,37 @@ struct sigil_pgp_verifier {
 	u8 *body;
 	struct key *key;
 	struct crypto_shash *tfm;
+	struct pgp_key shape;
 	bool text;
-	bool last_cr;
+	struct pgp_text_state text_state;
 	int err;
 	struct shash_desc desc;		/* must be last */
 };
 
+/* Read a DER length at *@p, within @end; -1 when malformed. */
+static long der_len(const u8 **p, const u8 *end)
+{
+	unsigned int n, i;
+	long len = 0;
+
+	if (*p >= end)
+		return -1;
+	n = *(*p)++;
+	if (n < 0x80)
+		return n;
+	n &= 0x7f;
+	if (!n || n > 2 || end - *p < n)
+		return -1;
+	for (i = 0; i < n; i++)
+		len = len << 8 | *(*p)++;
+	return len;
+}
+
 /* The algorithm, curve and modulus size of a key from a keyring. */
 static int key_shape(const struct public_key *pub, struct pgp_key *shape)
 {
-	const u8 *p = pub->key;
+	const u8 *p = pub->key, *end = p + pub->keylen;
+	long len;
 
 	memset(shape, 0, sizeof(*shape));
 	if (!strcmp(pub->pkey_algo, "ecdsa-nist-p256")) {
@@ -54,22 +76,19 @@ static int key_shape(const struct public_key *pub, struct pgp_key *shape)
 	if (strcmp(pub->pkey_algo, "rsa"))
 		return -EKEYREJECTED;
 
-	/* DER RSAPublicKey: SEQUENCE { INTEGER n, ... }: find n's length. */
-	if (pub->keylen < 4 || p[0] != 0x30)
+	/* DER RSAPublicKey: SEQUENCE { INTEGER n, ... }: n's length. */
+	if (p >= end || *p++ != 0x30 || der_len(&p, end) < 0 ||
+	    p >= end || *p++ != 0x02)
 		return -EBADMSG;
-	p += 2 + ((p[1] & 0x80) ? (p[1] & 0x7f) : 0);
-	if (p + 4 > (const u8 *)pub->key + pub->keylen || p[0] != 0x02)
+	len = der_len(&p, end);
+	if (len <= 0 || len > end - p)
 		return -EBADMSG;
-	if (p[1] == 0x82)
-		shape->n_len = (u16)(p[2] << 8 | p[3]);
-	else if (p[1] == 0x81)
-		shape->n_len = p[2];
-	else
-		shape->n_len = p[1];
-	p += 2 + ((p[1] & 0x80) ? (p[1] & 0x7f) : 0);
-	if (shape->n_len && !p[0])
-		shape->n_len--;		/* the sign byte */
+	if (!p[0]) {		/* the sign byte */
+		p++;
+		len--;
+	}
 	shape->algo = PGP_PK_RSA;
+	shape->n_len = (u16)len;
 	return 0;
 }
 
@@ -92,6 +111,11 @@ static struct key *find_issuer(struct key *keyring, const struct pgp_sig *sig,
 		return ERR_CAST(id);
 	key = find_asymmetric_key(keyring, id, NULL, NULL, false);
 	kfree(id);
+	/* An X.509 key whose identifier happens to match is not the issuer. */
+	if (!IS_ERR(key) && strcmp(asymmetric_key_public_key(key)->id_type, "PGP")) {
+		key_put(key);
+		key = ERR_PTR(-ENOKEY);
+	}
 	if (IS_ERR(key) && PTR_ERR(key) == -ENOKEY) {
 		char hex[2 * PGP_FPR_SIZE + 1];
 
@@ -120,10 +144,11 @@ struct sigil_pgp_verifier *sigil_pgp_verify_begin(struct key *keyring,
 						  const u8 *packet, size_t len,
 						  struct pgp_error *err)
 {
-	struct sigil_pgp_verifier *v;
+	struct sigil_pgp_verifier *v, *grown;
 	struct crypto_shash *tfm;
 	struct pgp_packet pkt;
 	size_t pos = 0;
+	bool sig_ecdsa, key_ecdsa;
 	int rc;
 
 	rc = pgp_read_packet(packet, len, &pos, &pkt, err);
@@ -134,11 +159,7 @@ struct sigil_pgp_verifier *sigil_pgp_verify_begin(struct key *keyring,
 	if (rc)
 		return ERR_PTR(rc);
 
-	tfm = crypto_alloc_shash("sha512", 0, 0);	/* the largest state */
-	if (IS_ERR(tfm))
-		return ERR_CAST(tfm);
-	v = kzalloc(sizeof(*v) + crypto_shash_descsize(tfm), GFP_KERNEL);
-	crypto_free_shash(tfm);
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return ERR_PTR(-ENOMEM);
 	v->body = kmemdup(pkt.body, pkt.len, GFP_KERNEL);
@@ -158,13 +179,31 @@ struct sigil_pgp_verifier *sigil_pgp_verify_begin(struct key *keyring,
 		v->key = NULL;
 		goto out_free;
 	}
-	v->tfm = crypto_alloc_shash(pgp_hash_name(v->sig.hash_algo), 0, 0);
-	if (IS_ERR(v->tfm)) {
-		rc = PTR_ERR(v->tfm);
-		v->tfm = NULL;
+	rc = key_shape(asymmetric_key_public_key(v->key), &v->shape);
+	sig_ecdsa = v->sig.pk_algo == PGP_PK_ECDSA;
+	key_ecdsa = v->shape.algo == PGP_PK_ECDSA;
+	if (!rc && sig_ecdsa != key_ecdsa)
+		rc = -EKEYREJECTED;
+	if (rc) {
+		pgp_fail(err, rc, 2, "the signature's algorithm does not match its key's");
 		goto out_free;
 	}
-	v->desc.tfm = v->tfm;
+
+	/* The hash state follows the structure, sized for this hash. */
+	tfm = crypto_alloc_shash(pgp_hash_name(v->sig.hash_algo), 0, 0);
+	if (IS_ERR(tfm)) {
+		rc = PTR_ERR(tfm);
+		goto out_free;
+	}
+	grown = krealloc(v, sizeof(*v) + crypto_shash_descsize(tfm), GFP_KERNEL);
+	if (!grown) {
+		crypto_free_shash(tfm);
+		rc = -ENOMEM;
+		goto out_free;
+	}
+	v = grown;
+	v->tfm = tfm;
+	v->desc.tfm = tfm;
 	rc = crypto_shash_init(&v->desc);
 	if (rc)
 		goto out_free;
@@ -196,7 +235,7 @@ int sigil_pgp_verify_update(struct sigil_pgp_verifier *v, const void *data,
 			    size_t len)
 {
 	if (v->text)
-		pgp_hash_text(data, len, &v->last_cr, hash_update, v);
+		pgp_hash_text(data, len, &v->text_state, hash_update, v);
 	else
 		hash_update(v, data, len);
 	return v->err;
@@ -216,11 +255,11 @@ int sigil_pgp_verify_final(struct sigil_pgp_verifier *v,
 			   struct pgp_error *err)
 {
 	const struct asymmetric_key_ids *kids;
-	const struct public_key *pub;
-	struct pgp_key shape;
 	u8 trailer[6], digest[64];
-	int rc = v->err;
+	int rc;
 
+	if (v->text)
+		pgp_hash_text_end(&v->text_state, hash_update, v);
 	pgp_sig_trailer(&v->sig, trailer);
 	hash_update(v, v->sig.body, 6u + v->sig.hashed_len);
 	hash_update(v, trailer, sizeof(trailer));
@@ -230,18 +269,13 @@ int sigil_pgp_verify_final(struct sigil_pgp_verifier *v,
 	if (rc)
 		goto out;
 
-	pub = asymmetric_key_public_key(v->key);
-	rc = key_shape(pub, &shape);
-	if (rc) {
-		pgp_fail(err, rc, 0, "the signing key is not an RSA or ECDSA key");
-		goto out;
-	}
 	if (!pgp_quick_check(&v->sig, digest)) {
 		rc = pgp_fail(err, -EKEYREJECTED, 0,
 			      "the data does not match the signature (hash prefix differs)");
 		goto out;
 	}
-	rc = sigil_pgp_verify_digest(pub, &shape, &v->sig, digest);
+	rc = sigil_pgp_verify_digest(asymmetric_key_public_key(v->key),
+				     &v->shape, &v->sig, digest);
 	if (rc) {
 		pgp_fail(err, rc, 0, "the signature does not verify (%d)", rc);
 		goto out;

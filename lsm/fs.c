@@ -146,6 +146,25 @@ static ssize_t keyring_locked_write(struct file *file, const char __user *buf,
 	return len;
 }
 
+/* A key ID in hex, as keyctl shows it; one line. */
+static ssize_t keyring_remove_write(struct file *file, const char __user *buf,
+				    size_t len, loff_t *ppos)
+{
+	char id[130];
+	int rc;
+
+	if (!sigil_may_admin(file))
+		return -EPERM;
+	if (len >= sizeof(id))
+		return -EINVAL;
+	if (copy_from_user(id, buf, len))
+		return -EFAULT;
+	id[len] = '\0';
+	strim(id);
+	rc = sigil_keyring_remove(id);
+	return rc ? rc : len;
+}
+
 static int status_show(struct seq_file *m, void *v)
 {
 	char last_error[SIGIL_ERR_MSG_MAX + 64];
@@ -224,6 +243,10 @@ static const struct file_operations keyring_locked_fops = {
 	.llseek = generic_file_llseek,
 };
 
+static const struct file_operations keyring_remove_fops = {
+	.write = keyring_remove_write,
+};
+
 static const struct file_operations new_policy_fops = {
 	.write = new_policy_write,
 };
@@ -235,6 +258,7 @@ static const struct sigil_fs_file sigil_files[] = {
 	{ "status",		0444, &status_fops },
 	{ "log",		0400, &log_fops },
 	{ "keyring_locked",	0600, &keyring_locked_fops },
+	{ "keyring_remove",	0200, &keyring_remove_fops },
 };
 
 /**

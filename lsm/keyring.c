@@ -15,17 +15,19 @@
 #include "pgp_kernel.h"
 
 /*
- * Keys in .sigil are public keys: anyone who may see the keyring may look
- * them up (keyctl search does so without possessing them).  Nobody may
+ * Keys in .sigil are public keys: their owner may look them up (keyctl
+ * search does so without possessing them).  Nobody may write to them or
  * change their attributes.
  */
-#define SIGIL_KEY_PERM	((KEY_POS_ALL & ~KEY_POS_SETATTR) | KEY_USR_VIEW | \
-			 KEY_USR_READ | KEY_USR_SEARCH)
+#define SIGIL_KEY_PERM	(KEY_POS_VIEW | KEY_POS_READ | KEY_POS_SEARCH | \
+			 KEY_USR_VIEW | KEY_USR_READ | KEY_USR_SEARCH)
 
 struct key *sigil_keyring __ro_after_init;
-/* An int, for xchg(): set once, never cleared. */
-static int sigil_keyring_locked;
+/* Serializes removals with locking.  Set once, never cleared. */
+static DEFINE_MUTEX(sigil_keyring_mutex);
+static bool sigil_keyring_locked;
 
+/* Called with the keyring's semaphore held: see sigil_keyring_lock(). */
 static int restrict_link_to_sigil(struct key *keyring,
 				  const struct key_type *type,
 				  const union key_payload *payload,
@@ -37,9 +39,9 @@ static int restrict_link_to_sigil(struct key *keyring,
 }
 
 /*
- * Adding, linking, unlinking and clearing all need write permission on the
- * keyring; changing its attributes needs setattr.  Keys inside it cannot
- * be revoked by anyone: no process possesses them.
+ * Adding and linking need write permission on the keyring; changing its
+ * attributes needs setattr.  Unlinking, clearing, revoking and invalidating
+ * are refused to everyone by KEY_FLAG_KEEP.
  */
 static int hook_key_permission(key_ref_t key_ref, const struct cred *cred,
 			       enum key_need_perm need_perm)
@@ -75,12 +77,74 @@ static void hook_key_post_create_or_update(struct key *keyring,
 
 /**
  * sigil_keyring_lock() - refuse every later change to .sigil until reboot
+ *
+ * Holding the keyring's semaphore waits out an add already past its
+ * checks, so that nothing lands after the lock is reported.
  */
 void sigil_keyring_lock(void)
 {
-	if (!xchg(&sigil_keyring_locked, 1))
+	bool was;
+
+	mutex_lock(&sigil_keyring_mutex);
+	down_write(&sigil_keyring->sem);
+	was = sigil_keyring_locked;
+	WRITE_ONCE(sigil_keyring_locked, true);
+	up_write(&sigil_keyring->sem);
+	mutex_unlock(&sigil_keyring_mutex);
+	if (!was)
 		pr_notice("keyring .sigil locked by pid=%d\n",
 			  task_tgid_nr(current));
+}
+
+/**
+ * sigil_keyring_remove() - remove a key from .sigil
+ * @id: the key's ID in hex: an OpenPGP fingerprint or key ID, or an X.509
+ *	subject key identifier; it may match the end of a longer ID
+ *
+ * The keyring and its keys are KEY_FLAG_KEEP, so that nobody can revoke,
+ * invalidate or unlink them through keyctl; this is the one way out.
+ *
+ * Context: caller has checked CAP_MAC_ADMIN.
+ * Return: 0, -EINVAL for a malformed @id, -ENOKEY when no key matches,
+ * -EPERM when the keyring is locked, or key_unlink()'s error.
+ */
+int sigil_keyring_remove(const char *id)
+{
+	size_t hexlen = strlen(id);
+	struct asymmetric_key_id *kid;
+	struct key *key;
+	int rc;
+
+	if (!hexlen || hexlen % 2 || hexlen > 128)
+		return -EINVAL;
+	kid = kmalloc(sizeof(*kid) + hexlen / 2, GFP_KERNEL);
+	if (!kid)
+		return -ENOMEM;
+	kid->len = hexlen / 2;
+	if (hex2bin(kid->data, id, kid->len)) {
+		kfree(kid);
+		return -EINVAL;
+	}
+
+	mutex_lock(&sigil_keyring_mutex);
+	if (sigil_keyring_locked) {
+		rc = -EPERM;
+		goto out;
+	}
+	key = find_asymmetric_key(sigil_keyring, kid, NULL, NULL, true);
+	if (IS_ERR(key)) {
+		rc = PTR_ERR(key);
+		goto out;
+	}
+	rc = key_unlink(sigil_keyring, key);
+	if (!rc)
+		pr_notice("key '%s' removed from .sigil by pid=%d\n",
+			  key->description, task_tgid_nr(current));
+	key_put(key);
+out:
+	mutex_unlock(&sigil_keyring_mutex);
+	kfree(kid);
+	return rc;
 }
 
 /**
@@ -189,12 +253,17 @@ static int __init sigil_keyring_init(void)
 	if (!restriction)
 		return -ENOMEM;
 	restriction->check = restrict_link_to_sigil;
+	/*
+	 * KEY_ALLOC_SET_KEEP: neither the keyring nor any key created in it
+	 * can be revoked, invalidated, cleared or unlinked through keyctl.
+	 */
 	sigil_keyring = keyring_alloc(".sigil", GLOBAL_ROOT_UID, GLOBAL_ROOT_GID,
 				      current_cred(),
 				      (KEY_POS_ALL & ~KEY_POS_SETATTR) |
 				      KEY_USR_VIEW | KEY_USR_READ |
 				      KEY_USR_WRITE | KEY_USR_SEARCH,
-				      KEY_ALLOC_NOT_IN_QUOTA, restriction, NULL);
+				      KEY_ALLOC_NOT_IN_QUOTA | KEY_ALLOC_SET_KEEP,
+				      restriction, NULL);
 	if (IS_ERR(sigil_keyring)) {
 		rc = PTR_ERR(sigil_keyring);
 		sigil_keyring = NULL;

@@ -186,6 +186,7 @@ extern const u8 sigil_builtin_pgp[], sigil_builtin_pgp_end[];
 extern const u8 sigil_builtin_x509[], sigil_builtin_x509_end[];
 
 void sigil_keyring_lock(void);
+int sigil_keyring_remove(const char *id);
 void sigil_keyring_status(unsigned long *keys, bool *locked);
 
 /* ---- hooks ---- */

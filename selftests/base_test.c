@@ -26,6 +26,7 @@ TEST(securityfs_layout)
 		{ SFS "/status", S_IFREG | 0444 },
 		{ SFS "/log", S_IFREG | 0400 },
 		{ SFS "/keyring_locked", S_IFREG | 0600 },
+		{ SFS "/keyring_remove", S_IFREG | 0200 },
 		{ SFS "/policies", S_IFDIR | 0755 },
 	};
 	struct stat st;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/fsverity.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -181,6 +183,19 @@ static inline const char *last_log_line(char *buf, size_t size)
 	return buf;
 }
 
+/* Drop CAP_MAC_ADMIN from this (forked) test process; 0 or -errno. */
+static inline int drop_mac_admin(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	d[CAP_TO_INDEX(CAP_MAC_ADMIN)].effective &= ~CAP_TO_MASK(CAP_MAC_ADMIN);
+	d[CAP_TO_INDEX(CAP_MAC_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_MAC_ADMIN);
+	return syscall(SYS_capset, &h, d) ? -errno : 0;
+}
+
 /* The serial number of the .sigil keyring, from /proc/keys; 0 if absent. */
 static inline long sigil_keyring_id(void)
 {
@@ -195,6 +210,12 @@ static inline long sigil_keyring_id(void)
 			id = strtol(line, NULL, 16);
 	fclose(f);
 	return id;
+}
+
+/* Remove a key from .sigil by its ID in hex; 0 or -errno. */
+static inline int keyring_remove(const char *id)
+{
+	return write_str(SFS "/keyring_remove", id);
 }
 
 /* Read a whole file into a malloc()ed buffer. */

@@ -5,7 +5,6 @@
  * may change it.  Locking is in keyring_lock_test, which runs last.
  */
 
-#include <linux/capability.h>
 #include <linux/keyctl.h>
 #include <sys/syscall.h>
 
@@ -49,6 +48,31 @@ static long add_file(const char *name, long ring)
 	return rc;
 }
 
+/* Field @n (0-based) of the manifest line named @name, or "". */
+static const char *manifest_field(const char *name, int n)
+{
+	static char field[160];
+	char line[512], *tok, *save;
+	FILE *m = fopen(KEYS "/manifest", "r");
+	int i;
+
+	field[0] = '\0';
+	while (m && fgets(line, sizeof(line), m)) {
+		tok = strtok_r(line, " \n", &save);
+		tok = strtok_r(NULL, " \n", &save);
+		if (!tok || strcmp(tok, name))
+			continue;
+		for (i = 2; i <= n && (tok = strtok_r(NULL, " \n", &save)); i++)
+			;
+		if (tok && i > n)
+			snprintf(field, sizeof(field), "%s", tok);
+		break;
+	}
+	if (m)
+		fclose(m);
+	return field;
+}
+
 static int describe(long key, char *buf, size_t size)
 {
 	long n = keyctl(KEYCTL_DESCRIBE, key, (long)buf, size, 0);
@@ -57,18 +81,6 @@ static int describe(long key, char *buf, size_t size)
 		return -errno;
 	buf[size - 1] = '\0';
 	return 0;
-}
-
-static int drop_mac_admin(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	d[CAP_TO_INDEX(CAP_MAC_ADMIN)].effective &= ~CAP_TO_MASK(CAP_MAC_ADMIN);
-	d[CAP_TO_INDEX(CAP_MAC_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_MAC_ADMIN);
-	return syscall(SYS_capset, &h, d) ? -errno : 0;
 }
 
 TEST(compiled_in_keys_are_present_at_boot)
@@ -118,7 +130,8 @@ TEST(fixture_keys_load_as_their_signing_key)
 		EXPECT_EQ(key, search(ring, id)) TH_LOG("%s: fingerprint %s", name, signer);
 		describe(key, desc, sizeof(desc));
 		EXPECT_NE(NULL, strstr(desc, signer + 24)) TH_LOG("%s", desc);
-		EXPECT_EQ(0, keyctl(KEYCTL_UNLINK, key, ring, 0, 0));
+		EXPECT_EQ(0, keyring_remove(signer));
+		EXPECT_EQ(-1, search(ring, id)) TH_LOG("%s still present", name);
 		loaded++;
 	}
 	fclose(m);
@@ -193,10 +206,7 @@ TEST(keyctl_padd_and_search_by_key_id)
 		 "keyctl padd asymmetric '' %%keyring:.sigil < " KEYS "/%s >/dev/null && "
 		 "keyctl search %%keyring:.sigil asymmetric id:%s >/dev/null", file, signer + 24);
 	EXPECT_EQ(0, system(cmd)) TH_LOG("%s", cmd);
-	snprintf(cmd, sizeof(cmd),
-		 "keyctl unlink $(keyctl search %%keyring:.sigil asymmetric id:%s) %%keyring:.sigil",
-		 signer + 24);
-	EXPECT_EQ(0, system(cmd)) TH_LOG("%s", cmd);
+	EXPECT_EQ(0, keyring_remove(signer + 24));
 }
 
 TEST(armored_key_converted_to_binary_loads)
@@ -214,17 +224,48 @@ TEST(armored_key_converted_to_binary_loads)
 	key = add_file("gpg-nistp256-dearmored.pgp", ring);
 	EXPECT_LT(0, key) TH_LOG("%s", strerror(errno));
 	if (key > 0)
-		EXPECT_EQ(0, keyctl(KEYCTL_UNLINK, key, ring, 0, 0));
+		EXPECT_EQ(0, keyring_remove(manifest_field("gpg-nistp256", 4)));
 }
 
-TEST(x509_certificate_loads)
+TEST(x509_certificate_loads_and_is_removed_by_skid)
 {
-	long ring = sigil_keyring_id();
+	long ring = sigil_keyring_id(), before = status_num("keyring_keys");
+	const char *skid = manifest_field("x509", 3);
 	long key = add_file("x509.der", ring);
+	char id[160];
 
 	EXPECT_LT(0, key) TH_LOG("%s", strerror(errno));
-	if (key > 0)
-		EXPECT_EQ(0, keyctl(KEYCTL_UNLINK, key, ring, 0, 0));
+	ASSERT_NE(0, strlen(skid));
+	snprintf(id, sizeof(id), "id:%s", skid);
+	EXPECT_EQ(key, search(ring, id));
+	EXPECT_EQ(before + 1, status_num("keyring_keys"));
+	EXPECT_EQ(0, keyring_remove(skid));
+	EXPECT_EQ(before, status_num("keyring_keys"));
+	EXPECT_EQ(-ENOKEY, keyring_remove(skid));
+	EXPECT_EQ(-EINVAL, keyring_remove("not hex"));
+}
+
+/*
+ * Nothing can take a key out of .sigil through keyctl, whatever the
+ * capabilities: the keyring and its keys are KEY_FLAG_KEEP.
+ */
+TEST(keyctl_cannot_revoke_invalidate_unlink_or_clear)
+{
+	long ring = sigil_keyring_id();
+	long key = search(ring, "id:" BUILTIN_PGP_KEYID);
+
+	ASSERT_LT(0, key);
+	EXPECT_EQ(-1, keyctl(KEYCTL_UNLINK, key, ring, 0, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, keyctl(KEYCTL_INVALIDATE, key, 0, 0, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, keyctl(KEYCTL_REVOKE, key, 0, 0, 0));
+	EXPECT_EQ(-1, keyctl(KEYCTL_SET_TIMEOUT, key, 1, 0, 0));
+	EXPECT_EQ(-1, keyctl(KEYCTL_INVALIDATE, ring, 0, 0, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, keyctl(KEYCTL_CLEAR, ring, 0, 0, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(key, search(ring, "id:" BUILTIN_PGP_KEYID));
 }
 
 TEST(only_asymmetric_keys)
@@ -248,6 +289,7 @@ TEST(changes_need_cap_mac_admin)
 	EXPECT_EQ(-1, keyctl(KEYCTL_CLEAR, ring, 0, 0, 0));
 	EXPECT_EQ(EPERM, errno);
 	EXPECT_EQ(-1, write_str(SFS "/keyring_locked", "1"));
+	EXPECT_EQ(-EPERM, keyring_remove(BUILTIN_PGP_KEYID));
 	EXPECT_EQ(before, status_num("keyring_keys"));
 	EXPECT_EQ(builtin, search(ring, "id:" BUILTIN_PGP_KEYID));
 	EXPECT_EQ(0, status_num("keyring_locked"));

@@ -5,9 +5,6 @@
  * disturbing what was working.
  */
 
-#include <linux/capability.h>
-#include <sys/syscall.h>
-
 #include "common.h"
 #include "kselftest_harness.h"
 
@@ -188,19 +185,6 @@ TEST_F(lifecycle, swap_between_two_policies)
 	ASSERT_EQ(0, activate("t_a"));
 	EXPECT_STREQ("t_a", status_get("active_policy", v, sizeof(v)));
 	EXPECT_EQ(-EINVAL, policy_write("t_a", "active", "0"));
-}
-
-/* Drop CAP_MAC_ADMIN from this (forked) test process. */
-static int drop_mac_admin(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	d[CAP_TO_INDEX(CAP_MAC_ADMIN)].effective &= ~CAP_TO_MASK(CAP_MAC_ADMIN);
-	d[CAP_TO_INDEX(CAP_MAC_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_MAC_ADMIN);
-	return syscall(SYS_capset, &h, d) ? -errno : 0;
 }
 
 TEST_F(lifecycle, writes_without_cap_mac_admin_are_eperm)

@@ -243,12 +243,14 @@ static void append(void *ctx, const u8 *data, size_t len)
 static u8 *canonical(const u8 *data, size_t len, bool text, size_t *out_len)
 {
 	struct growbuf g = { malloc(2 * len + 1), 0 };
-	bool last_cr = false;
+	struct pgp_text_state st = { 0 };
+	size_t i;
 
 	if (text) {
-		/* In two pieces, to cross a call boundary. */
-		pgp_hash_text(data, len / 2, &last_cr, append, &g);
-		pgp_hash_text(data + len / 2, len - len / 2, &last_cr, append, &g);
+		/* A byte at a time: every state crosses a call boundary. */
+		for (i = 0; i < len; i++)
+			pgp_hash_text(data + i, 1, &st, append, &g);
+		pgp_hash_text_end(&st, append, &g);
 	} else {
 		append(&g, data, len);
 	}
@@ -495,6 +497,49 @@ static void test_crafted(void)
 	tap_end("- pgp: a key parses to the same fingerprint under every header form");
 }
 
+/* Revocations cannot be hidden, and one that cannot be checked refuses. */
+static void test_revocation_tricks(void)
+{
+	static struct pgp_cert cert;
+	struct pgp_error err = { 0 };
+	const struct pgp_key *signer;
+	size_t len, klen, i;
+	u8 *r = slurp("gpg-revoked.pgp", &len);
+	static u8 b[16384];
+
+	tap_begin();
+	tap_check(r && r[0] == 0x99, "fixture gpg-revoked.pgp, old-format header");
+	if (r && r[0] == 0x99) {
+		/* Eight one-byte signature packets before the revocation. */
+		klen = 3 + ((size_t)r[1] << 8 | r[2]);
+		memcpy(b, r, klen);
+		for (i = 0; i < 8; i++)
+			memcpy(b + klen + 3 * i, "\xc2\x01\x04", 3);
+		memcpy(b + klen + 24, r + klen, len - klen);
+		tap_check(pgp_parse_cert(b, len + 24, &cert, &err) == -EBADMSG,
+			  "rc %d: %s", err.err, err.msg);
+		tap_check(strstr(err.msg, "more than 8 signatures"), "%s", err.msg);
+	}
+	tap_end("- pgp: junk signatures cannot push a revocation out of sight");
+
+	tap_begin();
+	memset(&err, 0, sizeof(err));
+	if (r && r[0] == 0x99) {
+		/* The revocation follows the key; make its first subpacket critical and unknown. */
+		klen = 3 + ((size_t)r[1] << 8 | r[2]);
+		memcpy(b, r, len);
+		tap_check(b[klen] == 0x89 && b[klen + 3] == 4 && b[klen + 4] == 0x20,
+			  "revocation expected right after the key");
+		b[klen + 3 + 7] = 0x80 | 100;
+		tap_check(!pgp_parse_cert(b, len, &cert, &err), "%s", err.msg);
+		tap_check(pgp_select_signer(&cert, ossl_verify, NULL, &signer, &err) ==
+			  -EKEYREJECTED, "rc %d", err.err);
+		tap_check(strstr(err.msg, "revocation that sigil cannot check"), "%s", err.msg);
+	}
+	tap_end("- pgp: a revocation that cannot be checked refuses the key");
+	free(r);
+}
+
 /* The data signature checks that need no tool: hash and type refusals. */
 static void test_sig_policy(void)
 {
@@ -657,6 +702,7 @@ int main(int argc, char **argv)
 	test_rfc9580_vectors();
 	test_crafted();
 	test_sig_policy();
+	test_revocation_tricks();
 	test_grafted_subkey();
 	test_armor();
 	tap_begin();
