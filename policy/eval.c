@@ -23,6 +23,70 @@ static int need_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 	return 0;
 }
 
+/* The property of each signature kind. */
+static const u8 sig_prop[__SIGIL_SIG_MAX] = {
+	[SIGIL_SIG_FSVERITY]	= SIGIL_PROP_FSVERITY_SIGNATURE,
+	[SIGIL_SIG_IMA]		= SIGIL_PROP_IMA_SIGNATURE,
+	[SIGIL_SIG_PGP]		= SIGIL_PROP_PGP_SIGNATURE,
+};
+
+/**
+ * sigil_signer_matches() - does a signer= value name this key?
+ * @signer: the key that made a signature
+ * @id: the value: a fingerprint, a key ID, or a subject key identifier
+ * @len: its length
+ *
+ * A value matches an identifier it equals.  An 8-byte value, a key ID,
+ * also matches the end of a 20-byte fingerprint.
+ *
+ * Return: true when it matches.
+ */
+bool sigil_signer_matches(const struct sigil_signer *signer, const u8 *id,
+			  unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < signer->nids && i < SIGIL_SIGNER_IDS; i++) {
+		if (signer->len[i] == len && !memcmp(signer->id[i], id, len))
+			return true;
+		if (len == 8 && signer->len[i] == 20 &&
+		    !memcmp(signer->id[i] + 12, id, 8))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * signer=ID holds when the signatures its rule requires were all made by
+ * ID; in a rule that requires none, when any signature of the file was.
+ */
+static int signer_holds(const struct sigil_policy *pol,
+			const struct sigil_prop *prop,
+			struct sigil_facts *facts)
+{
+	bool any = !prop->value;
+	unsigned int k;
+	int rc;
+
+	for (k = 0; k < __SIGIL_SIG_MAX; k++) {
+		bool made;
+
+		if (!any && !(prop->value & (1u << k)))
+			continue;
+		rc = need_fact(facts, sig_prop[k]);
+		if (rc)
+			return rc;
+		made = facts->signers[k] &&
+		       sigil_signer_matches(facts->signers[k],
+					    pol->values + prop->off, prop->size);
+		if (any && made)
+			return 1;
+		if (!any && !made)
+			return 0;
+	}
+	return !any;
+}
+
 static bool digest_matches(const struct sigil_policy *pol,
 			   const struct sigil_prop *prop,
 			   const struct sigil_digest *have)
@@ -38,8 +102,11 @@ static bool digest_matches(const struct sigil_policy *pol,
 static int prop_holds(const struct sigil_policy *pol,
 		      const struct sigil_prop *prop, struct sigil_facts *facts)
 {
-	int rc = need_fact(facts, prop->type);
+	int rc;
 
+	if (prop->type == SIGIL_PROP_SIGNER)
+		return signer_holds(pol, prop, facts);
+	rc = need_fact(facts, prop->type);
 	if (rc)
 		return rc;
 	switch (prop->type) {

@@ -55,7 +55,7 @@ const struct sigil_hash_info sigil_hash_algos[__SIGIL_HASH_MAX] = {
 enum prop_kind {
 	PROP_BOOL,	/* TRUE | FALSE */
 	PROP_DIGEST,	/* ALGORITHM:HEX */
-	PROP_UNPARSED,	/* known name, value syntax not implemented */
+	PROP_KEY_ID,	/* [0x]HEX: a fingerprint, key ID or SKID */
 };
 
 /* Per property: how its value is written, and which algorithms it takes. */
@@ -79,7 +79,7 @@ static const struct {
 	[SIGIL_PROP_FSVERITY_SIGNATURE]	= { PROP_BOOL },
 	[SIGIL_PROP_IMA_SIGNATURE]	= { PROP_BOOL },
 	[SIGIL_PROP_PGP_SIGNATURE]	= { PROP_BOOL },
-	[SIGIL_PROP_SIGNER]		= { PROP_UNPARSED },
+	[SIGIL_PROP_SIGNER]		= { PROP_KEY_ID },
 };
 
 /* Longest token quoted in an error message. */
@@ -440,6 +440,44 @@ static int parse_digest(struct parser *p, const struct token *t,
 	return 0;
 }
 
+/* signer=[0x]HEX: 8 to 32 bytes (key ID, fingerprint, SKID). */
+static int parse_key_id(struct parser *p, const struct token *t,
+			const char *val, u32 vlen, struct sigil_prop *prop)
+{
+	struct sigil_policy *pol = p->pol;
+	u32 vcol = t->col + (u32)(val - t->s), i;
+	char q[QUOTE_MAX + 1];
+	int rc;
+
+	if (vlen > 2 && val[0] == '0' && (val[1] == 'x' || val[1] == 'X')) {
+		val += 2;
+		vlen -= 2;
+		vcol += 2;
+	}
+	for (i = 0; i < vlen; i++) {
+		if (hexval(val[i]) < 0) {
+			quote(q, sizeof(q), val + i, 1);
+			return fail(p, -EBADMSG, vcol + i,
+				    "signer: '%s' is not a hex digit", q);
+		}
+	}
+	if (vlen % 2 || vlen < 16 || vlen > 2 * SIGIL_SIGNER_ID_MAX)
+		return fail(p, -EBADMSG, vcol,
+			    "signer takes a key ID (16 hex digits), a fingerprint (40) or a subject key identifier (16 to 64), got %u digits",
+			    vlen);
+	rc = grow(p, (void **)&pol->values, &p->cap_values,
+		  pol->nvalues + vlen / 2, 1);
+	if (rc)
+		return rc;
+	for (i = 0; i < vlen; i += 2)
+		pol->values[pol->nvalues + i / 2] =
+			(u8)(hexval(val[i]) << 4 | hexval(val[i + 1]));
+	prop->size = (u8)(vlen / 2);
+	prop->off = pol->nvalues;
+	pol->nvalues += prop->size;
+	return 0;
+}
+
 static int parse_property(struct parser *p, const struct token *t,
 			  struct sigil_rule *r)
 {
@@ -476,8 +514,7 @@ static int parse_property(struct parser *p, const struct token *t,
 		quote(q, sizeof(q), t->s, nlen);
 		return fail(p, -EBADMSG, t->col, "unknown property '%s'", q);
 	}
-	if (prop_syntax[type].kind == PROP_UNPARSED ||
-	    !(p->opts->props & SIGIL_PROP_BIT(type)))
+	if (!(p->opts->props & SIGIL_PROP_BIT(type)))
 		return fail(p, -EOPNOTSUPP, t->col,
 			    "property '%s' is not supported by this build",
 			    sigil_prop_names[type]);
@@ -494,8 +531,12 @@ static int parse_property(struct parser *p, const struct token *t,
 				    "%s takes TRUE or FALSE, got '%s'",
 				    sigil_prop_names[type], q);
 		}
-	} else {
+	} else if (prop_syntax[type].kind == PROP_DIGEST) {
 		rc = parse_digest(p, t, type, val, vlen, &prop);
+		if (rc)
+			return rc;
+	} else {
+		rc = parse_key_id(p, t, val, vlen, &prop);
 		if (rc)
 			return rc;
 	}
@@ -576,6 +617,30 @@ static int set_default(struct parser *p, int op, int action)
 	return 0;
 }
 
+/*
+ * A signer= property names the key of the signatures its rule requires:
+ * record which kinds those are, whatever the order of the properties.
+ */
+static void bind_signers(struct sigil_policy *pol, const struct sigil_rule *r)
+{
+	struct sigil_prop *props = pol->props + r->first_prop;
+	unsigned int kinds = 0, i;
+
+	for (i = 0; i < r->nprops; i++) {
+		if (!props[i].value)
+			continue;
+		if (props[i].type == SIGIL_PROP_FSVERITY_SIGNATURE)
+			kinds |= 1u << SIGIL_SIG_FSVERITY;
+		else if (props[i].type == SIGIL_PROP_IMA_SIGNATURE)
+			kinds |= 1u << SIGIL_SIG_IMA;
+		else if (props[i].type == SIGIL_PROP_PGP_SIGNATURE)
+			kinds |= 1u << SIGIL_SIG_PGP;
+	}
+	for (i = 0; i < r->nprops; i++)
+		if (props[i].type == SIGIL_PROP_SIGNER)
+			props[i].value = (u8)kinds;
+}
+
 static int parse_rule(struct parser *p, struct tokens *ts)
 {
 	struct sigil_policy *pol = p->pol;
@@ -620,6 +685,7 @@ static int parse_rule(struct parser *p, struct tokens *ts)
 
 	r.op = (u8)op;
 	r.action = (u8)action;
+	bind_signers(pol, &r);
 	rc = grow(p, (void **)&pol->rules, &p->cap_rules, pol->nrules + 1,
 		  sizeof(r));
 	if (rc)

@@ -55,8 +55,18 @@ enum sigil_prop_type {
 
 #define SIGIL_PROP_BIT(type)	(1u << (type))
 /* Every property whose value the parser understands. */
-#define SIGIL_PROPS_PARSEABLE	(SIGIL_PROP_BIT(__SIGIL_PROP_MAX) - 1 - \
-				 SIGIL_PROP_BIT(SIGIL_PROP_SIGNER))
+#define SIGIL_PROPS_PARSEABLE	(SIGIL_PROP_BIT(__SIGIL_PROP_MAX) - 1)
+
+/* The kinds of file signature, each with a property and a signer. */
+enum sigil_sig_kind {
+	SIGIL_SIG_FSVERITY,	/* fsverity_signature */
+	SIGIL_SIG_IMA,		/* ima_signature */
+	SIGIL_SIG_PGP,		/* pgp_signature */
+	__SIGIL_SIG_MAX
+};
+
+#define SIGIL_SIGNER_IDS	3
+#define SIGIL_SIGNER_ID_MAX	32
 
 enum sigil_hash_algo {
 	SIGIL_HASH_NONE,
@@ -105,8 +115,9 @@ struct sigil_src {
  * struct sigil_prop - one property of a rule
  * @type: enum sigil_prop_type
  * @value: TRUE (1) or FALSE (0) for boolean properties; the
- *	   enum sigil_hash_algo of a digest
- * @size: size of the value bytes at @off (digests only)
+ *	   enum sigil_hash_algo of a digest; for signer, the BIT() of each
+ *	   enum sigil_sig_kind that the same rule requires TRUE
+ * @size: size of the value bytes at @off (digests and signer IDs)
  * @reserved: zero; keeps @off aligned
  * @off: offset of the value bytes in sigil_policy.values
  */
@@ -245,6 +256,23 @@ typedef int (*sigil_fetch_fn)(struct sigil_facts *facts,
 			      enum sigil_prop_type type);
 
 /**
+ * struct sigil_signer - the key that made a signature which verified
+ * @nids: number of @id entries
+ * @len: length of each ID
+ * @id: the key's identifiers that fit: an OpenPGP key's fingerprint, key
+ *	ID and primary-key fingerprint; an X.509 certificate's subject key
+ *	identifier
+ */
+struct sigil_signer {
+	u8 nids;
+	u8 len[SIGIL_SIGNER_IDS];
+	u8 id[SIGIL_SIGNER_IDS][SIGIL_SIGNER_ID_MAX];
+};
+
+bool sigil_signer_matches(const struct sigil_signer *signer, const u8 *id,
+			  unsigned int len);
+
+/**
  * struct sigil_facts - what is known about the file of one event
  * @known: SIGIL_PROP_BIT() of each property whose fact is filled in
  * @fetch: called once for a fact that a rule needs and that is not @known
@@ -252,6 +280,8 @@ typedef int (*sigil_fetch_fn)(struct sigil_facts *facts,
  * @truths: SIGIL_PROP_BIT() of each boolean property that is TRUE
  * @fsverity_digest: the file's fs-verity digest
  * @dmverity_roothash: root hash of the dm-verity volume holding the file
+ * @signers: per enum sigil_sig_kind, the key that made the file's signature
+ *	     of that kind when it verified, else NULL
  *
  * Facts are fetched lazily, so an event pays only for the properties that
  * the rules of its operation test, and for each at most once.
@@ -263,6 +293,7 @@ struct sigil_facts {
 	u32 truths;
 	struct sigil_digest fsverity_digest;
 	struct sigil_digest dmverity_roothash;
+	const struct sigil_signer *signers[__SIGIL_SIG_MAX];
 };
 
 enum sigil_match {

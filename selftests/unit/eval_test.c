@@ -14,11 +14,17 @@
 #define D2 "0000000000000000000000000000000000000000000000000000000000000001"
 #define D3 "abababababababababababababababababababababababababababababababab"
 
+/* Two keys: K1's fingerprint, and an X.509 subject key identifier K2. */
+#define K1_FPR	"824A14CE6A04B1B3D224FA766851A2E4A9934371"
+#define K1_ID	"6851A2E4A9934371"
+#define K2_SKID	"2FFDF2C62268B742C43B9827096FE9913FC4D4BB"
+
 /* A file as the evaluator may see it. */
 struct file_model {
 	bool boot;		/* from the initramfs */
 	const char *fsv;	/* "sha256:<hex>" or "sha512:<hex>", NULL for none */
 	int fail;		/* errno that every fetch returns, or 0 */
+	const char *signers[__SIGIL_SIG_MAX];	/* hex ID per verified kind */
 };
 
 struct eval_case {
@@ -96,6 +102,29 @@ static const struct eval_case cases[] = {
 	{ "fsverity_signature=FALSE holds for a file without fs-verity",
 	  HDR "DEFAULT action=ALLOW\nop=EXECUTE fsverity_signature=FALSE action=DENY\n",
 	  EX, { 0 }, D, RULE, 3 },
+	{ "signer= follows the signature of its rule",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE ima_signature=TRUE signer=" K1_ID " action=ALLOW\n",
+	  EX, { .signers = { [SIGIL_SIG_IMA] = K1_FPR } }, A, RULE, 3 },
+	{ "signer= of another kind's signature does not count",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE ima_signature=TRUE signer=" K1_ID " action=ALLOW\n",
+	  EX, { .signers = { [SIGIL_SIG_IMA] = K2_SKID, [SIGIL_SIG_PGP] = K1_FPR } }, D, GLOB, 2 },
+	{ "signer= by fingerprint, SKID in the same rule as pgp and fs-verity",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE signer=" K2_SKID " fsverity_signature=TRUE "
+	  "pgp_signature=TRUE action=ALLOW\n",
+	  EX, { .signers = { [SIGIL_SIG_FSVERITY] = K2_SKID, [SIGIL_SIG_PGP] = K2_SKID } }, A, RULE, 3 },
+	{ "signer= needs every required signature by that key",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE signer=" K2_SKID " fsverity_signature=TRUE "
+	  "pgp_signature=TRUE action=ALLOW\n",
+	  EX, { .signers = { [SIGIL_SIG_FSVERITY] = K2_SKID, [SIGIL_SIG_PGP] = K1_FPR } }, D, GLOB, 2 },
+	{ "signer= alone: any signature by that key",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE signer=" K1_FPR " action=ALLOW\n",
+	  EX, { .signers = { [SIGIL_SIG_PGP] = K1_FPR } }, A, RULE, 3 },
+	{ "signer= alone: no signature by that key",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE signer=" K1_FPR " action=ALLOW\n",
+	  EX, { .signers = { [SIGIL_SIG_IMA] = K2_SKID } }, D, GLOB, 2 },
+	{ "unsigned file: signature properties are FALSE",
+	  HDR "DEFAULT action=ALLOW\nop=EXECUTE pgp_signature=FALSE action=DENY\n",
+	  EX, { 0 }, D, RULE, 3 },
 	{ "dmverity_signature=TRUE does not hold without dm-verity",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_signature=TRUE action=ALLOW\n",
 	  EX, { 0 }, D, GLOB, 2 },
@@ -105,6 +134,11 @@ struct model_facts {
 	struct sigil_facts facts;
 	const struct file_model *file;
 	unsigned int fetches[__SIGIL_PROP_MAX];
+	struct sigil_signer signers[__SIGIL_SIG_MAX];
+};
+
+static const u8 kind_prop[__SIGIL_SIG_MAX] = {
+	SIGIL_PROP_FSVERITY_SIGNATURE, SIGIL_PROP_IMA_SIGNATURE, SIGIL_PROP_PGP_SIGNATURE,
 };
 
 static int parse_hex_digest(const char *s, struct sigil_digest *d)
@@ -125,6 +159,7 @@ static int parse_hex_digest(const char *s, struct sigil_digest *d)
 static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 {
 	struct model_facts *m = (struct model_facts *)facts;
+	unsigned int k;
 
 	m->fetches[type]++;
 	if (m->file->fail)
@@ -139,8 +174,24 @@ static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 			parse_hex_digest(m->file->fsv, &facts->fsverity_digest);
 		return 0;
 	default:
-		return 0;
+		break;
 	}
+	for (k = 0; k < __SIGIL_SIG_MAX; k++) {
+		const char *hex = m->file->signers[k];
+		struct sigil_signer *sg = &m->signers[k];
+		size_t i;
+
+		if (type != kind_prop[k] || !hex)
+			continue;
+		/* A key's fingerprint, as the kernel records it. */
+		sg->nids = 1;
+		sg->len[0] = (u8)(strlen(hex) / 2);
+		for (i = 0; i < sg->len[0]; i++)
+			sscanf(hex + 2 * i, "%2hhx", &sg->id[0][i]);
+		facts->signers[k] = sg;
+		facts->truths |= SIGIL_PROP_BIT(type);
+	}
+	return 0;
 }
 
 static struct sigil_policy *parse(const char *text)
