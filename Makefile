@@ -27,8 +27,9 @@ KMAKE		:= $(MAKE) -C $(KSRC) O=$(KOBJ) CC="$(KCC)" HOSTCC="$(KCC)"
 
 # The plain C shared by the kernel, the host tests and the fuzzers.
 SHARED_SRCS	:= policy/parser.c policy/eval.c \
-		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1.c
-SHARED_HDRS	:= $(wildcard policy/*.h) keys/pgp.h
+		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1.c \
+		   keys/filesig.c keys/pkcs7.c
+SHARED_HDRS	:= $(wildcard policy/*.h) keys/pgp.h keys/filesig.h
 
 HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers \
@@ -36,6 +37,8 @@ HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		   -Ipolicy -Ikeys -Iselftests/unit
 UNIT_TESTS	:= $(patsubst selftests/unit/%.c,$(BUILD)/host/%,$(wildcard selftests/unit/*_test.c))
 PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
+SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
+FIXTURES	:= $(PGP_FIXTURES)/manifest $(SIG_FIXTURES)/ids
 
 FUZZ_SECONDS	?= 60
 FUZZERS		:= $(patsubst selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard selftests/fuzz/*_fuzz.c))
@@ -94,8 +97,19 @@ $(PGP_FIXTURES)/manifest: selftests/unit/pgp-fixtures
 	@scripts/deps host
 	selftests/unit/pgp-fixtures $(PGP_FIXTURES)
 
-unit: $(UNIT_TESTS) $(PGP_FIXTURES)/manifest
-	@rc=0; for t in $(UNIT_TESTS); do $$t $(PGP_FIXTURES) || rc=1; done; exit $$rc
+# Files signed by fsverity, evmctl, openssl, gpg and sq, for the host tests
+# and the guest.
+$(BUILD)/host/pgp2pem: selftests/unit/pgp2pem.c keys/packet.c keys/sha1.c $(SHARED_HDRS)
+	@scripts/deps host
+	@mkdir -p $(@D)
+	gcc $(HOST_CFLAGS) -o $@ $< keys/packet.c keys/sha1.c -lcrypto
+
+$(SIG_FIXTURES)/ids: selftests/sig-fixtures $(GUEST_PROG) $(BUILD)/host/pgp2pem
+	@scripts/deps host
+	selftests/sig-fixtures $(SIG_FIXTURES) $(GUEST_PROG) $(BUILD)/host/pgp2pem
+
+unit: $(UNIT_TESTS) $(FIXTURES)
+	@rc=0; for t in $(UNIT_TESTS); do $$t $(PGP_FIXTURES) $(SIG_FIXTURES) || rc=1; done; exit $$rc
 
 $(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS)
 	@scripts/deps host
@@ -126,8 +140,9 @@ modules:
 
 check: deps
 	$(MAKE) kernel
-	$(MAKE) $(UNIT_TESTS) $(PGP_FIXTURES)/manifest $(FUZZERS) guest
-	selftests/run-check --fixtures $(PGP_FIXTURES) --host $(UNIT_TESTS) \
+	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(FUZZERS) guest
+	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
+		--host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
 # ---- demo ----

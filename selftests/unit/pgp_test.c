@@ -670,8 +670,8 @@ int main(int argc, char **argv)
 	char path[1024], line[1024];
 	FILE *m;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s PGP_FIXTURE_DIR [SIG_FIXTURE_DIR]\n", argv[0]);
 		return 2;
 	}
 	dir = argv[1];

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Parsing of the signature xattrs sigil reads, and the exact bytes that IMA
+ * v3 and fs-verity builtin signatures sign.
+ */
+
+#include "filesig.h"
+
+/**
+ * sigil_xattr_parse() - parse a security.sigil value
+ * @value: the value
+ * @len: its length
+ * @x: the parsed value
+ * @err: why it was refused
+ *
+ * The format is version 1, a kind (1: the signature covers the fs-verity
+ * formatted digest; 2: the whole content), and one binary OpenPGP
+ * signature packet filling the rest of the value.
+ *
+ * Return: 0, or -EBADMSG for anything else.
+ */
+int sigil_xattr_parse(const u8 *value, size_t len, struct sigil_xattr *x,
+		      struct pgp_error *err)
+{
+	struct pgp_packet pkt;
+	size_t pos = 2;
+	int rc;
+
+	if (len < 3)
+		return pgp_fail(err, -EBADMSG, 0, "security.sigil is %zu bytes long", len);
+	if (value[0] != SIGIL_XATTR_VERSION)
+		return pgp_fail(err, -EBADMSG, 0, "security.sigil version %u is unknown (1 is)",
+				value[0]);
+	if (value[1] != SIGIL_XATTR_VERITY && value[1] != SIGIL_XATTR_CONTENT)
+		return pgp_fail(err, -EBADMSG, 1,
+				"security.sigil kind %u is unknown (1: fs-verity digest, 2: content)",
+				value[1]);
+	rc = pgp_read_packet(value, len, &pos, &pkt, err);
+	if (rc)
+		return rc;
+	if (pkt.tag != PGP_TAG_SIGNATURE)
+		return pgp_fail(err, -EBADMSG, 2,
+				"security.sigil holds a packet with tag %u, not a signature", pkt.tag);
+	if (pos != len)
+		return pgp_fail(err, -EBADMSG, pos,
+				"%zu bytes after the signature in security.sigil", len - pos);
+	x->kind = value[1];
+	x->packet = value + 2;
+	x->len = len - 2;
+	return 0;
+}
+
+/**
+ * ima_hash_name() - the crypto API name of an IMA hash algorithm
+ * @hash_algo: enum ima_hash_algo
+ *
+ * Return: "sha256", "sha384" or "sha512", or NULL.
+ */
+const char *ima_hash_name(u8 hash_algo)
+{
+	switch (hash_algo) {
+	case IMA_HASH_SHA256:
+		return "sha256";
+	case IMA_HASH_SHA384:
+		return "sha384";
+	case IMA_HASH_SHA512:
+		return "sha512";
+	default:
+		return NULL;
+	}
+}
+
+/**
+ * ima_hash_size() - digest size of an accepted IMA hash algorithm
+ * @hash_algo: enum ima_hash_algo
+ *
+ * Return: bytes, or 0.
+ */
+unsigned int ima_hash_size(u8 hash_algo)
+{
+	switch (hash_algo) {
+	case IMA_HASH_SHA256:
+		return 32;
+	case IMA_HASH_SHA384:
+		return 48;
+	case IMA_HASH_SHA512:
+		return 64;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * ima_xattr_parse() - parse a security.ima value holding a signature
+ * @value: the value
+ * @len: its length
+ * @sig: the signature
+ * @err: why it was refused
+ *
+ * Return:
+ * * %0		- a v2 (type 3) or v3 (type 6) signature
+ * * %-ENODATA	- an IMA value that is not a signature (a bare hash)
+ * * %-EKEYREJECTED	- a signature over SHA-1 or MD5
+ * * %-EOPNOTSUPP	- another hash algorithm sigil does not verify
+ * * %-EBADMSG	- malformed: truncated, wrong version, sizes that disagree
+ */
+int ima_xattr_parse(const u8 *value, size_t len, struct ima_sig *sig,
+		    struct pgp_error *err)
+{
+	if (!len)
+		return pgp_fail(err, -EBADMSG, 0, "security.ima is empty");
+	if (value[0] != IMA_XATTR_DIGSIG && value[0] != IMA_XATTR_VERITY_DIGSIG)
+		return -ENODATA;
+	if (len <= IMA_SIG_HDR_SIZE)
+		return pgp_fail(err, -EBADMSG, 0, "security.ima signature is %zu bytes long",
+				len);
+	sig->type = value[0];
+	sig->version = value[1];
+	sig->hash_algo = value[2];
+	memcpy(sig->keyid, value + 3, 4);
+	sig->sig_len = (u16)(value[7] << 8 | value[8]);
+	sig->sig = value + IMA_SIG_HDR_SIZE;
+	if (sig->version != (sig->type == IMA_XATTR_DIGSIG ? 2 : 3))
+		return pgp_fail(err, -EBADMSG, 1,
+				"security.ima type %u with signature version %u (type 3 is v2, type 6 is v3)",
+				sig->type, sig->version);
+	if (sig->sig_len != len - IMA_SIG_HDR_SIZE)
+		return pgp_fail(err, -EBADMSG, 7,
+				"security.ima announces a %u-byte signature, %zu bytes follow",
+				sig->sig_len, len - IMA_SIG_HDR_SIZE);
+	if (sig->hash_algo == IMA_HASH_SHA1 || sig->hash_algo == IMA_HASH_MD5)
+		return pgp_fail(err, -EKEYREJECTED, 2,
+				"security.ima signs a %s digest, which is refused: collisions are practical",
+				sig->hash_algo == IMA_HASH_SHA1 ? "SHA-1" : "MD5");
+	if (!ima_hash_name(sig->hash_algo))
+		return pgp_fail(err, -EOPNOTSUPP, 2,
+				"security.ima hash algorithm %u is not supported (SHA-256, SHA-384 and SHA-512 are)",
+				sig->hash_algo);
+	return 0;
+}
+
+/**
+ * ima_file_id() - what an IMA v3 signature signs the hash of
+ * @verity_hash_algo: enum ima_hash_algo of the fs-verity digest
+ * @digest: the fs-verity digest
+ * @size: its size
+ * @out: struct ima_file_id, up to the end of the digest
+ *
+ * Return: the number of bytes in @out.
+ */
+size_t ima_file_id(u8 verity_hash_algo, const u8 *digest, unsigned int size,
+		   u8 out[IMA_FILE_ID_MAX])
+{
+	out[0] = IMA_XATTR_VERITY_DIGSIG;
+	out[1] = verity_hash_algo;
+	memcpy(out + 2, digest, size);
+	return 2 + size;
+}
+
+/**
+ * fsverity_formatted_digest() - what fs-verity builtin signatures sign
+ * @fsverity_alg: FS_VERITY_HASH_ALG_SHA256 (1) or _SHA512 (2)
+ * @digest: the fs-verity digest
+ * @size: its size
+ * @out: "FSVerity", le16 algorithm, le16 size, digest
+ *
+ * Return: the number of bytes in @out.
+ */
+size_t fsverity_formatted_digest(u16 fsverity_alg, const u8 *digest,
+				 unsigned int size,
+				 u8 out[FSVERITY_FORMATTED_MAX])
+{
+	memcpy(out, "FSVerity", 8);
+	out[8] = (u8)fsverity_alg;
+	out[9] = (u8)(fsverity_alg >> 8);
+	out[10] = (u8)size;
+	out[11] = (u8)(size >> 8);
+	memcpy(out + 12, digest, size);
+	return 12 + size;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * File signature formats: the security.ima and security.sigil xattrs, the
+ * fs-verity formatted digest, IMA's v3 file ID, and the signer of a PKCS#7
+ * message.  Plain C shared by the kernel, sigilctl, the host tests and the
+ * fuzzer.
+ */
+#ifndef _SIGIL_FILESIG_H
+#define _SIGIL_FILESIG_H
+
+#include "pgp.h"
+
+/* ---- security.sigil: u8 version, u8 kind, one OpenPGP signature packet ---- */
+
+#define SIGIL_XATTR_SUFFIX	"sigil"
+#define SIGIL_XATTR_VERSION	1
+/* Largest security.sigil value read: an RSA-4096 signature is ~550 bytes. */
+#define SIGIL_XATTR_MAX		4096
+
+enum sigil_xattr_kind {
+	SIGIL_XATTR_VERITY = 1,		/* signs the fs-verity formatted digest */
+	SIGIL_XATTR_CONTENT = 2,	/* signs the whole content */
+};
+
+/**
+ * struct sigil_xattr - a parsed security.sigil value
+ * @kind: enum sigil_xattr_kind
+ * @packet: the signature packet, header included
+ * @len: its length
+ */
+struct sigil_xattr {
+	u8 kind;
+	const u8 *packet;
+	size_t len;
+};
+
+int sigil_xattr_parse(const u8 *value, size_t len, struct sigil_xattr *x,
+		      struct pgp_error *err);
+
+/* ---- security.ima: struct signature_v2_hdr ---- */
+
+enum ima_xattr_type {
+	IMA_XATTR_DIGSIG = 3,		/* EVM_IMA_XATTR_DIGSIG: v2 */
+	IMA_XATTR_VERITY_DIGSIG = 6,	/* IMA_VERITY_DIGSIG: v3 */
+};
+
+/* enum hash_algo of include/uapi/linux/hash_info.h, as IMA stores it */
+enum ima_hash_algo {
+	IMA_HASH_MD5 = 1,
+	IMA_HASH_SHA1 = 2,
+	IMA_HASH_SHA256 = 4,
+	IMA_HASH_SHA384 = 5,
+	IMA_HASH_SHA512 = 6,
+};
+
+#define IMA_SIG_HDR_SIZE	9
+/* Largest security.ima value read: the header and an RSA-4096 signature. */
+#define IMA_XATTR_MAX		(IMA_SIG_HDR_SIZE + 512)
+#define IMA_FILE_ID_MAX		(2 + 64)
+
+/**
+ * struct ima_sig - a parsed IMA signature
+ * @type: enum ima_xattr_type
+ * @version: 2 or 3
+ * @hash_algo: enum ima_hash_algo of the signed digest
+ * @keyid: the last 4 bytes of the signing key's identifier
+ * @sig: the signature: PKCS#1 v1.5 for RSA, DER (r, s) for ECDSA
+ * @sig_len: its length
+ */
+struct ima_sig {
+	u8 type;
+	u8 version;
+	u8 hash_algo;
+	u8 keyid[4];
+	const u8 *sig;
+	u16 sig_len;
+};
+
+int ima_xattr_parse(const u8 *value, size_t len, struct ima_sig *sig,
+		    struct pgp_error *err);
+const char *ima_hash_name(u8 hash_algo);
+unsigned int ima_hash_size(u8 hash_algo);
+size_t ima_file_id(u8 verity_hash_algo, const u8 *digest, unsigned int size,
+		   u8 out[IMA_FILE_ID_MAX]);
+
+/* ---- fs-verity ---- */
+
+#define FSVERITY_FORMATTED_MAX	(12 + 64)
+
+size_t fsverity_formatted_digest(u16 fsverity_alg, const u8 *digest,
+				 unsigned int size,
+				 u8 out[FSVERITY_FORMATTED_MAX]);
+
+/* ---- PKCS#7 ---- */
+
+/**
+ * struct pkcs7_signer_id - who signed a PKCS#7 SignedData message
+ * @issuer: the issuer Name's contents (issuerAndSerialNumber), or NULL
+ * @issuer_len: its length
+ * @serial: the serial number's contents
+ * @serial_len: its length
+ * @skid: the subject key identifier (subjectKeyIdentifier), or NULL
+ * @skid_len: its length
+ *
+ * The contents, without tag and length, are what the kernel's X.509 and
+ * PKCS#7 parsers derive key IDs from.
+ */
+struct pkcs7_signer_id {
+	const u8 *issuer;
+	size_t issuer_len;
+	const u8 *serial;
+	size_t serial_len;
+	const u8 *skid;
+	size_t skid_len;
+};
+
+int pkcs7_signer_id(const u8 *der, size_t len, struct pkcs7_signer_id *id,
+		    struct pgp_error *err);
+
+#endif /* _SIGIL_FILESIG_H */
