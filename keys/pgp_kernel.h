@@ -12,6 +12,8 @@
 
 #include "pgp.h"
 
+struct sigil_signer;
+
 /* crypto.c */
 struct public_key *sigil_pgp_public_key(const struct pgp_key *key);
 int sigil_pgp_digest(u8 hash_algo, const struct pgp_span *spans,
@@ -28,18 +30,6 @@ int __init sigil_pgp_parser_init(void);
 
 /* verify.c */
 
-/**
- * struct sigil_pgp_signer - the key that made a signature that verified
- * @fpr: its fingerprint, when the key is an OpenPGP key
- * @keyid: its 64-bit key ID
- * @serial: its serial number in the kernel's key store
- */
-struct sigil_pgp_signer {
-	u8 fpr[PGP_FPR_SIZE];
-	u8 keyid[PGP_KEYID_SIZE];
-	key_serial_t serial;
-};
-
 struct sigil_pgp_verifier;
 
 struct sigil_pgp_verifier *sigil_pgp_verify_begin(struct key *keyring,
@@ -48,11 +38,11 @@ struct sigil_pgp_verifier *sigil_pgp_verify_begin(struct key *keyring,
 int sigil_pgp_verify_update(struct sigil_pgp_verifier *v, const void *data,
 			    size_t len);
 int sigil_pgp_verify_final(struct sigil_pgp_verifier *v,
-			   struct sigil_pgp_signer *signer,
+			   struct sigil_signer *signer,
 			   struct pgp_error *err);
 void sigil_pgp_verify_abort(struct sigil_pgp_verifier *v);
 int sigil_pgp_verify(struct key *keyring, const u8 *packet, size_t len,
 		     const void *data, size_t data_len,
-		     struct sigil_pgp_signer *signer, struct pgp_error *err);
+		     struct sigil_signer *signer, struct pgp_error *err);
 
 #endif /* _SIGIL_PGP_KERNEL_H */

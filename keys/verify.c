@@ -244,17 +244,16 @@ int sigil_pgp_verify_update(struct sigil_pgp_verifier *v, const void *data,
 /**
  * sigil_pgp_verify_final() - finish, and free the verifier
  * @v: the verifier
- * @signer: on success, the key that made the signature
+ * @signer: on success, the key that made the signature; may be NULL
  * @err: why the signature does not verify
  *
  * Return: 0 when the signature verifies; -EKEYREJECTED when it does not;
  * other errors from the crypto API.
  */
 int sigil_pgp_verify_final(struct sigil_pgp_verifier *v,
-			   struct sigil_pgp_signer *signer,
+			   struct sigil_signer *signer,
 			   struct pgp_error *err)
 {
-	const struct asymmetric_key_ids *kids;
 	u8 trailer[6], digest[64];
 	int rc;
 
@@ -281,17 +280,8 @@ int sigil_pgp_verify_final(struct sigil_pgp_verifier *v,
 		goto out;
 	}
 
-	memset(signer, 0, sizeof(*signer));
-	kids = asymmetric_key_ids(v->key);
-	if (kids) {
-		const struct asymmetric_key_id *fpr = kids->id[0], *keyid = kids->id[1];
-
-		if (fpr && fpr->len == PGP_FPR_SIZE)
-			memcpy(signer->fpr, fpr->data, PGP_FPR_SIZE);
-		if (keyid && keyid->len == PGP_KEYID_SIZE)
-			memcpy(signer->keyid, keyid->data, PGP_KEYID_SIZE);
-	}
-	signer->serial = key_serial(v->key);
+	if (signer)
+		sigil_signer_of_key(v->key, signer);
 out:
 	sigil_pgp_verify_abort(v);
 	return rc;
@@ -327,7 +317,7 @@ void sigil_pgp_verify_abort(struct sigil_pgp_verifier *v)
  */
 int sigil_pgp_verify(struct key *keyring, const u8 *packet, size_t len,
 		     const void *data, size_t data_len,
-		     struct sigil_pgp_signer *signer, struct pgp_error *err)
+		     struct sigil_signer *signer, struct pgp_error *err)
 {
 	struct sigil_pgp_verifier *v;
 	int rc;

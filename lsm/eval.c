@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Evaluation of one event against the active policy: gather the facts the
- * rules ask for, decide, count, log.  This is the exec hot path: it takes
- * no lock but RCU and allocates nothing.
+ * rules ask for, decide, count, log.  This is the exec hot path: once the
+ * file's signatures are in the verdict cache it takes no lock but RCU and
+ * allocates nothing.
  */
 
 #include "sigil.h"
@@ -27,16 +28,58 @@ static DEFINE_PER_CPU(struct sigil_counters, sigil_counters);
  * @facts: what the shared evaluator reads; its @fetch fills it in
  * @file: the event's file, or NULL
  * @inode: the inode that carries its data (through overlayfs), or NULL
+ * @need: the signature kind whose verification a fetch found missing,
+ *	  or -1
+ * @filled: BIT() of each signature kind verified during this event
+ * @failed: BIT() of each signature kind whose verification failed
+ * @error: the errno of the failed verification
+ * @why: what failed
+ * @local: per kind, the result verified during this event
+ * @seen: per kind, what the rules looked at, for the log
+ *
+ * A result verified during the event is used even when a concurrent change
+ * kept it out of the cache: it was true at a moment within the event.
  */
 struct sigil_file_facts {
 	struct sigil_facts facts;
-	const struct file *file;
+	struct file *file;
 	struct inode *inode;
+	int need;
+	u8 filled;
+	u8 failed;
+	int error;
+	struct pgp_error why;
+	struct sigil_sig_result local[__SIGIL_SIG_MAX];
+	struct sigil_sig_report seen;
 };
+
+static int fetch_signature(struct sigil_file_facts *ff, unsigned int kind)
+{
+	const struct sigil_sig_result *res;
+
+	if (ff->failed & BIT(kind))
+		return ff->error;
+	if (ff->filled & BIT(kind)) {
+		res = &ff->local[kind];
+	} else {
+		res = sigil_cache_lookup(ff->inode, kind);
+		if (!res) {
+			ff->need = kind;
+			return -EAGAIN;
+		}
+	}
+	ff->seen.looked |= BIT(kind);
+	ff->seen.state[kind] = res->state;
+	if (res->state == SIGIL_SIG_VALID) {
+		ff->facts.truths |= SIGIL_PROP_BIT(sigil_sig_props[kind]);
+		ff->facts.signers[kind] = &res->signer;
+	}
+	return 0;
+}
 
 static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 {
-	const struct sigil_file_facts *ff =
+	struct sigil_file_facts *ff =
 		container_of(facts, struct sigil_file_facts, facts);
 	const struct file *file = ff->file;
 
@@ -51,10 +94,36 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 		return 0;
 	case SIGIL_PROP_FSVERITY_DIGEST:
 		return sigil_fsverity_digest(ff->inode, &facts->fsverity_digest);
+	case SIGIL_PROP_FSVERITY_SIGNATURE:
+		return fetch_signature(ff, SIGIL_SIG_FSVERITY);
+	case SIGIL_PROP_IMA_SIGNATURE:
+		return fetch_signature(ff, SIGIL_SIG_IMA);
+	case SIGIL_PROP_PGP_SIGNATURE:
+		return fetch_signature(ff, SIGIL_SIG_PGP);
 	default:
 		/* The parser refuses properties this build cannot evaluate. */
 		return -EOPNOTSUPP;
 	}
+}
+
+/* Verify signature kind ff->need, outside RCU; remember an error. */
+static void fill(struct sigil_file_facts *ff)
+{
+	unsigned int kind = ff->need;
+	int rc;
+
+	rc = sigil_cache_fill(ff->file, ff->inode, kind,
+			      &ff->local[kind], &ff->why);
+	if (!rc) {
+		ff->filled |= BIT(kind);
+		return;
+	}
+	ff->failed |= BIT(kind);
+	ff->error = rc;
+	ff->seen.error_kind = kind;
+	if (!ff->why.msg[0])
+		pgp_fail(&ff->why, rc, 0, "verification failed");
+	ff->seen.why = ff->why.msg;
 }
 
 /**
@@ -64,6 +133,12 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
  * With no active policy everything is allowed.  A denial, and with
  * success_audit an allow, is logged with the statement that decided.
  *
+ * A rule that needs a signature which is not in the per-inode cache stops
+ * the evaluation; the signature is verified outside the RCU section, where
+ * that may sleep, and the evaluation starts again.  Each kind is verified
+ * at most once per event, so it starts at most once per kind.  When every
+ * result is cached, nothing here sleeps or allocates.
+ *
  * Return:
  * * %0		- allowed, or denied in permissive mode
  * * %-EACCES	- denied
@@ -71,8 +146,8 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 int sigil_evaluate(const struct sigil_event *ev)
 {
 	struct sigil_file_facts ff = {
-		.facts.fetch = fetch_fact,
 		.file = ev->file,
+		.seen.error_kind = -1,
 	};
 	struct sigil_decision d;
 	struct sigil_loaded *lp;
@@ -85,14 +160,26 @@ int sigil_evaluate(const struct sigil_event *ev)
 	if (ev->file)
 		ff.inode = d_real_inode(ev->file->f_path.dentry);
 
-	rcu_read_lock();
-	lp = rcu_dereference(sigil_active);
-	if (!lp) {
+	for (;;) {
+		memset(&ff.facts, 0, sizeof(ff.facts));
+		ff.facts.fetch = fetch_fact;
+		ff.need = -1;
+		ff.seen.looked = 0;
+
+		rcu_read_lock();
+		lp = rcu_dereference(sigil_active);
+		if (!lp) {
+			rcu_read_unlock();
+			return 0;
+		}
+		sigil_policy_decide(lp->policy, ev->op, &ff.facts, &d);
+		if (d.match != SIGIL_MATCH_ERROR || d.error != -EAGAIN ||
+		    ff.need < 0)
+			break;
 		rcu_read_unlock();
-		return 0;
+		fill(&ff);
 	}
 
-	sigil_policy_decide(lp->policy, ev->op, &ff.facts, &d);
 	deny = d.action != SIGIL_ACTION_ALLOW;
 	enforcing = READ_ONCE(sigil_enforce);
 
@@ -106,7 +193,7 @@ int sigil_evaluate(const struct sigil_event *ev)
 		this_cpu_inc(sigil_counters.permissive);
 
 	if (deny || READ_ONCE(sigil_success_audit))
-		sigil_log_decision(ev, lp, &d, enforcing);
+		sigil_log_decision(ev, lp, &d, &ff.seen, enforcing);
 	rcu_read_unlock();
 
 	return deny && enforcing ? -EACCES : 0;

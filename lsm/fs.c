@@ -169,6 +169,7 @@ static int status_show(struct seq_file *m, void *v)
 {
 	char last_error[SIGIL_ERR_MSG_MAX + 64];
 	struct sigil_policy_stats st;
+	struct sigil_cache_stats cs;
 	struct sigil_counters c;
 	struct sigil_loaded *lp;
 	unsigned long keys;
@@ -177,6 +178,7 @@ static int status_show(struct seq_file *m, void *v)
 	sigil_policy_stats(&st, last_error, sizeof(last_error));
 	sigil_read_counters(&c);
 	sigil_keyring_status(&keys, &locked);
+	sigil_cache_stats(&cs);
 
 	seq_printf(m, "abi: %d\n", SIGIL_ABI_VERSION);
 	seq_printf(m, "mode: %s\n",
@@ -213,6 +215,14 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "last_policy_error: %s\n", last_error);
 	seq_printf(m, "keyring_keys: %lu\n", keys);
 	seq_printf(m, "keyring_locked: %d\n", locked);
+	seq_printf(m, "cache_hits: %lu\n", cs.hits);
+	seq_printf(m, "cache_misses: %lu\n", cs.misses);
+	seq_printf(m, "cache_verifications: %lu\n", cs.verifications);
+	seq_printf(m, "cache_entries: %lu\n", cs.entries);
+	seq_printf(m, "cache_bytes: %zu\n", cs.bytes);
+	seq_printf(m, "cache_bytes_per_entry: %zu\n", cs.entry_bytes);
+	seq_printf(m, "cache_signature_bytes: %zu\n", cs.blob_bytes);
+	seq_printf(m, "inode_blob_bytes: %zu\n", cs.inode_bytes);
 	return 0;
 }
 

@@ -6,7 +6,10 @@
 
 #include "sigil.h"
 
+#include <keys/asymmetric-type.h>
 #include <linux/fsverity.h>
+#include <linux/slab.h>
+#include <linux/verification.h>
 
 static_assert(FS_VERITY_MAX_DIGEST_SIZE <= SIGIL_DIGEST_MAX);
 
@@ -43,3 +46,92 @@ int sigil_fsverity_digest(struct inode *inode, struct sigil_digest *digest)
 	digest->size = size;
 	return 0;
 }
+
+#ifdef CONFIG_FS_VERITY_BUILTIN_SIGNATURES
+
+/* The key in .sigil that the PKCS#7 message names as its signer. */
+static void pkcs7_signer(const struct sigil_blob *sig,
+			 struct sigil_signer *signer)
+{
+	struct asymmetric_key_id *id;
+	struct pkcs7_signer_id sid;
+	struct pgp_error err = { };
+	struct key *key;
+
+	memset(signer, 0, sizeof(*signer));
+	if (pkcs7_signer_id(sig->data, sig->size, &sid, &err))
+		return;
+	if (sid.skid)
+		id = asymmetric_key_generate_id(sid.skid, sid.skid_len, NULL, 0);
+	else
+		id = asymmetric_key_generate_id(sid.serial, sid.serial_len,
+						sid.issuer, sid.issuer_len);
+	if (IS_ERR(id))
+		return;
+	key = find_asymmetric_key(sigil_keyring, id, NULL, NULL, false);
+	kfree(id);
+	if (IS_ERR(key))
+		return;
+	sigil_signer_of_key(key, signer);
+	key_put(key);
+}
+
+/**
+ * sigil_verify_fsverity() - verify an fs-verity builtin signature
+ * @si: the inode's blob, which holds the signature fs-verity accepted
+ * @inode: the inode
+ * @res: the result
+ * @err: why it could not be verified
+ *
+ * fs-verity checked the PKCS#7 signature against .fs-verity when it set
+ * the file up.  That is not trusted here: the same signature must verify
+ * over the file's formatted digest against .sigil.  Only the digest is
+ * read, never the content, so the cost does not depend on the file size.
+ *
+ * Return: 0 with @res->state set, or a negative errno.
+ */
+int sigil_verify_fsverity(struct sigil_inode *si, struct inode *inode,
+			  struct sigil_sig_result *res, struct pgp_error *err)
+{
+	u8 raw[FS_VERITY_MAX_DIGEST_SIZE], fmt[FSVERITY_FORMATTED_MAX];
+	struct sigil_blob *sig;
+	size_t n;
+	int size, rc;
+	u8 alg;
+
+	res->state = SIGIL_SIG_ABSENT;
+	size = fsverity_get_digest(inode, raw, &alg, NULL);
+	if (size <= 0)
+		return 0;
+	sig = sigil_fsverity_sig_get(si);
+	if (IS_ERR(sig))
+		return pgp_fail(err, PTR_ERR(sig), 0,
+				"the fs-verity signature could not be kept");
+	if (!sig)
+		return 0;
+
+	n = fsverity_formatted_digest(alg, raw, size, fmt);
+	rc = verify_pkcs7_signature(fmt, n, sig->data, sig->size, sigil_keyring,
+				    VERIFYING_UNSPECIFIED_SIGNATURE, NULL, NULL);
+	switch (rc) {
+	case 0:
+		res->state = SIGIL_SIG_VALID;
+		pkcs7_signer(sig, &res->signer);
+		break;
+	case -ENOKEY:
+		res->state = SIGIL_SIG_UNKNOWN_KEY;
+		rc = 0;
+		break;
+	case -EKEYREJECTED:
+	case -EBADMSG:
+		res->state = SIGIL_SIG_BAD;
+		rc = 0;
+		break;
+	default:
+		pgp_fail(err, rc, 0, "verifying the PKCS#7 signature failed");
+	}
+	sigil_fsverity_sig_put(sig);
+	return rc;
+}
+
+#endif /* CONFIG_FS_VERITY_BUILTIN_SIGNATURES */

@@ -35,7 +35,16 @@ static int restrict_link_to_sigil(struct key *keyring,
 {
 	if (type != &key_type_asymmetric)
 		return -EOPNOTSUPP;
-	return READ_ONCE(sigil_keyring_locked) ? -EPERM : 0;
+	if (READ_ONCE(sigil_keyring_locked))
+		return -EPERM;
+	/*
+	 * A key is about to be linked.  Verdicts are invalidated again once
+	 * it is (hook_key_post_create_or_update()); a key linked with
+	 * keyctl link has no later hook, and a verdict taken in between can
+	 * only lack the new key, so it errs towards denial.
+	 */
+	sigil_cache_invalidate_all();
+	return 0;
 }
 
 /*
@@ -68,7 +77,10 @@ static void hook_key_post_create_or_update(struct key *keyring,
 					   size_t payload_len,
 					   unsigned long flags, bool create)
 {
-	if (keyring != sigil_keyring || !create)
+	if (keyring != sigil_keyring)
+		return;
+	sigil_cache_invalidate_all();
+	if (!create)
 		return;
 	down_write(&key->sem);
 	WRITE_ONCE(key->perm, SIGIL_KEY_PERM);
@@ -90,6 +102,7 @@ void sigil_keyring_lock(void)
 	was = sigil_keyring_locked;
 	WRITE_ONCE(sigil_keyring_locked, true);
 	up_write(&sigil_keyring->sem);
+	sigil_cache_invalidate_all();
 	mutex_unlock(&sigil_keyring_mutex);
 	if (!was)
 		pr_notice("keyring .sigil locked by pid=%d\n",
@@ -137,6 +150,8 @@ int sigil_keyring_remove(const char *id)
 		goto out;
 	}
 	rc = key_unlink(sigil_keyring, key);
+	/* After the unlink: a verification that found the key is now stale. */
+	sigil_cache_invalidate_all();
 	if (!rc)
 		pr_notice("key '%s' removed from .sigil by pid=%d\n",
 			  key->description, task_tgid_nr(current));

@@ -119,19 +119,43 @@ static void put_file(struct line *l, const struct file *file, char *pathbuf)
 }
 
 static void put_reason(struct line *l, const struct sigil_loaded *lp,
-		       const struct sigil_decision *d)
+		       const struct sigil_decision *d,
+		       const struct sigil_sig_report *sigs)
 {
 	if (d->match == SIGIL_MATCH_ERROR) {
 		put(l, " error=%d reason=", d->error);
-		if (d->error_prop < __SIGIL_PROP_MAX)
+		if (d->error_prop < __SIGIL_PROP_MAX && sigs->error_kind >= 0) {
+			size_t at;
+
+			/* One quoted string: "property: what failed". */
+			put(l, "\"%s: ", sigil_prop_names[d->error_prop]);
+			at = l->len;
+			put_quoted(l, sigs->why, strlen(sigs->why));
+			if (l->len > at) {	/* drop the message's own opening quote */
+				memmove(l->buf + at, l->buf + at + 1, l->len - at);
+				l->len--;
+			}
+		} else if (d->error_prop < __SIGIL_PROP_MAX) {
 			put(l, "\"%s lookup failed\"",
 			    sigil_prop_names[d->error_prop]);
-		else
+		} else {
 			put(l, "\"no DEFAULT for this operation\"");
+		}
 		return;
 	}
 	put(l, " line=%u rule=", d->src->line);
 	put_quoted(l, lp->text + d->src->off, d->src->len);
+}
+
+/* The state of each signature the rules looked at: "ima_sig=valid". */
+static void put_signatures(struct line *l, const struct sigil_sig_report *sigs)
+{
+	unsigned int k;
+
+	for (k = 0; k < __SIGIL_SIG_MAX; k++)
+		if (sigs->looked & BIT(k))
+			put(l, " %s_sig=%s", sigil_sig_kind_names[k],
+			    sigil_sig_state_names[sigs->state[k]]);
 }
 
 /**
@@ -139,13 +163,15 @@ static void put_reason(struct line *l, const struct sigil_loaded *lp,
  * @ev: the event
  * @lp: the policy that decided
  * @d: the decision
+ * @sigs: the signatures the rules looked at
  * @enforcing: whether a denial was enforced
  *
  * Context: RCU read side, which keeps @lp alive.  Does not sleep.
  */
 void sigil_log_decision(const struct sigil_event *ev,
 			const struct sigil_loaded *lp,
-			const struct sigil_decision *d, bool enforcing)
+			const struct sigil_decision *d,
+			const struct sigil_sig_report *sigs, bool enforcing)
 {
 	bool deny = d->action != SIGIL_ACTION_ALLOW;
 	struct log_scratch *sc;
@@ -165,7 +191,8 @@ void sigil_log_decision(const struct sigil_event *ev,
 	put_file(&l, ev->file, sc->path);
 	put(&l, " policy=");
 	put_quoted(&l, lp->policy->name, strlen(lp->policy->name));
-	put_reason(&l, lp, d);
+	put_reason(&l, lp, d, sigs);
+	put_signatures(&l, sigs);
 
 	spin_lock(&sigil_log_lock);
 	seq = sigil_log_next++;

@@ -35,10 +35,15 @@ static char sigil_last_error[SIGIL_ERR_MSG_MAX + 64];
  */
 u32 sigil_parse_props(void)
 {
-	u32 props = SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED);
+	u32 props = SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) |
+		    SIGIL_PROP_BIT(SIGIL_PROP_IMA_SIGNATURE) |
+		    SIGIL_PROP_BIT(SIGIL_PROP_PGP_SIGNATURE) |
+		    SIGIL_PROP_BIT(SIGIL_PROP_SIGNER);
 
 	if (IS_ENABLED(CONFIG_FS_VERITY))
 		props |= SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST);
+	if (IS_ENABLED(CONFIG_FS_VERITY_BUILTIN_SIGNATURES))
+		props |= SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE);
 	return props;
 }
 
@@ -253,6 +258,7 @@ int sigil_policy_activate(struct sigil_loaded *lp)
 			    old->policy->version[2]);
 	} else {
 		rcu_assign_pointer(sigil_active, lp);
+		sigil_cache_invalidate_all();
 		pr_info("policy '%s' version %u.%u.%u activated\n", p->name,
 			p->version[0], p->version[1], p->version[2]);
 	}

@@ -16,6 +16,7 @@ const struct lsm_id sigil_lsmid = {
 
 struct lsm_blob_sizes sigil_blob_sizes __ro_after_init = {
 	.lbs_superblock = sizeof(struct sigil_superblock),
+	.lbs_inode = sizeof(struct sigil_inode),
 };
 
 bool sigil_enabled __ro_after_init;
@@ -32,6 +33,7 @@ MODULE_PARM_DESC(success_audit, "Log allowed decisions too");
 static int __init sigil_init(void)
 {
 	sigil_add_event_hooks();
+	sigil_add_cache_hooks();
 	sigil_add_keyring_hooks();
 	sigil_enabled = true;
 	pr_info("initialized in %s mode\n",

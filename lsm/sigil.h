@@ -13,8 +13,13 @@
 #include <linux/lsm_hooks.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
 
 #include "policy.h"
+#include "filesig.h"
+
+struct key;
 
 /* Version of the securityfs interface; bumped on incompatible changes. */
 #define SIGIL_ABI_VERSION	1
@@ -84,6 +89,110 @@ struct sigil_counters {
 
 void sigil_read_counters(struct sigil_counters *sum);
 
+/* ---- per-inode verdict cache (cache.c) ---- */
+
+/* What became of one kind of signature on one file. */
+enum sigil_sig_state {
+	SIGIL_SIG_VALID,	/* verified by a key in .sigil */
+	SIGIL_SIG_ABSENT,	/* the file has no signature of this kind */
+	SIGIL_SIG_NO_VERITY,	/* the signature signs fs-verity, which is off */
+	SIGIL_SIG_UNKNOWN_KEY,	/* its key is not in .sigil */
+	SIGIL_SIG_BAD,		/* it does not verify: file or signature changed */
+	SIGIL_SIG_REFUSED,	/* refused: SHA-1, MD5, or not a data signature */
+	__SIGIL_SIG_STATE_MAX
+};
+
+extern const char *const sigil_sig_state_names[__SIGIL_SIG_STATE_MAX];
+extern const char *const sigil_sig_kind_names[__SIGIL_SIG_MAX];
+
+/**
+ * struct sigil_sig_result - one verified (or refused) signature
+ * @state: enum sigil_sig_state
+ * @signer: for %SIGIL_SIG_VALID, the key that verified it
+ */
+struct sigil_sig_result {
+	u8 state;
+	struct sigil_signer signer;
+};
+
+/**
+ * struct sigil_blob - a refcounted copy of bytes the kernel handed over
+ * @ref: references
+ * @size: bytes in @data
+ * @data: the bytes
+ */
+struct sigil_blob {
+	refcount_t ref;
+	u32 size;
+	u8 data[];
+};
+
+struct sigil_verdict;
+
+/**
+ * struct sigil_inode - sigil's part of an inode's security blob
+ * @lock: serializes changes to @verdict and @fsverity_sig
+ * @gen: bumped after each change to the content or signatures
+ * @verdict: the cached verification results, or NULL
+ * @fsverity_sig: the fs-verity builtin signature, NULL, or
+ *		  ERR_PTR(-ENOMEM) when it could not be kept
+ */
+struct sigil_inode {
+	spinlock_t lock;
+	atomic64_t gen;
+	struct sigil_verdict __rcu *verdict;
+	struct sigil_blob *fsverity_sig;
+};
+
+static inline struct sigil_inode *sigil_inode(const struct inode *inode)
+{
+	return inode->i_security + sigil_blob_sizes.lbs_inode;
+}
+
+/**
+ * struct sigil_cache_stats - what status reports about the cache
+ * @hits: lookups answered by a current verdict
+ * @misses: lookups that found none
+ * @verifications: signatures verified (each a miss that was filled)
+ * @entries: inodes with a verdict
+ * @entry_bytes: kernel memory of one verdict
+ * @blob_bytes: kernel memory of kept fs-verity signatures
+ * @bytes: kernel memory of the cache: verdicts and signatures
+ * @inode_bytes: sigil's part of every inode's security blob
+ */
+struct sigil_cache_stats {
+	unsigned long hits;
+	unsigned long misses;
+	unsigned long verifications;
+	unsigned long entries;
+	size_t entry_bytes;
+	size_t blob_bytes;
+	size_t bytes;
+	size_t inode_bytes;
+};
+
+void sigil_cache_invalidate_all(void);
+void sigil_cache_invalidate(const struct inode *inode);
+const struct sigil_sig_result *sigil_cache_lookup(const struct inode *inode,
+						  unsigned int kind);
+int sigil_cache_fill(struct file *file, struct inode *inode,
+		     unsigned int kind, struct sigil_sig_result *res,
+		     struct pgp_error *err);
+void sigil_cache_stats(struct sigil_cache_stats *st);
+struct sigil_blob *sigil_fsverity_sig_get(struct sigil_inode *si);
+void sigil_fsverity_sig_put(struct sigil_blob *b);
+
+/* ---- signature providers (signature.c, fsverity.c) ---- */
+
+int sigil_verify_ima(struct file *file, struct inode *inode,
+		     struct sigil_sig_result *res, struct pgp_error *err);
+int sigil_verify_pgp(struct file *file, struct inode *inode,
+		     struct sigil_sig_result *res, struct pgp_error *err);
+int sigil_read_content(struct file *file, struct inode *inode,
+		       int (*consume)(void *ctx, const u8 *data, size_t len),
+		       void *ctx, struct pgp_error *err);
+void sigil_signer_of_key(const struct key *key, struct sigil_signer *signer);
+
 /* ---- fs-verity (fsverity.c, built with CONFIG_FS_VERITY) ---- */
 
 #ifdef CONFIG_FS_VERITY
@@ -94,6 +203,19 @@ static inline int sigil_fsverity_digest(struct inode *inode,
 {
 	digest->algo = SIGIL_HASH_NONE;
 	return 0;
+}
+#endif
+
+#ifdef CONFIG_FS_VERITY_BUILTIN_SIGNATURES
+int sigil_verify_fsverity(struct sigil_inode *si, struct inode *inode,
+			  struct sigil_sig_result *res, struct pgp_error *err);
+#else
+static inline int sigil_verify_fsverity(struct sigil_inode *si,
+					struct inode *inode,
+					struct sigil_sig_result *res,
+					struct pgp_error *err)
+{
+	return -EOPNOTSUPP;	/* the parser refuses fsverity_signature */
 }
 #endif
 
@@ -171,9 +293,24 @@ int __init sigil_policyfs_init(struct dentry *root);
 
 /* ---- decision log (log.c) ---- */
 
+/**
+ * struct sigil_sig_report - what an event's signatures came to, for the log
+ * @looked: BIT() of each enum sigil_sig_kind that a rule looked at
+ * @state: per kind looked at, its enum sigil_sig_state
+ * @error_kind: the kind whose verification failed, or -1
+ * @why: for @error_kind, what failed
+ */
+struct sigil_sig_report {
+	u8 looked;
+	u8 state[__SIGIL_SIG_MAX];
+	int error_kind;
+	const char *why;
+};
+
 void sigil_log_decision(const struct sigil_event *ev,
 			const struct sigil_loaded *lp,
-			const struct sigil_decision *d, bool enforcing);
+			const struct sigil_decision *d,
+			const struct sigil_sig_report *sigs, bool enforcing);
 int sigil_log_show(struct seq_file *m);
 size_t sigil_quote(char *buf, size_t size, const char *s, size_t n);
 
@@ -192,6 +329,7 @@ void sigil_keyring_status(unsigned long *keys, bool *locked);
 /* ---- hooks ---- */
 
 void __init sigil_add_event_hooks(void);
+void __init sigil_add_cache_hooks(void);
 void __init sigil_add_keyring_hooks(void);
 
 #endif /* _SIGIL_LSM_H */

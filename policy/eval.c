@@ -24,7 +24,7 @@ static int need_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 }
 
 /* The property of each signature kind. */
-static const u8 sig_prop[__SIGIL_SIG_MAX] = {
+const u8 sigil_sig_props[__SIGIL_SIG_MAX] = {
 	[SIGIL_SIG_FSVERITY]	= SIGIL_PROP_FSVERITY_SIGNATURE,
 	[SIGIL_SIG_IMA]		= SIGIL_PROP_IMA_SIGNATURE,
 	[SIGIL_SIG_PGP]		= SIGIL_PROP_PGP_SIGNATURE,
@@ -73,7 +73,7 @@ static int signer_holds(const struct sigil_policy *pol,
 
 		if (!any && !(prop->value & (1u << k)))
 			continue;
-		rc = need_fact(facts, sig_prop[k]);
+		rc = need_fact(facts, sigil_sig_props[k]);
 		if (rc)
 			return rc;
 		made = facts->signers[k] &&

@@ -65,6 +65,9 @@ enum sigil_sig_kind {
 	__SIGIL_SIG_MAX
 };
 
+/* The property of each enum sigil_sig_kind. */
+extern const u8 sigil_sig_props[__SIGIL_SIG_MAX];
+
 #define SIGIL_SIGNER_IDS	3
 #define SIGIL_SIGNER_ID_MAX	32
 

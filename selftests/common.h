@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/fsverity.h>
+#include <linux/keyctl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,20 +197,43 @@ static inline int drop_mac_admin(void)
 	return syscall(SYS_capset, &h, d) ? -errno : 0;
 }
 
-/* The serial number of the .sigil keyring, from /proc/keys; 0 if absent. */
-static inline long sigil_keyring_id(void)
+/* The serial number of keyring @name, from /proc/keys; 0 if absent. */
+static inline long keyring_id(const char *name)
 {
-	char line[512];
+	char line[512], want[64];
 	long id = 0;
 	FILE *f = fopen("/proc/keys", "r");
 
 	if (!f)
 		return 0;
+	snprintf(want, sizeof(want), " %s:", name);
 	while (fgets(line, sizeof(line), f))
-		if (strstr(line, " keyring ") && strstr(line, " .sigil:"))
+		if (strstr(line, " keyring ") && strstr(line, want))
 			id = strtol(line, NULL, 16);
 	fclose(f);
 	return id;
+}
+
+static inline long sigil_keyring_id(void)
+{
+	return keyring_id(".sigil");
+}
+
+static inline long add_key(const char *type, const char *desc,
+			   const void *data, size_t len, long ring)
+{
+	return syscall(SYS_add_key, type, desc, data, len, ring);
+}
+
+static inline long keyctl(int op, long a, long b, long c, long d)
+{
+	return syscall(SYS_keyctl, op, a, b, c, d);
+}
+
+/* The asymmetric key in @ring with ID @id (hex), or -1. */
+static inline long search(long ring, const char *id)
+{
+	return keyctl(KEYCTL_SEARCH, ring, (long)"asymmetric", (long)id, 0);
 }
 
 /* Remove a key from .sigil by its ID in hex; 0 or -errno. */

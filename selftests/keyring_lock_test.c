@@ -4,18 +4,10 @@
  * every other one (selftests/run-check orders it last).
  */
 
-#include <linux/keyctl.h>
-#include <sys/syscall.h>
-
 #include "common.h"
 #include "kselftest_harness.h"
 
 #define BUILTIN_PGP_KEYID	"2D06BF8E276E5749"
-
-static long keyctl(int op, long a, long b, long c, long d)
-{
-	return syscall(SYS_keyctl, op, a, b, c, d);
-}
 
 TEST(lock_refuses_every_later_change_and_keeps_the_keys)
 {

@@ -5,9 +5,6 @@
  * may change it.  Locking is in keyring_lock_test, which runs last.
  */
 
-#include <linux/keyctl.h>
-#include <sys/syscall.h>
-
 #include "common.h"
 #include "kselftest_harness.h"
 
@@ -15,22 +12,6 @@
 /* selftests/keys/README */
 #define BUILTIN_PGP_KEYID	"2D06BF8E276E5749"
 #define BUILTIN_X509_SKID	"2ffdf2c62268b742c43b9827096fe9913fc4d4bb"
-
-static long add_key(const char *type, const char *desc, const void *data,
-		    size_t len, long ring)
-{
-	return syscall(SYS_add_key, type, desc, data, len, ring);
-}
-
-static long keyctl(int op, long a, long b, long c, long d)
-{
-	return syscall(SYS_keyctl, op, a, b, c, d);
-}
-
-static long search(long ring, const char *id)
-{
-	return keyctl(KEYCTL_SEARCH, ring, (long)"asymmetric", (long)id, 0);
-}
 
 static long add_file(const char *name, long ring)
 {

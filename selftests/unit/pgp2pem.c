@@ -96,5 +96,20 @@ int main(void)
 		fprintf(stderr, "pgp2pem: OpenSSL refused the key\n");
 		return 1;
 	}
-	return 0;
+	EVP_PKEY_free(key);
+	EVP_PKEY_CTX_free(ctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_CTX_free(bnctx);
+	BN_free(n);
+	BN_free(e);
+	BN_free(d);
+	BN_free(pp);
+	BN_free(q);
+	BN_free(u);
+	BN_free(one);
+	BN_free(dp);
+	BN_free(dq);
+	BN_free(qinv);
+	return fflush(stdout) ? 1 : 0;
 }

@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The per-inode verdict cache: each kind of file signature is verified at
+ * most once per inode, and the verdict is reused until something it
+ * depends on changes.
+ *
+ * A verdict is tagged with two generations read before verification
+ * started: the global one, bumped when the .sigil keyring or the active
+ * policy changes, and the inode's own, bumped after every change to the
+ * content or the signature xattrs (a write open, a truncate, setxattr,
+ * removexattr, a new fs-verity signature).  A verdict is used only while
+ * both tags are current, so a change that lands during a verification
+ * makes its result stale instead of wrong.  Content hashing also refuses
+ * files that are open for writing (see sigil_read_content()).
+ *
+ * Verdicts are immutable and RCU-freed: the exec path reads them under
+ * rcu_read_lock() without taking a lock or allocating.
+ */
+
+#include "sigil.h"
+
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/xattr.h>
+
+static atomic64_t sigil_cache_gen = ATOMIC64_INIT(1);
+
+/* Statistics for sigil/status. */
+static DEFINE_PER_CPU(unsigned long, sigil_cache_hits);
+static DEFINE_PER_CPU(unsigned long, sigil_cache_misses);
+static atomic_long_t sigil_cache_verifications;
+static atomic_long_t sigil_cache_entries;
+static atomic_long_t sigil_cache_blob_bytes;
+
+const char *const sigil_sig_state_names[__SIGIL_SIG_STATE_MAX] = {
+	[SIGIL_SIG_VALID]	= "valid",
+	[SIGIL_SIG_ABSENT]	= "absent",
+	[SIGIL_SIG_NO_VERITY]	= "no-fsverity",
+	[SIGIL_SIG_UNKNOWN_KEY]	= "unknown-key",
+	[SIGIL_SIG_BAD]		= "bad-signature",
+	[SIGIL_SIG_REFUSED]	= "refused",
+};
+
+const char *const sigil_sig_kind_names[__SIGIL_SIG_MAX] = {
+	[SIGIL_SIG_FSVERITY]	= "fsverity",
+	[SIGIL_SIG_IMA]		= "ima",
+	[SIGIL_SIG_PGP]		= "pgp",
+};
+
+/**
+ * struct sigil_verdict - the verified signatures of one inode
+ * @rcu: frees the verdict after readers are done
+ * @global_gen: sigil_cache_gen when verification started
+ * @inode_gen: the inode's generation when verification started
+ * @have: BIT() of each enum sigil_sig_kind whose result is in @sig
+ * @sig: per kind, its result
+ */
+struct sigil_verdict {
+	struct rcu_head rcu;
+	u64 global_gen;
+	u64 inode_gen;
+	u8 have;
+	struct sigil_sig_result sig[__SIGIL_SIG_MAX];
+};
+
+/**
+ * sigil_cache_invalidate_all() - make every cached verdict stale
+ *
+ * Called after the .sigil keyring or the active policy changed.
+ */
+void sigil_cache_invalidate_all(void)
+{
+	atomic64_inc_return(&sigil_cache_gen);
+}
+
+static void verdict_free(struct sigil_verdict *v)
+{
+	if (!v)
+		return;
+	atomic_long_dec(&sigil_cache_entries);
+	kfree_rcu(v, rcu);
+}
+
+/**
+ * sigil_cache_invalidate() - drop an inode's verdict after a change
+ * @inode: the inode whose content or signatures changed
+ *
+ * Called after the change is visible: a verification that read the old
+ * state holds the old generation, and its result will not be used.
+ */
+void sigil_cache_invalidate(const struct inode *inode)
+{
+	struct sigil_inode *si = sigil_inode(inode);
+	struct sigil_verdict *old;
+
+	atomic64_inc_return(&si->gen);
+	if (!rcu_access_pointer(si->verdict))
+		return;
+	spin_lock(&si->lock);
+	old = rcu_replace_pointer(si->verdict, NULL, lockdep_is_held(&si->lock));
+	spin_unlock(&si->lock);
+	verdict_free(old);
+}
+
+/**
+ * sigil_cache_lookup() - the cached result of one signature kind
+ * @inode: the inode
+ * @kind: enum sigil_sig_kind
+ *
+ * Context: RCU read side; the result is valid until rcu_read_unlock().
+ * Return: the result, or NULL when there is no current one.
+ */
+const struct sigil_sig_result *sigil_cache_lookup(const struct inode *inode,
+						  unsigned int kind)
+{
+	struct sigil_inode *si = sigil_inode(inode);
+	const struct sigil_verdict *v = rcu_dereference(si->verdict);
+
+	if (v && (v->have & BIT(kind)) &&
+	    v->global_gen == atomic64_read(&sigil_cache_gen) &&
+	    v->inode_gen == atomic64_read(&si->gen)) {
+		this_cpu_inc(sigil_cache_hits);
+		return &v->sig[kind];
+	}
+	this_cpu_inc(sigil_cache_misses);
+	return NULL;
+}
+
+/* Publish @res unless something changed since @global_gen, @inode_gen. */
+static void cache_store(struct sigil_inode *si, unsigned int kind,
+			const struct sigil_sig_result *res, u64 global_gen,
+			u64 inode_gen)
+{
+	struct sigil_verdict *v, *old;
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return;		/* verified again next time */
+	v->global_gen = global_gen;
+	v->inode_gen = inode_gen;
+
+	spin_lock(&si->lock);
+	old = rcu_dereference_protected(si->verdict, lockdep_is_held(&si->lock));
+	if (global_gen != atomic64_read(&sigil_cache_gen) ||
+	    inode_gen != atomic64_read(&si->gen)) {
+		spin_unlock(&si->lock);
+		kfree(v);
+		return;
+	}
+	if (old && old->global_gen == global_gen && old->inode_gen == inode_gen) {
+		v->have = old->have;
+		memcpy(v->sig, old->sig, sizeof(v->sig));
+	}
+	v->have |= BIT(kind);
+	v->sig[kind] = *res;
+	rcu_assign_pointer(si->verdict, v);
+	spin_unlock(&si->lock);
+
+	if (old)
+		kfree_rcu(old, rcu);
+	else
+		atomic_long_inc(&sigil_cache_entries);
+}
+
+/**
+ * sigil_cache_fill() - verify one kind of signature and cache the result
+ * @file: the file
+ * @inode: its inode, the real one under overlayfs
+ * @kind: enum sigil_sig_kind
+ * @res: the result
+ * @err: why verification failed
+ *
+ * Context: process context; may sleep, allocate and read the file.
+ * Return: 0 when @res holds the result, or a negative errno when it could
+ * not be determined (the caller denies).
+ */
+int sigil_cache_fill(struct file *file, struct inode *inode,
+		     unsigned int kind, struct sigil_sig_result *res,
+		     struct pgp_error *err)
+{
+	struct sigil_inode *si = sigil_inode(inode);
+	u64 global_gen, inode_gen;
+	int rc;
+
+	/* Read the tags before anything they protect (see sigil_read_content()). */
+	global_gen = atomic64_read_acquire(&sigil_cache_gen);
+	inode_gen = atomic64_read_acquire(&si->gen);
+	smp_mb();
+
+	memset(res, 0, sizeof(*res));
+	atomic_long_inc(&sigil_cache_verifications);
+	switch (kind) {
+	case SIGIL_SIG_FSVERITY:
+		rc = sigil_verify_fsverity(si, inode, res, err);
+		break;
+	case SIGIL_SIG_IMA:
+		rc = sigil_verify_ima(file, inode, res, err);
+		break;
+	case SIGIL_SIG_PGP:
+		rc = sigil_verify_pgp(file, inode, res, err);
+		break;
+	default:
+		rc = -EINVAL;
+	}
+	if (!rc)
+		cache_store(si, kind, res, global_gen, inode_gen);
+	return rc;
+}
+
+/**
+ * sigil_cache_stats() - what sigil/status reports about the cache
+ * @st: the figures
+ */
+void sigil_cache_stats(struct sigil_cache_stats *st)
+{
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	for_each_possible_cpu(cpu) {
+		st->hits += READ_ONCE(*per_cpu_ptr(&sigil_cache_hits, cpu));
+		st->misses += READ_ONCE(*per_cpu_ptr(&sigil_cache_misses, cpu));
+	}
+	st->verifications = atomic_long_read(&sigil_cache_verifications);
+	st->entries = atomic_long_read(&sigil_cache_entries);
+	st->entry_bytes = kmalloc_size_roundup(sizeof(struct sigil_verdict));
+	st->blob_bytes = atomic_long_read(&sigil_cache_blob_bytes);
+	st->bytes = st->entries * st->entry_bytes + st->blob_bytes;
+	st->inode_bytes = sizeof(struct sigil_inode);
+}
+
+/* ---- fs-verity builtin signatures ---- */
+
+static void blob_put(struct sigil_blob *b)
+{
+	if (b && refcount_dec_and_test(&b->ref)) {
+		atomic_long_sub(b->size, &sigil_cache_blob_bytes);
+		kfree(b);
+	}
+}
+
+/**
+ * sigil_fsverity_sig_get() - the fs-verity builtin signature of an inode
+ * @si: the inode's blob
+ *
+ * Return: the signature with a reference, NULL when there is none, or
+ * ERR_PTR(-ENOMEM) when it arrived but could not be kept.
+ */
+struct sigil_blob *sigil_fsverity_sig_get(struct sigil_inode *si)
+{
+	struct sigil_blob *b;
+
+	spin_lock(&si->lock);
+	b = si->fsverity_sig;
+	if (!IS_ERR_OR_NULL(b))
+		refcount_inc(&b->ref);
+	spin_unlock(&si->lock);
+	return b;
+}
+
+/**
+ * sigil_fsverity_sig_put() - drop a reference from sigil_fsverity_sig_get()
+ * @b: the signature, or NULL
+ */
+void sigil_fsverity_sig_put(struct sigil_blob *b)
+{
+	blob_put(b);
+}
+
+/*
+ * fs-verity accepted the file's builtin signature against .fs-verity: keep
+ * a copy, to verify it against .sigil when a rule asks.  An allocation
+ * failure is remembered, so that the file is denied with -ENOMEM rather
+ * than taken for unsigned; opening the file still works.
+ */
+static int hook_inode_setintegrity(const struct inode *inode,
+				   enum lsm_integrity_type type,
+				   const void *value, size_t size)
+{
+	struct sigil_inode *si = sigil_inode(inode);
+	struct sigil_blob *b, *old;
+
+	if (type != LSM_INT_FSVERITY_BUILTINSIG_VALID || !value || !size)
+		return 0;
+	b = kmalloc(struct_size(b, data, size), GFP_KERNEL);
+	if (b) {
+		refcount_set(&b->ref, 1);
+		b->size = size;
+		memcpy(b->data, value, size);
+		atomic_long_add(size, &sigil_cache_blob_bytes);
+	} else {
+		b = ERR_PTR(-ENOMEM);
+	}
+	spin_lock(&si->lock);
+	old = si->fsverity_sig;
+	si->fsverity_sig = b;
+	spin_unlock(&si->lock);
+	if (!IS_ERR(old))
+		blob_put(old);
+	sigil_cache_invalidate(inode);
+	return 0;
+}
+
+/* ---- invalidation ---- */
+
+static int hook_inode_alloc_security(struct inode *inode)
+{
+	struct sigil_inode *si = sigil_inode(inode);
+
+	spin_lock_init(&si->lock);
+	return 0;
+}
+
+/* The blob goes away after a grace period: no reader can hold it. */
+static void hook_inode_free_security_rcu(void *inode_security)
+{
+	struct sigil_inode *si = inode_security + sigil_blob_sizes.lbs_inode;
+	struct sigil_verdict *v = rcu_dereference_protected(si->verdict, true);
+
+	if (v) {
+		atomic_long_dec(&sigil_cache_entries);
+		kfree(v);
+	}
+	if (!IS_ERR(si->fsverity_sig))
+		blob_put(si->fsverity_sig);
+}
+
+/* get_write_access() came first: see sigil_read_content(). */
+static int hook_file_open(struct file *file)
+{
+	if ((file->f_mode & FMODE_WRITE) && S_ISREG(file_inode(file)->i_mode))
+		sigil_cache_invalidate(file_inode(file));
+	return 0;
+}
+
+static void hook_inode_post_setattr(struct mnt_idmap *idmap,
+				    struct dentry *dentry, int ia_valid)
+{
+	if (ia_valid & ATTR_SIZE)
+		sigil_cache_invalidate(d_inode(dentry));
+}
+
+static bool is_signature_xattr(const char *name)
+{
+	return !strcmp(name, XATTR_NAME_IMA) ||
+	       !strcmp(name, XATTR_SECURITY_PREFIX SIGIL_XATTR_SUFFIX);
+}
+
+static void hook_inode_post_setxattr(struct dentry *dentry, const char *name,
+				     const void *value, size_t size, int flags)
+{
+	if (is_signature_xattr(name))
+		sigil_cache_invalidate(d_inode(dentry));
+}
+
+static void hook_inode_post_removexattr(struct dentry *dentry,
+					const char *name)
+{
+	if (is_signature_xattr(name))
+		sigil_cache_invalidate(d_inode(dentry));
+}
+
+static struct security_hook_list sigil_cache_hooks[] __ro_after_init = {
+	LSM_HOOK_INIT(inode_alloc_security, hook_inode_alloc_security),
+	LSM_HOOK_INIT(inode_free_security_rcu, hook_inode_free_security_rcu),
+	LSM_HOOK_INIT(inode_setintegrity, hook_inode_setintegrity),
+	LSM_HOOK_INIT(file_open, hook_file_open),
+	LSM_HOOK_INIT(inode_post_setattr, hook_inode_post_setattr),
+	LSM_HOOK_INIT(inode_post_setxattr, hook_inode_post_setxattr),
+	LSM_HOOK_INIT(inode_post_removexattr, hook_inode_post_removexattr),
+};
+
+/**
+ * sigil_add_cache_hooks() - register the hooks that keep the cache true
+ */
+void __init sigil_add_cache_hooks(void)
+{
+	security_add_hooks(sigil_cache_hooks, ARRAY_SIZE(sigil_cache_hooks),
+			   &sigil_lsmid);
+}

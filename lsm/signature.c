@@ -1,0 +1,387 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Signature providers for the xattr-borne kinds: IMA signatures in
+ * security.ima and OpenPGP signatures in security.sigil, both verified
+ * against .sigil.  They run on a cache miss only (see cache.c), so they
+ * may sleep, allocate and read the file.
+ */
+
+#include "sigil.h"
+
+#include <crypto/hash.h>
+#include <crypto/public_key.h>
+#include <keys/asymmetric-type.h>
+#include <linux/fsverity.h>
+#include <linux/sched/signal.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/xattr.h>
+
+#include "pgp_kernel.h"
+
+#define XATTR_NAME_SIGIL	XATTR_SECURITY_PREFIX SIGIL_XATTR_SUFFIX
+
+/**
+ * sigil_signer_of_key() - the identifiers a signer= value can name
+ * @key: a key from .sigil
+ * @signer: its fingerprint, key ID and primary-key fingerprint for an
+ *	    OpenPGP key; its subject key identifier for an X.509 one
+ */
+void sigil_signer_of_key(const struct key *key, struct sigil_signer *signer)
+{
+	const struct asymmetric_key_ids *kids = asymmetric_key_ids(key);
+	const struct public_key *pub = asymmetric_key_public_key(key);
+	bool pgp = pub && pub->id_type && !strcmp(pub->id_type, "PGP");
+	unsigned int i;
+
+	memset(signer, 0, sizeof(*signer));
+	if (!kids)
+		return;
+	for (i = 0; i < ARRAY_SIZE(kids->id) && i < SIGIL_SIGNER_IDS; i++) {
+		const struct asymmetric_key_id *id = kids->id[i];
+
+		/* X.509: id[0] is issuer and serial, id[2] the subject. */
+		if (!id || (!pgp && i != 1) || id->len > SIGIL_SIGNER_ID_MAX)
+			continue;
+		signer->len[signer->nids] = id->len;
+		memcpy(signer->id[signer->nids], id->data, id->len);
+		signer->nids++;
+	}
+}
+
+/*
+ * Read xattr @name into a new buffer of at most @max bytes.  Return its
+ * length with *@out set, 0 with *@out NULL when the file has none, or an
+ * error; an oversized value is malformed.
+ */
+static ssize_t read_xattr(struct file *file, const char *name, size_t max,
+			  u8 **out, struct pgp_error *err)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	ssize_t n;
+	u8 *buf;
+
+	*out = NULL;
+	buf = kmalloc(max, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	n = __vfs_getxattr(dentry, d_inode(dentry), name, buf, max);
+	if (n >= 0) {
+		*out = buf;
+		return n;
+	}
+	kfree(buf);
+	if (n == -ENODATA || n == -EOPNOTSUPP)
+		return 0;
+	if (n == -ERANGE)
+		return pgp_fail(err, -EBADMSG, 0, "%s is larger than %zu bytes",
+				name, max);
+	return pgp_fail(err, n, 0, "reading %s failed", name);
+}
+
+/**
+ * sigil_read_content() - pass a file's whole content to a consumer
+ * @file: the file, open for reading
+ * @inode: its inode, the real one under overlayfs
+ * @consume: called with each chunk, in order; a non-zero return stops
+ * @ctx: its context
+ * @err: why reading failed
+ *
+ * A file that is open for writing is refused: its content could change
+ * while it is read.  Write opens raise i_writecount before they bump the
+ * inode's cache generation (see hook_file_open()), and the caller read the
+ * generation before this check, so a writer that slips in afterwards makes
+ * the result stale.
+ *
+ * Return: 0, or a negative errno.
+ */
+int sigil_read_content(struct file *file, struct inode *inode,
+		       int (*consume)(void *ctx, const u8 *data, size_t len),
+		       void *ctx, struct pgp_error *err)
+{
+	size_t size = SZ_64K;
+	loff_t pos = 0;
+	ssize_t n;
+	u8 *buf;
+	int rc = 0;
+
+	if (atomic_read(&inode->i_writecount) > 0)
+		return pgp_fail(err, -ETXTBSY, 0,
+				"the file is open for writing, so its content cannot be verified");
+	buf = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf) {
+		size = PAGE_SIZE;
+		buf = kmalloc(size, GFP_KERNEL);
+		if (!buf)
+			return -ENOMEM;
+	}
+	for (;;) {
+		n = kernel_read(file, buf, size, &pos);
+		if (n <= 0) {
+			if (n < 0)
+				rc = pgp_fail(err, n, 0, "reading the file failed at byte %lld",
+					      pos);
+			break;
+		}
+		rc = consume(ctx, buf, n);
+		if (rc)
+			break;
+		if (fatal_signal_pending(current)) {
+			rc = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	kfree(buf);
+	return rc;
+}
+
+/* ---- security.ima ---- */
+
+struct hash_ctx {
+	struct shash_desc *desc;
+};
+
+static int hash_consume(void *ctx, const u8 *data, size_t len)
+{
+	struct hash_ctx *h = ctx;
+
+	return crypto_shash_update(h->desc, data, len);
+}
+
+/* Hash @data, or the file's content when @data is NULL. */
+static int ima_digest(struct file *file, struct inode *inode, const char *alg,
+		      const u8 *data, size_t len, u8 *digest,
+		      struct pgp_error *err)
+{
+	struct crypto_shash *tfm;
+	struct hash_ctx h;
+	int rc;
+
+	tfm = crypto_alloc_shash(alg, 0, 0);
+	if (IS_ERR(tfm))
+		return pgp_fail(err, PTR_ERR(tfm), 2, "no %s in this kernel", alg);
+	h.desc = kzalloc(sizeof(*h.desc) + crypto_shash_descsize(tfm), GFP_KERNEL);
+	if (!h.desc) {
+		crypto_free_shash(tfm);
+		return -ENOMEM;
+	}
+	h.desc->tfm = tfm;
+	rc = crypto_shash_init(h.desc);
+	if (!rc && data)
+		rc = crypto_shash_update(h.desc, data, len);
+	else if (!rc)
+		rc = sigil_read_content(file, inode, hash_consume, &h, err);
+	if (!rc)
+		rc = crypto_shash_final(h.desc, digest);
+	kfree_sensitive(h.desc);
+	crypto_free_shash(tfm);
+	return rc;
+}
+
+/* The key whose identifier ends with the 4-byte IMA key ID. */
+static struct key *ima_key(const u8 keyid[4])
+{
+	struct asymmetric_key_id *id;
+	struct key *key;
+
+	id = asymmetric_key_generate_id(keyid, 4, NULL, 0);
+	if (IS_ERR(id))
+		return ERR_CAST(id);
+	key = find_asymmetric_key(sigil_keyring, id, NULL, NULL, true);
+	kfree(id);
+	return key;
+}
+
+/* What the signature signs: the content's hash (v2), or the file ID's (v3). */
+static int ima_signed_digest(struct file *file, struct inode *inode,
+			     const struct ima_sig *sig, u8 *digest,
+			     struct sigil_sig_result *res,
+			     struct pgp_error *err)
+{
+	const char *alg = ima_hash_name(sig->hash_algo);
+	u8 raw[FS_VERITY_MAX_DIGEST_SIZE], id[IMA_FILE_ID_MAX];
+	enum hash_algo halg;
+	size_t n;
+	int size;
+
+	if (sig->type == IMA_XATTR_DIGSIG)
+		return ima_digest(file, inode, alg, NULL, 0, digest, err);
+
+	size = fsverity_get_digest(inode, raw, NULL, &halg);
+	if (size <= 0) {
+		res->state = SIGIL_SIG_NO_VERITY;
+		return 1;
+	}
+	/* As IMA: the file ID is hashed with the fs-verity digest's algorithm. */
+	if (halg != sig->hash_algo) {
+		res->state = SIGIL_SIG_BAD;
+		return 1;
+	}
+	n = ima_file_id(halg, raw, size, id);
+	return ima_digest(file, inode, alg, id, n, digest, err);
+}
+
+/**
+ * sigil_verify_ima() - verify the IMA signature in security.ima
+ * @file: the file
+ * @inode: its inode, the real one under overlayfs
+ * @res: the result
+ * @err: why it could not be verified
+ *
+ * v2 (type 3) signs the hash of the content; v3 (type 6) the hash of
+ * struct ima_file_id over the fs-verity digest.  The key is looked up in
+ * .sigil by the 4-byte key ID, as IMA does: the end of an X.509 subject key
+ * identifier or of an OpenPGP fingerprint.
+ *
+ * Return: 0 with @res->state set, or a negative errno: a malformed value
+ * (-EBADMSG), an unsupported hash (-EOPNOTSUPP), a file open for writing
+ * (-ETXTBSY), an I/O or memory error.
+ */
+int sigil_verify_ima(struct file *file, struct inode *inode,
+		     struct sigil_sig_result *res, struct pgp_error *err)
+{
+	struct public_key_signature pks = { };
+	const struct public_key *pub;
+	u8 digest[SHA512_DIGEST_SIZE];
+	struct ima_sig sig;
+	struct key *key;
+	ssize_t n;
+	u8 *value;
+	int rc;
+
+	res->state = SIGIL_SIG_ABSENT;
+	n = read_xattr(file, XATTR_NAME_IMA, IMA_XATTR_MAX, &value, err);
+	if (n < 0 || !value)
+		return n;
+	rc = ima_xattr_parse(value, n, &sig, err);
+	if (rc == -ENODATA || rc == -EKEYREJECTED) {
+		/* A bare hash is no signature; SHA-1 and MD5 are refused. */
+		if (rc == -EKEYREJECTED)
+			res->state = SIGIL_SIG_REFUSED;
+		rc = 0;
+		goto out;
+	}
+	if (rc)
+		goto out;
+
+	key = ima_key(sig.keyid);
+	if (IS_ERR(key)) {
+		rc = PTR_ERR(key);
+		if (rc == -ENOKEY) {
+			res->state = SIGIL_SIG_UNKNOWN_KEY;
+			rc = 0;
+		} else {
+			pgp_fail(err, rc, 3, "looking up key %*phN failed", 4, sig.keyid);
+		}
+		goto out;
+	}
+
+	rc = ima_signed_digest(file, inode, &sig, digest, res, err);
+	if (rc)
+		goto out_key;	/* 1: decided without a signature check */
+
+	pub = asymmetric_key_public_key(key);
+	pks.pkey_algo = pub->pkey_algo;
+	pks.hash_algo = ima_hash_name(sig.hash_algo);
+	pks.encoding = strncmp(pub->pkey_algo, "ecdsa-", 6) ? "pkcs1" : "x962";
+	pks.digest = digest;
+	pks.digest_size = ima_hash_size(sig.hash_algo);
+	pks.s = (u8 *)sig.sig;
+	pks.s_size = sig.sig_len;
+	rc = verify_signature(key, &pks);
+	if (!rc) {
+		res->state = SIGIL_SIG_VALID;
+		sigil_signer_of_key(key, &res->signer);
+	} else if (rc == -EKEYREJECTED || rc == -EBADMSG || rc == -EINVAL) {
+		res->state = SIGIL_SIG_BAD;
+		rc = 0;
+	} else {
+		pgp_fail(err, rc, IMA_SIG_HDR_SIZE, "verifying the signature failed");
+	}
+out_key:
+	key_put(key);
+	if (rc == 1)
+		rc = 0;
+out:
+	kfree(value);
+	return rc;
+}
+
+/* ---- security.sigil ---- */
+
+static int pgp_consume(void *ctx, const u8 *data, size_t len)
+{
+	return sigil_pgp_verify_update(ctx, data, len);
+}
+
+/**
+ * sigil_verify_pgp() - verify the OpenPGP signature in security.sigil
+ * @file: the file
+ * @inode: its inode, the real one under overlayfs
+ * @res: the result
+ * @err: why it could not be verified
+ *
+ * Kind 1 signs the fs-verity formatted digest, kind 2 the whole content.
+ *
+ * Return: 0 with @res->state set, or a negative errno: a malformed value
+ * (-EBADMSG), an unsupported algorithm (-EOPNOTSUPP), a file open for
+ * writing (-ETXTBSY), an I/O or memory error.
+ */
+int sigil_verify_pgp(struct file *file, struct inode *inode,
+		     struct sigil_sig_result *res, struct pgp_error *err)
+{
+	u8 raw[FS_VERITY_MAX_DIGEST_SIZE], fmt[FSVERITY_FORMATTED_MAX];
+	struct sigil_pgp_verifier *v;
+	struct sigil_xattr x;
+	u8 alg, *value;
+	ssize_t n;
+	int rc, size = 0;
+
+	res->state = SIGIL_SIG_ABSENT;
+	n = read_xattr(file, XATTR_NAME_SIGIL, SIGIL_XATTR_MAX, &value, err);
+	if (n < 0 || !value)
+		return n;
+	rc = sigil_xattr_parse(value, n, &x, err);
+	if (rc)
+		goto out;
+	if (x.kind == SIGIL_XATTR_VERITY) {
+		size = fsverity_get_digest(inode, raw, &alg, NULL);
+		if (size <= 0) {
+			res->state = SIGIL_SIG_NO_VERITY;
+			goto out;
+		}
+	}
+
+	v = sigil_pgp_verify_begin(sigil_keyring, x.packet, x.len, err);
+	if (IS_ERR(v)) {
+		rc = PTR_ERR(v);
+		if (rc == -ENOKEY)
+			res->state = SIGIL_SIG_UNKNOWN_KEY;
+		else if (rc == -EKEYREJECTED)
+			res->state = SIGIL_SIG_REFUSED;
+		if (rc == -ENOKEY || rc == -EKEYREJECTED)
+			rc = 0;
+		goto out;
+	}
+	if (x.kind == SIGIL_XATTR_VERITY) {
+		n = fsverity_formatted_digest(alg, raw, size, fmt);
+		rc = sigil_pgp_verify_update(v, fmt, n);
+	} else {
+		rc = sigil_read_content(file, inode, pgp_consume, v, err);
+	}
+	if (rc) {
+		sigil_pgp_verify_abort(v);
+		goto out;
+	}
+	rc = sigil_pgp_verify_final(v, &res->signer, err);
+	if (!rc) {
+		res->state = SIGIL_SIG_VALID;
+	} else if (rc == -EKEYREJECTED) {
+		res->state = SIGIL_SIG_BAD;
+		rc = 0;
+	}
+out:
+	kfree(value);
+	return rc;
+}
