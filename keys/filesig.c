@@ -40,7 +40,8 @@ int sigil_xattr_parse(const u8 *value, size_t len, struct sigil_xattr *x,
 		return rc;
 	if (pkt.tag != PGP_TAG_SIGNATURE)
 		return pgp_fail(err, -EBADMSG, 2,
-				"security.sigil holds a packet with tag %u, not a signature", pkt.tag);
+				"security.sigil holds a packet with tag %u, not a signature",
+				pkt.tag);
 	if (pos != len)
 		return pgp_fail(err, -EBADMSG, pos,
 				"%zu bytes after the signature in security.sigil", len - pos);

@@ -12,7 +12,7 @@
 
 /* ---- security.sigil: u8 version, u8 kind, one OpenPGP signature packet ---- */
 
-#define SIGIL_XATTR_SUFFIX	"sigil"
+#define SIGIL_XATTR_NAME	"security.sigil"
 #define SIGIL_XATTR_VERSION	1
 /* Largest security.sigil value read: an RSA-4096 signature is ~550 bytes. */
 #define SIGIL_XATTR_MAX		4096

@@ -182,10 +182,13 @@ int sigil_cache_fill(struct file *file, struct inode *inode,
 	u64 global_gen, inode_gen;
 	int rc;
 
-	/* Read the tags before anything they protect (see sigil_read_content()). */
+	/*
+	 * Read the tags before anything they protect: the acquires order the
+	 * keyring, xattr, i_writecount and content reads after them (see
+	 * sigil_read_content()).
+	 */
 	global_gen = atomic64_read_acquire(&sigil_cache_gen);
 	inode_gen = atomic64_read_acquire(&si->gen);
-	smp_mb();
 
 	memset(res, 0, sizeof(*res));
 	atomic_long_inc(&sigil_cache_verifications);
@@ -342,7 +345,7 @@ static void hook_inode_post_setattr(struct mnt_idmap *idmap,
 static bool is_signature_xattr(const char *name)
 {
 	return !strcmp(name, XATTR_NAME_IMA) ||
-	       !strcmp(name, XATTR_SECURITY_PREFIX SIGIL_XATTR_SUFFIX);
+	       !strcmp(name, SIGIL_XATTR_NAME);
 }
 
 static void hook_inode_post_setxattr(struct dentry *dentry, const char *name,

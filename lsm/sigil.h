@@ -138,7 +138,7 @@ struct sigil_verdict;
  *		  ERR_PTR(-ENOMEM) when it could not be kept
  */
 struct sigil_inode {
-	spinlock_t lock;
+	spinlock_t lock;	/* protects verdict and fsverity_sig updates */
 	atomic64_t gen;
 	struct sigil_verdict __rcu *verdict;
 	struct sigil_blob *fsverity_sig;

@@ -19,8 +19,6 @@
 
 #include "pgp_kernel.h"
 
-#define XATTR_NAME_SIGIL	XATTR_SECURITY_PREFIX SIGIL_XATTR_SUFFIX
-
 /**
  * sigil_signer_of_key() - the identifiers a signer= value can name
  * @key: a key from .sigil
@@ -339,7 +337,7 @@ int sigil_verify_pgp(struct file *file, struct inode *inode,
 	int rc, size = 0;
 
 	res->state = SIGIL_SIG_ABSENT;
-	n = read_xattr(file, XATTR_NAME_SIGIL, SIGIL_XATTR_MAX, &value, err);
+	n = read_xattr(file, SIGIL_XATTR_NAME, SIGIL_XATTR_MAX, &value, err);
 	if (n < 0 || !value)
 		return n;
 	rc = sigil_xattr_parse(value, n, &x, err);

@@ -108,9 +108,9 @@ TEST_F(lifecycle, unsupported_property_is_eopnotsupp)
 
 	EXPECT_EQ(-EOPNOTSUPP, load_policy(HDR("t_bad", TEST_VERSION)
 					   "DEFAULT action=DENY\n"
-					   "op=EXECUTE fsverity_signature=TRUE action=ALLOW\n"));
+					   "op=EXECUTE dmverity_signature=TRUE action=ALLOW\n"));
 	EXPECT_NE(NULL, strstr(status_get("last_policy_error", v, sizeof(v)),
-			       "line 3, column 12: property 'fsverity_signature' is not supported by this build"))
+			       "line 3, column 12: property 'dmverity_signature' is not supported by this build"))
 		TH_LOG("%s", v);
 }
 
