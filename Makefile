@@ -7,6 +7,7 @@
 #   make check    host unit tests, then the guest selftests in QEMU
 #   make kernel   build the test kernel (Linux 6.12 + sigil) into build/
 #   make unit     host unit tests only
+#   make bench    measure in the guest what signature checks cost an exec
 #   make fuzz     run the libFuzzer harnesses (FUZZ_SECONDS each, default 60)
 #   make modules  build the OpenPGP key parser as a module against KDIR
 #                 (default: Debian's linux-headers-6.12)
@@ -53,7 +54,7 @@ GUEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -static \
 GUEST_TESTS	:= $(patsubst selftests/%.c,$(BUILD)/guest/%,$(wildcard selftests/*_test.c))
 GUEST_PROG	:= $(BUILD)/guest/prog42
 
-.PHONY: all deps kernel unit guest check demo fuzz modules clean
+.PHONY: all deps kernel unit guest check bench demo fuzz modules clean
 
 all: kernel unit guest
 
@@ -104,7 +105,7 @@ $(BUILD)/host/pgp2pem: selftests/unit/pgp2pem.c keys/packet.c keys/sha1.c $(SHAR
 	@mkdir -p $(@D)
 	gcc $(HOST_CFLAGS) -o $@ $< keys/packet.c keys/sha1.c -lcrypto
 
-$(SIG_FIXTURES)/ids: selftests/sig-fixtures $(GUEST_PROG) $(BUILD)/host/pgp2pem
+$(SIG_FIXTURES)/ids: selftests/sig-fixtures selftests/signing.sh $(GUEST_PROG) $(BUILD)/host/pgp2pem
 	@scripts/deps host
 	selftests/sig-fixtures $(SIG_FIXTURES) $(GUEST_PROG) $(BUILD)/host/pgp2pem
 
@@ -145,6 +146,20 @@ check: deps
 		--host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
+# ---- benchmark ----
+
+BENCH_BIN	:= $(BUILD)/guest/sig_bench
+
+# One boot: the guest builds the files, applies the host's signatures and
+# prints the table (see selftests/sig_bench.c).  tsc=reliable: under TCG
+# the clocksource watchdog can demote the TSC to jiffies, 4 ms steps.
+bench: deps
+	$(MAKE) kernel
+	$(MAKE) $(BENCH_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids
+	selftests/bench-fixtures $(BUILD)/bench $(SIG_FIXTURES) $(BENCH_BIN) $(GUEST_PROG)
+	SIGIL_SMP=1 selftests/run-vm --timeout 1200 --append tsc=reliable --add $(BENCH_BIN) --add $(GUEST_PROG):/bin/prog42 \
+		--add $(BUILD)/bench:/bench -- /bin/sig_bench /bench
+
 # ---- demo ----
 
 demo: deps
@@ -152,4 +167,4 @@ demo: deps
 	scripts/demo
 
 clean:
-	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/fuzz $(BUILD)/module $(BUILD)/vm.*
+	rm -rf $(BUILD)/host $(BUILD)/guest $(BUILD)/fuzz $(BUILD)/module $(BUILD)/bench $(BUILD)/vm.*

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * make bench: what signature checking costs an exec, measured in one guest
+ * boot as a ratio against the same file, unsigned, under an allow-all
+ * policy.
+ *
+ * Usage: sig_bench --make FILE SIZE PROG
+ *		write the benchmark file: PROG, then a fixed pattern up to SIZE
+ *		bytes; the host signs the same bytes that the guest recreates
+ *	  sig_bench DIR
+ *		in the guest: DIR holds rsa.der and sq.pgp, and per size S
+ *		(1M, 64M) the signatures S.fsv, S.ima2, S.ima3, S.pgp1, S.pgp2
+ *
+ * The baseline is the same file under a policy that never looks at its
+ * signatures.  Each case runs in short rounds that alternate with it, so
+ * that drift in the guest touches both alike; the ratio is the median of
+ * the rounds' ratios, the times the medians of all runs.  "first" is an
+ * exec right after the verdict cache was emptied (a policy activation), so
+ * it pays for one verification; "cached" is every exec after that.  File
+ * data stays in the page cache throughout: first-exec figures are CPU cost,
+ * not disk reads.
+ */
+
+#include <sys/xattr.h>
+#include <time.h>
+
+#include "common.h"
+
+#define ROUNDS	15
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const struct {
+	const char *name;
+	unsigned long size;
+} sizes[] = {
+	{ "1M", 1ul << 20 },
+	{ "64M", 64ul << 20 },
+};
+
+static int make_file(const char *path, unsigned long size, const char *prog)
+{
+	static unsigned char buf[65536];
+	unsigned long off;
+	int in, out;
+	ssize_t n;
+
+	in = open(prog, O_RDONLY | O_CLOEXEC);
+	out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	if (in < 0 || out < 0)
+		return -1;
+	off = 0;
+	while ((n = read(in, buf, sizeof(buf))) > 0) {
+		if (write(out, buf, n) != n)
+			return -1;
+		off += n;
+	}
+	close(in);
+	while (off < size) {
+		size_t chunk = size - off < sizeof(buf) ? size - off : sizeof(buf);
+		size_t i;
+
+		for (i = 0; i < chunk; i++)
+			buf[i] = (unsigned char)(((off + i) * 2654435761u) >> 24);
+		if (write(out, buf, chunk) != (ssize_t)chunk)
+			return -1;
+		off += chunk;
+	}
+	return close(out);
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* One exec of @path, in microseconds; exits on a failed run. */
+static double timed_run(const char *path)
+{
+	double t = now_us();
+	int rc = run(path);
+
+	if (rc != PROG_EXIT) {
+		fprintf(stderr, "sig_bench: %s: exec gave %d\n", path, rc);
+		exit(1);
+	}
+	return now_us() - t;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void must(int rc, const char *what)
+{
+	if (rc) {
+		fprintf(stderr, "sig_bench: %s: %s\n", what, strerror(-rc));
+		exit(1);
+	}
+}
+
+static void policy(const char *name, const char *rule)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text),
+		 "policy_name=%s policy_version=1.0.0\n"
+		 "DEFAULT action=ALLOW\n%s", name, rule);
+	must(write_str(SFS "/new_policy", text), name);
+}
+
+/*
+ * Median exec time of @path under @pol, and of @base under the allow-all
+ * policy, @n runs per round.  @first: empty the cache before each run.
+ */
+static void measure(const char *label, const char *size, const char *path,
+		    const char *base, const char *pol, int first, int n)
+{
+	double *v = calloc(ROUNDS * n, sizeof(double));
+	double *b = calloc(ROUNDS * n, sizeof(double));
+	double ratio[ROUNDS], mv, mb;
+	int r, i;
+
+	for (r = 0; r < ROUNDS; r++) {
+		must(activate("b_base"), "b_base");
+		timed_run(base);
+		for (i = 0; i < n; i++)
+			b[r * n + i] = timed_run(base);
+		must(activate(pol), pol);
+		if (!first)
+			timed_run(path);
+		for (i = 0; i < n; i++) {
+			if (first) {
+				/* Each activation makes every verdict stale. */
+				must(activate("b_base"), "b_base");
+				must(activate(pol), pol);
+			}
+			v[r * n + i] = timed_run(path);
+		}
+		ratio[r] = median(v + r * n, n) / median(b + r * n, n);
+	}
+	mv = median(v, ROUNDS * n);
+	mb = median(b, ROUNDS * n);
+	printf("%-24s %-4s %-6s %5d %11.0f %11.0f %8.3f\n", label, size,
+	       first ? "first" : "cached", ROUNDS * n, mv, mb,
+	       median(ratio, ROUNDS));
+	fflush(stdout);
+	free(v);
+	free(b);
+}
+
+static void set_sig(const char *dir, const char *size, const char *suffix,
+		    const char *path, const char *xattr)
+{
+	char name[256];
+	size_t len;
+	void *v;
+
+	snprintf(name, sizeof(name), "%s/%s.%s", dir, size, suffix);
+	v = slurp(name, &len);
+	if (!v)
+		must(-ENOENT, name);
+	if (xattr) {
+		must(setxattr(path, xattr, v, len, 0) ? -errno : 0, name);
+	} else {
+		struct fsverity_enable_arg arg = {
+			.version = 1,
+			.hash_algorithm = FS_VERITY_HASH_ALG_SHA256,
+			.block_size = 4096,
+			.sig_size = len,
+			.sig_ptr = (unsigned long)v,
+		};
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+		must(fd < 0 || ioctl(fd, FS_IOC_ENABLE_VERITY, &arg) ? -errno : 0, name);
+		close(fd);
+	}
+	free(v);
+}
+
+static void add_keys(const char *dir)
+{
+	static const char *const rings[] = { ".sigil", ".fs-verity" };
+	char path[256];
+	unsigned int i;
+	size_t len;
+	void *der, *pgp;
+
+	snprintf(path, sizeof(path), "%s/rsa.der", dir);
+	der = slurp(path, &len);
+	for (i = 0; der && i < 2; i++)
+		must(add_key("asymmetric", "", der, len, keyring_id(rings[i])) < 0 ?
+		     -errno : 0, rings[i]);
+	snprintf(path, sizeof(path), "%s/sq.pgp", dir);
+	pgp = slurp(path, &len);
+	must(!der || !pgp ? -ENOENT : 0, "keys");
+	must(add_key("asymmetric", "", pgp, len, sigil_keyring_id()) < 0 ? -errno : 0,
+	     ".sigil");
+	free(der);
+	free(pgp);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *label, *prop;
+		int verity;
+	} kinds[] = {
+		{ "fsverity_signature",		"fsverity_signature", 1 },
+		{ "ima_signature v3",		"ima_signature", 1 },
+		{ "pgp_signature kind 1",	"pgp_signature", 1 },
+		{ "ima_signature v2",		"ima_signature", 0 },
+		{ "pgp_signature kind 2",	"pgp_signature", 0 },
+	};
+	char plain[2][64], verity[2][64], rule[128], name[32];
+	unsigned int s, k;
+	const char *dir;
+
+	if (argc == 5 && !strcmp(argv[1], "--make"))
+		return make_file(argv[2], strtoul(argv[3], NULL, 0), argv[4]) ? 1 : 0;
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s --make FILE SIZE PROG | %s DIR\n", argv[0], argv[0]);
+		return 2;
+	}
+	dir = argv[1];
+	add_keys(dir);
+
+	for (s = 0; s < 2; s++) {
+		snprintf(plain[s], sizeof(plain[s]), DISK "/plain-%s", sizes[s].name);
+		snprintf(verity[s], sizeof(verity[s]), DISK "/verity-%s", sizes[s].name);
+		must(make_file(plain[s], sizes[s].size, PROG), plain[s]);
+		must(make_file(verity[s], sizes[s].size, PROG), verity[s]);
+		set_sig(dir, sizes[s].name, "ima2", plain[s], "security.ima");
+		set_sig(dir, sizes[s].name, "pgp2", plain[s], "security.sigil");
+		set_sig(dir, sizes[s].name, "ima3", verity[s], "security.ima");
+		set_sig(dir, sizes[s].name, "pgp1", verity[s], "security.sigil");
+		set_sig(dir, sizes[s].name, "fsv", verity[s], NULL);
+	}
+	/* A file on the initramfs: boot_verified. */
+	must(make_file("/boot-1M", sizes[0].size, PROG), "/boot-1M");
+	/* Background writeback of 130 MiB would compete with every run. */
+	sync();
+
+	policy("b_base", "");
+	policy("b_boot", "DEFAULT op=EXECUTE action=DENY\n"
+			 "op=EXECUTE boot_verified=TRUE action=ALLOW\n");
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		snprintf(name, sizeof(name), "b_%u", k);
+		snprintf(rule, sizeof(rule), "DEFAULT op=EXECUTE action=DENY\n"
+			 "op=EXECUTE %s=TRUE action=ALLOW\n", kinds[k].prop);
+		policy(name, rule);
+	}
+
+	printf("sigil bench: fork+execve+wait latency, median in microseconds\n");
+	printf("ratio: against the same file under an allow-all policy, in this boot;\n"
+	       "       the median of %d rounds that alternate the two\n", ROUNDS);
+	printf("%-24s %-4s %-6s %5s %11s %11s %8s\n", "case", "size", "exec",
+	       "runs", "median_us", "baseline_us", "ratio");
+	measure("boot_verified", "1M", "/boot-1M", "/boot-1M", "b_boot", 0, 8);
+	for (k = 0; k < ARRAY_SIZE(kinds); k++) {
+		snprintf(name, sizeof(name), "b_%u", k);
+		for (s = 0; s < 2; s++) {
+			const char *path = kinds[k].verity ? verity[s] : plain[s];
+			/* Hashing 64 MiB per run is slow under TCG: fewer runs. */
+			int nfirst = !kinds[k].verity && s ? 1 : 4;
+
+			measure(kinds[k].label, sizes[s].name, path, path, name, 1, nfirst);
+			measure(kinds[k].label, sizes[s].name, path, path, name, 0, 8);
+		}
+	}
+	return 0;
+}
