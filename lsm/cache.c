@@ -24,6 +24,7 @@
 #include <linux/xattr.h>
 
 static atomic64_t sigil_cache_gen = ATOMIC64_INIT(1);
+static struct kmem_cache *sigil_verdict_cache __ro_after_init;
 
 /* Statistics for sigil/status. */
 static DEFINE_PER_CPU(unsigned long, sigil_cache_hits);
@@ -133,7 +134,7 @@ static void cache_store(struct sigil_inode *si, unsigned int kind,
 {
 	struct sigil_verdict *v, *old;
 
-	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	v = kmem_cache_zalloc(sigil_verdict_cache, GFP_KERNEL);
 	if (!v)
 		return;		/* verified again next time */
 	v->global_gen = global_gen;
@@ -144,7 +145,7 @@ static void cache_store(struct sigil_inode *si, unsigned int kind,
 	if (global_gen != atomic64_read(&sigil_cache_gen) ||
 	    inode_gen != atomic64_read(&si->gen)) {
 		spin_unlock(&si->lock);
-		kfree(v);
+		kmem_cache_free(sigil_verdict_cache, v);
 		return;
 	}
 	if (old && old->global_gen == global_gen && old->inode_gen == inode_gen) {
@@ -225,7 +226,7 @@ void sigil_cache_stats(struct sigil_cache_stats *st)
 	}
 	st->verifications = atomic_long_read(&sigil_cache_verifications);
 	st->entries = atomic_long_read(&sigil_cache_entries);
-	st->entry_bytes = kmalloc_size_roundup(sizeof(struct sigil_verdict));
+	st->entry_bytes = kmem_cache_size(sigil_verdict_cache);
 	st->blob_bytes = atomic_long_read(&sigil_cache_blob_bytes);
 	st->bytes = st->entries * st->entry_bytes + st->blob_bytes;
 	st->inode_bytes = sizeof(struct sigil_inode);
@@ -321,7 +322,7 @@ static void hook_inode_free_security_rcu(void *inode_security)
 
 	if (v) {
 		atomic_long_dec(&sigil_cache_entries);
-		kfree(v);
+		kmem_cache_free(sigil_verdict_cache, v);
 	}
 	if (!IS_ERR(si->fsverity_sig))
 		blob_put(si->fsverity_sig);
@@ -377,6 +378,7 @@ static struct security_hook_list sigil_cache_hooks[] __ro_after_init = {
  */
 void __init sigil_add_cache_hooks(void)
 {
+	sigil_verdict_cache = KMEM_CACHE(sigil_verdict, SLAB_PANIC);
 	security_add_hooks(sigil_cache_hooks, ARRAY_SIZE(sigil_cache_hooks),
 			   &sigil_lsmid);
 }

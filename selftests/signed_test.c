@@ -655,6 +655,34 @@ TEST_F(cache, open_writer_fails_closed)
 	EXPECT_EQ(0, map_exec(WORK "/busy.so"));
 }
 
+/*
+ * mprotect() adding PROT_EXEC is the first look at this file: it is
+ * verified, content read and all, with the mm's mmap lock held.
+ */
+TEST_F(cache, mprotect_verifies_a_mapped_file)
+{
+	int fd;
+	void *p;
+
+	unlink(WORK "/mp.so");
+	ASSERT_EQ(0, copy_file(SIGS "/files/lib.so", WORK "/mp.so", NULL));
+	ASSERT_EQ(0, set_xattr_from(WORK "/mp.so", XATTR_SIGIL, "lib.so.pgp2", INTACT));
+	fd = open(WORK "/mp.so", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, mprotect(p, 4096, PROT_READ | PROT_EXEC));
+	munmap(p, 4096);
+	/* The same with a signature of another file is refused. */
+	ASSERT_EQ(0, set_xattr_from(WORK "/mp.so", XATTR_SIGIL, "a.pgp2", INTACT));
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	munmap(p, 4096);
+	close(fd);
+}
+
 TEST_F(cache, keyring_and_policy_changes_invalidate)
 {
 	long long v;
