@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * fs-verity facts: a file's fs-verity digest, read from the verity info
- * that fs-verity set up when the file was opened.  The file is never read.
+ * that fs-verity set up when the file was opened, and its builtin
+ * signature, verified against .sigil.  The file is never read.
  */
 
 #include "sigil.h"

@@ -10,8 +10,8 @@
 #include "policy.h"
 #include "tap.h"
 
-/* What the test kernel's build can evaluate today. */
-#define KERNEL_PROPS (SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) | \
+/* A build that evaluates only these: it must refuse every other property. */
+#define MINIMAL_PROPS (SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) | \
 		      SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST))
 
 #define HDR "policy_name=t policy_version=0.0.0\n"
@@ -197,24 +197,24 @@ static const struct parse_case cases[] = {
 	{ "only comments and blank lines around the header",
 	  "# leading comment\n\n   \t\n" HDR "# c\nDEFAULT action=ALLOW # trailing\n" },
 	{ "lone CR separates lines", "policy_name=t policy_version=1.2.3\rDEFAULT action=ALLOW\r" },
-	{ "kernel build: boot_verified and fsverity_digest",
+	{ "minimal build: boot_verified and fsverity_digest",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE boot_verified=TRUE action=ALLOW\n"
-	  "op=EXECUTE fsverity_digest=sha256:" D64 " action=ALLOW\n", 0, KERNEL_PROPS },
+	  "op=EXECUTE fsverity_digest=sha256:" D64 " action=ALLOW\n", 0, MINIMAL_PROPS },
 
 	/* ---- sigil: malformed policies ---- */
-	{ "kernel build: fsverity_signature not supported",
+	{ "minimal build: fsverity_signature not supported",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE fsverity_signature=TRUE action=ALLOW\n",
-	  0, KERNEL_PROPS, -EOPNOTSUPP, 3, 12,
+	  0, MINIMAL_PROPS, -EOPNOTSUPP, 3, 12,
 	  "property 'fsverity_signature' is not supported by this build" },
-	{ "kernel build: dmverity_roothash not supported",
+	{ "minimal build: dmverity_roothash not supported",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_roothash=sha256:" D64 " action=DENY\n",
-	  0, KERNEL_PROPS, -EOPNOTSUPP, 3, 12, "not supported by this build" },
-	{ "kernel build: ima_signature not supported",
+	  0, MINIMAL_PROPS, -EOPNOTSUPP, 3, 12, "not supported by this build" },
+	{ "minimal build: ima_signature not supported",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE ima_signature=TRUE action=ALLOW\n",
-	  0, KERNEL_PROPS, -EOPNOTSUPP, 3, 12, "'ima_signature' is not supported" },
-	{ "kernel build: pgp_signature not supported",
+	  0, MINIMAL_PROPS, -EOPNOTSUPP, 3, 12, "'ima_signature' is not supported" },
+	{ "minimal build: pgp_signature not supported",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE pgp_signature=TRUE action=ALLOW\n",
-	  0, KERNEL_PROPS, -EOPNOTSUPP, 3, 12, "'pgp_signature' is not supported" },
+	  0, MINIMAL_PROPS, -EOPNOTSUPP, 3, 12, "'pgp_signature' is not supported" },
 	{ "signer= with a 0x key ID, as DESIGN.md writes it",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE ima_signature=TRUE signer=0x9A3C5F01E2D4B678 action=ALLOW\n" },
 	{ "signer= with a fingerprint, before its signature property",
@@ -226,9 +226,9 @@ static const struct parse_case cases[] = {
 	  0, 0, -EBADMSG, 3, 19, "got 21 digits" },
 	{ "signer= not hex", HDR "DEFAULT action=DENY\nop=EXECUTE signer=9A3C5F01E2D4B67G action=ALLOW\n",
 	  0, 0, -EBADMSG, 3, 34, "'G' is not a hex digit" },
-	{ "kernel build: signer not supported",
+	{ "minimal build: signer not supported",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE signer=0x9A3C5F01E2D4B678 action=ALLOW\n",
-	  0, KERNEL_PROPS, -EOPNOTSUPP, 3, 12, "'signer' is not supported" },
+	  0, MINIMAL_PROPS, -EOPNOTSUPP, 3, 12, "'signer' is not supported" },
 	{ "unknown property", HDR "DEFAULT action=DENY\nop=EXECUTE fsverity_digst=sha256:00 action=ALLOW\n",
 	  0, 0, -EBADMSG, 3, 12, "unknown property 'fsverity_digst'" },
 	{ "misspelled hash algorithm",
