@@ -88,7 +88,8 @@ kernel: $(KSRC)/Makefile
 
 # ---- tests ----
 
-$(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/tap.h
+$(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/tap.h \
+		selftests/unit/fixture.h
 	@scripts/deps host
 	@mkdir -p $(@D)
 	gcc $(HOST_CFLAGS) -o $@ $< $(SHARED_SRCS) -lcrypto

@@ -286,13 +286,19 @@ static inline int copy_file(const char *src, const char *dst, const char *extra)
 	return 0;
 }
 
-/* Enable fs-verity on @path (sha256, 4 KiB blocks); 0 or -errno. */
-static inline int enable_verity(const char *path)
+/*
+ * Enable fs-verity on @path (sha256, 4 KiB blocks), with the builtin
+ * signature @sig of @len bytes, or none; 0 or -errno.
+ */
+static inline int enable_verity_sig(const char *path, const void *sig,
+				    size_t len)
 {
 	struct fsverity_enable_arg arg = {
 		.version = 1,
 		.hash_algorithm = FS_VERITY_HASH_ALG_SHA256,
 		.block_size = 4096,
+		.sig_size = len,
+		.sig_ptr = (unsigned long)sig,
 	};
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int rc;
@@ -302,6 +308,11 @@ static inline int enable_verity(const char *path)
 	rc = ioctl(fd, FS_IOC_ENABLE_VERITY, &arg) ? -errno : 0;
 	close(fd);
 	return rc;
+}
+
+static inline int enable_verity(const char *path)
+{
+	return enable_verity_sig(path, NULL, 0);
 }
 
 /* The fs-verity digest of @path as lower-case hex; 0 or -errno. */

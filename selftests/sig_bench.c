@@ -174,17 +174,7 @@ static void set_sig(const char *dir, const char *size, const char *suffix,
 	if (xattr) {
 		must(setxattr(path, xattr, v, len, 0) ? -errno : 0, name);
 	} else {
-		struct fsverity_enable_arg arg = {
-			.version = 1,
-			.hash_algorithm = FS_VERITY_HASH_ALG_SHA256,
-			.block_size = 4096,
-			.sig_size = len,
-			.sig_ptr = (unsigned long)v,
-		};
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		must(fd < 0 || ioctl(fd, FS_IOC_ENABLE_VERITY, &arg) ? -errno : 0, name);
-		close(fd);
+		must(enable_verity_sig(path, v, len), name);
 	}
 	free(v);
 }

@@ -97,26 +97,6 @@ static void *load_sig(const char *name, size_t *len, enum damage damage)
 	return sig;
 }
 
-/* Enable fs-verity on @path with the builtin signature @sig; 0 or -errno. */
-static int enable_verity_sig(const char *path, const void *sig, size_t len)
-{
-	struct fsverity_enable_arg arg = {
-		.version = 1,
-		.hash_algorithm = FS_VERITY_HASH_ALG_SHA256,
-		.block_size = 4096,
-		.sig_size = len,
-		.sig_ptr = (unsigned long)sig,
-	};
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	int rc;
-
-	if (fd < 0)
-		return -errno;
-	rc = ioctl(fd, FS_IOC_ENABLE_VERITY, &arg) ? -errno : 0;
-	close(fd);
-	return rc;
-}
-
 static int set_xattr_from(const char *path, const char *xattr, const char *sig,
 			  enum damage damage)
 {

@@ -19,33 +19,22 @@
 #include <openssl/x509v3.h>
 
 #include "filesig.h"
+#include "fixture.h"
 #include "tap.h"
 
 static const char *dir;
 
 /* ---- helpers ---- */
 
+/* A fixture that must exist. */
 static u8 *slurp(const char *name, size_t *len)
 {
-	char path[1024];
-	FILE *f;
-	u8 *buf;
-	long n;
+	u8 *buf = read_fixture(dir, name, len);
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f) {
-		printf("# cannot open %s\n", path);
+	if (!buf) {
+		printf("# cannot read %s/%s; run selftests/sig-fixtures\n", dir, name);
 		exit(2);
 	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n ? n : 1);
-	if (fread(buf, 1, n, f) != (size_t)n)
-		exit(2);
-	fclose(f);
-	*len = n;
 	return buf;
 }
 

@@ -16,6 +16,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
 
+#include "fixture.h"
 #include "pgp.h"
 #include "tap.h"
 
@@ -25,26 +26,7 @@ static const char *dir;
 
 static u8 *slurp(const char *name, size_t *len)
 {
-	char path[1024];
-	FILE *f;
-	u8 *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc(n ? n : 1);
-	if (fread(buf, 1, n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
+	return read_fixture(dir, name, len);
 }
 
 static EVP_PKEY *evp_key(const struct pgp_key *key)
