@@ -124,7 +124,8 @@ static void put_reason(struct line *l, const struct sigil_loaded *lp,
 {
 	if (d->match == SIGIL_MATCH_ERROR) {
 		put(l, " error=%d reason=", d->error);
-		if (d->error_prop < __SIGIL_PROP_MAX && sigs->error_kind >= 0) {
+		if (sigs->error_kind >= 0 &&
+		    d->error_prop == sigil_sig_props[sigs->error_kind]) {
 			size_t at;
 
 			/* One quoted string: "property: what failed". */
