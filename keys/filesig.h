@@ -101,6 +101,8 @@ size_t fsverity_formatted_digest(u16 fsverity_alg, const u8 *digest,
  * @serial_len: its length
  * @skid: the subject key identifier (subjectKeyIdentifier), or NULL
  * @skid_len: its length
+ * @signers: the number of SignerInfos
+ * @certs: the message carries certificates
  *
  * The contents, without tag and length, are what the kernel's X.509 and
  * PKCS#7 parsers derive key IDs from.
@@ -112,6 +114,8 @@ struct pkcs7_signer_id {
 	size_t serial_len;
 	const u8 *skid;
 	size_t skid_len;
+	unsigned int signers;
+	bool certs;
 };
 
 int pkcs7_signer_id(const u8 *der, size_t len, struct pkcs7_signer_id *id,

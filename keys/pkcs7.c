@@ -59,7 +59,8 @@ static int enter(const u8 **p, const u8 **end, u8 want)
  * pkcs7_signer_id() - find who signed a DER PKCS#7 SignedData message
  * @der: the message
  * @len: its length
- * @id: the first signer's identifier
+ * @id: the first signer's identifier, the number of signers, and whether
+ *	certificates are attached
  * @err: why it was refused
  *
  * Return: 0, or -EBADMSG for anything but DER SignedData with a signer.
@@ -67,7 +68,9 @@ static int enter(const u8 **p, const u8 **end, u8 want)
 int pkcs7_signer_id(const u8 *der, size_t len, struct pkcs7_signer_id *id,
 		    struct pgp_error *err)
 {
-	const u8 *p = der, *end = der + len, *name_end;
+	const u8 *p = der, *end = der + len, *name_end, *first, *set_end;
+	unsigned int signers = 0;
+	bool certs = false;
 	struct tlv t;
 
 	memset(id, 0, sizeof(*id));
@@ -87,12 +90,23 @@ int pkcs7_signer_id(const u8 *der, size_t len, struct pkcs7_signer_id *id,
 	do {
 		if (next(&p, end, &t))
 			goto malformed;
+		certs |= t.tag == 0xa0;
 	} while (t.tag == 0xa0 || t.tag == 0xa1);
 	if (t.tag != 0x31)
 		goto malformed;
-	p = t.val;
-	end = t.val + t.len;
+	/* Count the SignerInfos, then read the first. */
+	first = t.val;
+	set_end = t.val + t.len;
+	for (p = first; p < set_end; signers++)
+		if (next(&p, set_end, &t) || t.tag != 0x30)
+			goto malformed;
+	if (!signers)
+		goto malformed;
+	id->signers = signers;
+	id->certs = certs;
 	/* SignerInfo { version, sid, ... } */
+	p = first;
+	end = set_end;
 	if (enter(&p, &end, 0x30) || next(&p, end, &t) || t.tag != 0x02 ||
 	    next(&p, end, &t))
 		goto malformed;

@@ -118,8 +118,8 @@ const struct sigil_sig_result *sigil_cache_lookup(const struct inode *inode,
 	const struct sigil_verdict *v = rcu_dereference(si->verdict);
 
 	if (v && (v->have & BIT(kind)) &&
-	    v->global_gen == atomic64_read(&sigil_cache_gen) &&
-	    v->inode_gen == atomic64_read(&si->gen)) {
+	    v->global_gen == atomic64_read_acquire(&sigil_cache_gen) &&
+	    v->inode_gen == atomic64_read_acquire(&si->gen)) {
 		this_cpu_inc(sigil_cache_hits);
 		return &v->sig[kind];
 	}
@@ -163,10 +163,25 @@ static void cache_store(struct sigil_inode *si, unsigned int kind,
 		atomic_long_inc(&sigil_cache_entries);
 }
 
+/*
+ * Whether a result may be reused.  Enabling fs-verity bumps no generation,
+ * so results that depend on a file lacking it are not kept.  Neither is
+ * anything on filesystems whose content can change with no hook seeing it
+ * (FUSE: SB_I_IMA_UNVERIFIABLE_SIGNATURE, as IMA treats them).
+ */
+static bool cacheable(const struct inode *inode, unsigned int kind,
+		      const struct sigil_sig_result *res)
+{
+	if (inode->i_sb->s_iflags & SB_I_IMA_UNVERIFIABLE_SIGNATURE)
+		return false;
+	if (res->state == SIGIL_SIG_NO_VERITY)
+		return false;
+	return kind != SIGIL_SIG_FSVERITY || IS_VERITY(inode);
+}
+
 /**
  * sigil_cache_fill() - verify one kind of signature and cache the result
- * @file: the file
- * @inode: its inode, the real one under overlayfs
+ * @t: the file
  * @kind: enum sigil_sig_kind
  * @res: the result
  * @err: why verification failed
@@ -175,13 +190,15 @@ static void cache_store(struct sigil_inode *si, unsigned int kind,
  * Return: 0 when @res holds the result, or a negative errno when it could
  * not be determined (the caller denies).
  */
-int sigil_cache_fill(struct file *file, struct inode *inode,
-		     unsigned int kind, struct sigil_sig_result *res,
-		     struct pgp_error *err)
+int sigil_cache_fill(const struct sigil_target *t, unsigned int kind,
+		     struct sigil_sig_result *res, struct pgp_error *err)
 {
-	struct sigil_inode *si = sigil_inode(inode);
+	struct sigil_inode *si = sigil_inode(t->inode);
 	u64 global_gen, inode_gen;
 	int rc;
+
+	if (!sigil_keyring)
+		return pgp_fail(err, -ENOKEY, 0, "the .sigil keyring does not exist");
 
 	/*
 	 * Read the tags before anything they protect: the acquires order the
@@ -195,18 +212,18 @@ int sigil_cache_fill(struct file *file, struct inode *inode,
 	atomic_long_inc(&sigil_cache_verifications);
 	switch (kind) {
 	case SIGIL_SIG_FSVERITY:
-		rc = sigil_verify_fsverity(si, inode, res, err);
+		rc = sigil_verify_fsverity(t, res, err);
 		break;
 	case SIGIL_SIG_IMA:
-		rc = sigil_verify_ima(file, inode, res, err);
+		rc = sigil_verify_ima(t, res, err);
 		break;
 	case SIGIL_SIG_PGP:
-		rc = sigil_verify_pgp(file, inode, res, err);
+		rc = sigil_verify_pgp(t, res, err);
 		break;
 	default:
 		rc = -EINVAL;
 	}
-	if (!rc)
+	if (!rc && cacheable(t->inode, kind, res))
 		cache_store(si, kind, res, global_gen, inode_gen);
 	return rc;
 }
@@ -349,18 +366,32 @@ static bool is_signature_xattr(const char *name)
 	       !strcmp(name, SIGIL_XATTR_NAME);
 }
 
+/*
+ * Verdicts are kept on the inode with the data, which under overlayfs
+ * metacopy is not the one with the xattrs: drop both.
+ */
+static void signature_changed(struct dentry *dentry, const char *name)
+{
+	struct inode *data;
+
+	if (!is_signature_xattr(name))
+		return;
+	sigil_cache_invalidate(d_inode(dentry));
+	data = d_real_inode(dentry);
+	if (data && data != d_inode(dentry))
+		sigil_cache_invalidate(data);
+}
+
 static void hook_inode_post_setxattr(struct dentry *dentry, const char *name,
 				     const void *value, size_t size, int flags)
 {
-	if (is_signature_xattr(name))
-		sigil_cache_invalidate(d_inode(dentry));
+	signature_changed(dentry, name);
 }
 
 static void hook_inode_post_removexattr(struct dentry *dentry,
 					const char *name)
 {
-	if (is_signature_xattr(name))
-		sigil_cache_invalidate(d_inode(dentry));
+	signature_changed(dentry, name);
 }
 
 static struct security_hook_list sigil_cache_hooks[] __ro_after_init = {

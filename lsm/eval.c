@@ -26,8 +26,9 @@ static DEFINE_PER_CPU(struct sigil_counters, sigil_counters);
  * struct sigil_file_facts - facts about an event's file, and where they
  *			     come from
  * @facts: what the shared evaluator reads; its @fetch fills it in
- * @file: the event's file, or NULL
- * @inode: the inode that carries its data (through overlayfs), or NULL
+ * @target: the event's file, the inode that carries its data (through
+ *	    overlayfs), and whether it may be read; NULL file and inode
+ *	    when the event has no file
  * @need: the signature kind whose verification a fetch found missing,
  *	  or -1
  * @filled: BIT() of each signature kind verified during this event
@@ -42,8 +43,7 @@ static DEFINE_PER_CPU(struct sigil_counters, sigil_counters);
  */
 struct sigil_file_facts {
 	struct sigil_facts facts;
-	struct file *file;
-	struct inode *inode;
+	struct sigil_target target;
 	int need;
 	u8 filled;
 	u8 failed;
@@ -62,7 +62,7 @@ static int fetch_signature(struct sigil_file_facts *ff, unsigned int kind)
 	if (ff->filled & BIT(kind)) {
 		res = &ff->local[kind];
 	} else {
-		res = sigil_cache_lookup(ff->inode, kind);
+		res = sigil_cache_lookup(ff->target.inode, kind);
 		if (!res) {
 			ff->need = kind;
 			return -EAGAIN;
@@ -81,7 +81,7 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 {
 	struct sigil_file_facts *ff =
 		container_of(facts, struct sigil_file_facts, facts);
-	const struct file *file = ff->file;
+	const struct file *file = ff->target.file;
 
 	/* Without a file every fact is absent, so every property is FALSE. */
 	if (!file)
@@ -93,7 +93,7 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 			facts->truths |= SIGIL_PROP_BIT(type);
 		return 0;
 	case SIGIL_PROP_FSVERITY_DIGEST:
-		return sigil_fsverity_digest(ff->inode, &facts->fsverity_digest);
+		return sigil_fsverity_digest(ff->target.inode, &facts->fsverity_digest);
 	case SIGIL_PROP_FSVERITY_SIGNATURE:
 		return fetch_signature(ff, SIGIL_SIG_FSVERITY);
 	case SIGIL_PROP_IMA_SIGNATURE:
@@ -112,8 +112,9 @@ static void fill(struct sigil_file_facts *ff)
 	unsigned int kind = ff->need;
 	int rc;
 
-	rc = sigil_cache_fill(ff->file, ff->inode, kind,
-			      &ff->local[kind], &ff->why);
+	/* A fresh record: pgp_fail() keeps the first error it is given. */
+	memset(&ff->why, 0, sizeof(ff->why));
+	rc = sigil_cache_fill(&ff->target, kind, &ff->local[kind], &ff->why);
 	if (!rc) {
 		ff->filled |= BIT(kind);
 		return;
@@ -146,7 +147,8 @@ static void fill(struct sigil_file_facts *ff)
 int sigil_evaluate(const struct sigil_event *ev)
 {
 	struct sigil_file_facts ff = {
-		.file = ev->file,
+		.target.file = ev->file,
+		.target.no_content = ev->hook == SIGIL_HOOK_MPROTECT,
 		.seen.error_kind = -1,
 	};
 	struct sigil_decision d;
@@ -158,7 +160,7 @@ int sigil_evaluate(const struct sigil_event *ev)
 	 * up before the RCU section, as d_real() may sleep in general.
 	 */
 	if (ev->file)
-		ff.inode = d_real_inode(ev->file->f_path.dentry);
+		ff.target.inode = d_real_inode(ev->file->f_path.dentry);
 
 	for (;;) {
 		memset(&ff.facts, 0, sizeof(ff.facts));

@@ -50,48 +50,63 @@ int sigil_fsverity_digest(struct inode *inode, struct sigil_digest *digest)
 
 #ifdef CONFIG_FS_VERITY_BUILTIN_SIGNATURES
 
-/* The key in .sigil that the PKCS#7 message names as its signer. */
-static void pkcs7_signer(const struct sigil_blob *sig,
-			 struct sigil_signer *signer)
+/*
+ * The key in .sigil that the PKCS#7 message names as its signer.  Only a
+ * message with one signer and no certificates is accepted: the kernel
+ * trusts a message when any signer verifies, possibly through a
+ * certificate chain it carries, and then the key that signer= sees must be
+ * the one that verified.
+ */
+static int pkcs7_signer(const struct sigil_blob *sig,
+			struct sigil_sig_result *res, struct pgp_error *err)
 {
 	struct asymmetric_key_id *id;
 	struct pkcs7_signer_id sid;
-	struct pgp_error err = { };
 	struct key *key;
+	int rc;
 
-	memset(signer, 0, sizeof(*signer));
-	if (pkcs7_signer_id(sig->data, sig->size, &sid, &err))
-		return;
+	rc = pkcs7_signer_id(sig->data, sig->size, &sid, err);
+	if (rc)
+		return rc;
+	if (sid.signers != 1 || sid.certs) {
+		res->state = SIGIL_SIG_REFUSED;
+		return 1;
+	}
 	if (sid.skid)
 		id = asymmetric_key_generate_id(sid.skid, sid.skid_len, NULL, 0);
 	else
 		id = asymmetric_key_generate_id(sid.serial, sid.serial_len,
 						sid.issuer, sid.issuer_len);
 	if (IS_ERR(id))
-		return;
+		return PTR_ERR(id);
 	key = find_asymmetric_key(sigil_keyring, id, NULL, NULL, false);
 	kfree(id);
-	if (IS_ERR(key))
-		return;
-	sigil_signer_of_key(key, signer);
+	if (IS_ERR(key)) {
+		if (PTR_ERR(key) != -ENOKEY)
+			return pgp_fail(err, PTR_ERR(key), 0, "looking up the signer failed");
+		res->state = SIGIL_SIG_UNKNOWN_KEY;
+		return 1;
+	}
+	sigil_signer_of_key(key, &res->signer);
 	key_put(key);
+	return 0;
 }
 
 /**
  * sigil_verify_fsverity() - verify an fs-verity builtin signature
- * @si: the inode's blob, which holds the signature fs-verity accepted
- * @inode: the inode
+ * @t: the file
  * @res: the result
  * @err: why it could not be verified
  *
  * fs-verity checked the PKCS#7 signature against .fs-verity when it set
  * the file up.  That is not trusted here: the same signature must verify
- * over the file's formatted digest against .sigil.  Only the digest is
- * read, never the content, so the cost does not depend on the file size.
+ * over the file's formatted digest against .sigil, made by the key it
+ * names.  Only the digest is read, never the content, so the cost does not
+ * depend on the file size.
  *
  * Return: 0 with @res->state set, or a negative errno.
  */
-int sigil_verify_fsverity(struct sigil_inode *si, struct inode *inode,
+int sigil_verify_fsverity(const struct sigil_target *t,
 			  struct sigil_sig_result *res, struct pgp_error *err)
 {
 	u8 raw[FS_VERITY_MAX_DIGEST_SIZE], fmt[FSVERITY_FORMATTED_MAX];
@@ -101,23 +116,25 @@ int sigil_verify_fsverity(struct sigil_inode *si, struct inode *inode,
 	u8 alg;
 
 	res->state = SIGIL_SIG_ABSENT;
-	size = fsverity_get_digest(inode, raw, &alg, NULL);
+	size = fsverity_get_digest(t->inode, raw, &alg, NULL);
 	if (size <= 0)
 		return 0;
-	sig = sigil_fsverity_sig_get(si);
+	sig = sigil_fsverity_sig_get(sigil_inode(t->inode));
 	if (IS_ERR(sig))
 		return pgp_fail(err, PTR_ERR(sig), 0,
 				"the fs-verity signature could not be kept");
 	if (!sig)
 		return 0;
 
+	rc = pkcs7_signer(sig, res, err);
+	if (rc)
+		goto out;
 	n = fsverity_formatted_digest(alg, raw, size, fmt);
 	rc = verify_pkcs7_signature(fmt, n, sig->data, sig->size, sigil_keyring,
 				    VERIFYING_UNSPECIFIED_SIGNATURE, NULL, NULL);
 	switch (rc) {
 	case 0:
 		res->state = SIGIL_SIG_VALID;
-		pkcs7_signer(sig, &res->signer);
 		break;
 	case -ENOKEY:
 		res->state = SIGIL_SIG_UNKNOWN_KEY;
@@ -131,6 +148,11 @@ int sigil_verify_fsverity(struct sigil_inode *si, struct inode *inode,
 	default:
 		pgp_fail(err, rc, 0, "verifying the PKCS#7 signature failed");
 	}
+out:
+	if (rc == 1)
+		rc = 0;
+	if (res->state != SIGIL_SIG_VALID)
+		memset(&res->signer, 0, sizeof(res->signer));
 	sigil_fsverity_sig_put(sig);
 	return rc;
 }

@@ -171,24 +171,37 @@ struct sigil_cache_stats {
 	size_t inode_bytes;
 };
 
+/**
+ * struct sigil_target - the file whose signature is verified
+ * @file: the file, open for reading
+ * @inode: its inode, the real one under overlayfs
+ * @no_content: the caller holds the mm's mmap lock (mprotect), under which
+ *		the file must not be read: content signatures fail with
+ *		-EDEADLK
+ */
+struct sigil_target {
+	struct file *file;
+	struct inode *inode;
+	bool no_content;
+};
+
 void sigil_cache_invalidate_all(void);
 void sigil_cache_invalidate(const struct inode *inode);
 const struct sigil_sig_result *sigil_cache_lookup(const struct inode *inode,
 						  unsigned int kind);
-int sigil_cache_fill(struct file *file, struct inode *inode,
-		     unsigned int kind, struct sigil_sig_result *res,
-		     struct pgp_error *err);
+int sigil_cache_fill(const struct sigil_target *t, unsigned int kind,
+		     struct sigil_sig_result *res, struct pgp_error *err);
 void sigil_cache_stats(struct sigil_cache_stats *st);
 struct sigil_blob *sigil_fsverity_sig_get(struct sigil_inode *si);
 void sigil_fsverity_sig_put(struct sigil_blob *b);
 
 /* ---- signature providers (signature.c, fsverity.c) ---- */
 
-int sigil_verify_ima(struct file *file, struct inode *inode,
+int sigil_verify_ima(const struct sigil_target *t,
 		     struct sigil_sig_result *res, struct pgp_error *err);
-int sigil_verify_pgp(struct file *file, struct inode *inode,
+int sigil_verify_pgp(const struct sigil_target *t,
 		     struct sigil_sig_result *res, struct pgp_error *err);
-int sigil_read_content(struct file *file, struct inode *inode,
+int sigil_read_content(const struct sigil_target *t,
 		       int (*consume)(void *ctx, const u8 *data, size_t len),
 		       void *ctx, struct pgp_error *err);
 void sigil_signer_of_key(const struct key *key, struct sigil_signer *signer);
@@ -207,11 +220,10 @@ static inline int sigil_fsverity_digest(struct inode *inode,
 #endif
 
 #ifdef CONFIG_FS_VERITY_BUILTIN_SIGNATURES
-int sigil_verify_fsverity(struct sigil_inode *si, struct inode *inode,
+int sigil_verify_fsverity(const struct sigil_target *t,
 			  struct sigil_sig_result *res, struct pgp_error *err);
 #else
-static inline int sigil_verify_fsverity(struct sigil_inode *si,
-					struct inode *inode,
+static inline int sigil_verify_fsverity(const struct sigil_target *t,
 					struct sigil_sig_result *res,
 					struct pgp_error *err)
 {

@@ -79,31 +79,49 @@ static ssize_t read_xattr(struct file *file, const char *name, size_t max,
 
 /**
  * sigil_read_content() - pass a file's whole content to a consumer
- * @file: the file, open for reading
- * @inode: its inode, the real one under overlayfs
+ * @t: the file
  * @consume: called with each chunk, in order; a non-zero return stops
  * @ctx: its context
  * @err: why reading failed
  *
- * A file that is open for writing is refused: its content could change
- * while it is read.  Write opens raise i_writecount before they bump the
- * inode's cache generation (see hook_file_open()), and the caller read the
- * generation before this check, so a writer that slips in afterwards makes
- * the result stale.
+ * The content is only vouched for where every change to it is seen:
+ *
+ * * not while the file is open for writing.  Write opens raise
+ *   i_writecount before they bump the inode's cache generation (see
+ *   hook_file_open()), and the caller read the generation before this
+ *   check, so a writer that slips in afterwards makes the result stale;
+ * * not on internal mounts (memfd, SysV shm), whose files are written
+ *   without a write open;
+ * * not on filesystems that cannot promise it (FUSE mounted by an
+ *   unprivileged user), as IMA refuses them.
+ *
+ * Nor is it read under the mmap lock that mprotect() holds: reading could
+ * take locks that nest the other way round.
  *
  * Return: 0, or a negative errno.
  */
-int sigil_read_content(struct file *file, struct inode *inode,
+int sigil_read_content(const struct sigil_target *t,
 		       int (*consume)(void *ctx, const u8 *data, size_t len),
 		       void *ctx, struct pgp_error *err)
 {
+	const struct super_block *sb = t->inode->i_sb;
 	size_t size = SZ_64K;
 	loff_t pos = 0;
 	ssize_t n;
 	u8 *buf;
 	int rc = 0;
 
-	if (atomic_read(&inode->i_writecount) > 0)
+	if (t->no_content)
+		return pgp_fail(err, -EDEADLK, 0,
+				"the content cannot be read under mprotect(); map the file executable first");
+	if (sb->s_flags & SB_KERNMOUNT)
+		return pgp_fail(err, -EPERM, 0,
+				"content signatures are not trusted on an internal mount (memfd, shm): its writes are not tracked");
+	if ((sb->s_iflags & SB_I_IMA_UNVERIFIABLE_SIGNATURE) &&
+	    (sb->s_iflags & SB_I_UNTRUSTED_MOUNTER))
+		return pgp_fail(err, -EPERM, 0,
+				"content signatures are not trusted on a filesystem an unprivileged user mounted");
+	if (atomic_read(&t->inode->i_writecount) > 0)
 		return pgp_fail(err, -ETXTBSY, 0,
 				"the file is open for writing, so its content cannot be verified");
 	buf = kmalloc(size, GFP_KERNEL | __GFP_NOWARN);
@@ -114,7 +132,8 @@ int sigil_read_content(struct file *file, struct inode *inode,
 			return -ENOMEM;
 	}
 	for (;;) {
-		n = kernel_read(file, buf, size, &pos);
+		/* As IMA reads: no permission check, no fanotify event. */
+		n = __kernel_read(t->file, buf, size, &pos);
 		if (n <= 0) {
 			if (n < 0)
 				rc = pgp_fail(err, n, 0, "reading the file failed at byte %lld",
@@ -148,7 +167,7 @@ static int hash_consume(void *ctx, const u8 *data, size_t len)
 }
 
 /* Hash @data, or the file's content when @data is NULL. */
-static int ima_digest(struct file *file, struct inode *inode, const char *alg,
+static int ima_digest(const struct sigil_target *t, const char *alg,
 		      const u8 *data, size_t len, u8 *digest,
 		      struct pgp_error *err)
 {
@@ -169,7 +188,7 @@ static int ima_digest(struct file *file, struct inode *inode, const char *alg,
 	if (!rc && data)
 		rc = crypto_shash_update(h.desc, data, len);
 	else if (!rc)
-		rc = sigil_read_content(file, inode, hash_consume, &h, err);
+		rc = sigil_read_content(t, hash_consume, &h, err);
 	if (!rc)
 		rc = crypto_shash_final(h.desc, digest);
 	kfree_sensitive(h.desc);
@@ -192,7 +211,7 @@ static struct key *ima_key(const u8 keyid[4])
 }
 
 /* What the signature signs: the content's hash (v2), or the file ID's (v3). */
-static int ima_signed_digest(struct file *file, struct inode *inode,
+static int ima_signed_digest(const struct sigil_target *t,
 			     const struct ima_sig *sig, u8 *digest,
 			     struct sigil_sig_result *res,
 			     struct pgp_error *err)
@@ -204,9 +223,9 @@ static int ima_signed_digest(struct file *file, struct inode *inode,
 	int size;
 
 	if (sig->type == IMA_XATTR_DIGSIG)
-		return ima_digest(file, inode, alg, NULL, 0, digest, err);
+		return ima_digest(t, alg, NULL, 0, digest, err);
 
-	size = fsverity_get_digest(inode, raw, NULL, &halg);
+	size = fsverity_get_digest(t->inode, raw, NULL, &halg);
 	if (size <= 0) {
 		res->state = SIGIL_SIG_NO_VERITY;
 		return 1;
@@ -217,13 +236,12 @@ static int ima_signed_digest(struct file *file, struct inode *inode,
 		return 1;
 	}
 	n = ima_file_id(halg, raw, size, id);
-	return ima_digest(file, inode, alg, id, n, digest, err);
+	return ima_digest(t, alg, id, n, digest, err);
 }
 
 /**
  * sigil_verify_ima() - verify the IMA signature in security.ima
- * @file: the file
- * @inode: its inode, the real one under overlayfs
+ * @t: the file
  * @res: the result
  * @err: why it could not be verified
  *
@@ -233,10 +251,10 @@ static int ima_signed_digest(struct file *file, struct inode *inode,
  * identifier or of an OpenPGP fingerprint.
  *
  * Return: 0 with @res->state set, or a negative errno: a malformed value
- * (-EBADMSG), an unsupported hash (-EOPNOTSUPP), a file open for writing
- * (-ETXTBSY), an I/O or memory error.
+ * (-EBADMSG), an unsupported hash (-EOPNOTSUPP), content that cannot be
+ * vouched for (see sigil_read_content()), an I/O or memory error.
  */
-int sigil_verify_ima(struct file *file, struct inode *inode,
+int sigil_verify_ima(const struct sigil_target *t,
 		     struct sigil_sig_result *res, struct pgp_error *err)
 {
 	struct public_key_signature pks = { };
@@ -249,7 +267,7 @@ int sigil_verify_ima(struct file *file, struct inode *inode,
 	int rc;
 
 	res->state = SIGIL_SIG_ABSENT;
-	n = read_xattr(file, XATTR_NAME_IMA, IMA_XATTR_MAX, &value, err);
+	n = read_xattr(t->file, XATTR_NAME_IMA, IMA_XATTR_MAX, &value, err);
 	if (n < 0 || !value)
 		return n;
 	rc = ima_xattr_parse(value, n, &sig, err);
@@ -275,7 +293,7 @@ int sigil_verify_ima(struct file *file, struct inode *inode,
 		goto out;
 	}
 
-	rc = ima_signed_digest(file, inode, &sig, digest, res, err);
+	rc = ima_signed_digest(t, &sig, digest, res, err);
 	if (rc)
 		goto out_key;	/* 1: decided without a signature check */
 
@@ -315,18 +333,17 @@ static int pgp_consume(void *ctx, const u8 *data, size_t len)
 
 /**
  * sigil_verify_pgp() - verify the OpenPGP signature in security.sigil
- * @file: the file
- * @inode: its inode, the real one under overlayfs
+ * @t: the file
  * @res: the result
  * @err: why it could not be verified
  *
  * Kind 1 signs the fs-verity formatted digest, kind 2 the whole content.
  *
  * Return: 0 with @res->state set, or a negative errno: a malformed value
- * (-EBADMSG), an unsupported algorithm (-EOPNOTSUPP), a file open for
- * writing (-ETXTBSY), an I/O or memory error.
+ * (-EBADMSG), an unsupported algorithm (-EOPNOTSUPP), content that cannot
+ * be vouched for (see sigil_read_content()), an I/O or memory error.
  */
-int sigil_verify_pgp(struct file *file, struct inode *inode,
+int sigil_verify_pgp(const struct sigil_target *t,
 		     struct sigil_sig_result *res, struct pgp_error *err)
 {
 	u8 raw[FS_VERITY_MAX_DIGEST_SIZE], fmt[FSVERITY_FORMATTED_MAX];
@@ -337,14 +354,14 @@ int sigil_verify_pgp(struct file *file, struct inode *inode,
 	int rc, size = 0;
 
 	res->state = SIGIL_SIG_ABSENT;
-	n = read_xattr(file, SIGIL_XATTR_NAME, SIGIL_XATTR_MAX, &value, err);
+	n = read_xattr(t->file, SIGIL_XATTR_NAME, SIGIL_XATTR_MAX, &value, err);
 	if (n < 0 || !value)
 		return n;
 	rc = sigil_xattr_parse(value, n, &x, err);
 	if (rc)
 		goto out;
 	if (x.kind == SIGIL_XATTR_VERITY) {
-		size = fsverity_get_digest(inode, raw, &alg, NULL);
+		size = fsverity_get_digest(t->inode, raw, &alg, NULL);
 		if (size <= 0) {
 			res->state = SIGIL_SIG_NO_VERITY;
 			goto out;
@@ -366,7 +383,7 @@ int sigil_verify_pgp(struct file *file, struct inode *inode,
 		n = fsverity_formatted_digest(alg, raw, size, fmt);
 		rc = sigil_pgp_verify_update(v, fmt, n);
 	} else {
-		rc = sigil_read_content(file, inode, pgp_consume, v, err);
+		rc = sigil_read_content(t, pgp_consume, v, err);
 	}
 	if (rc) {
 		sigil_pgp_verify_abort(v);

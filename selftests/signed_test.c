@@ -247,12 +247,12 @@ static int signature_policy(const FIXTURE_VARIANT(signed) *v, const char *signer
 }
 
 /* The last log line says "<kind>_sig=@state". */
-static int logged_state(const FIXTURE_VARIANT(signed) *v, const char *state)
+static int logged_state(const char *kind, const char *state)
 {
 	char line[1024], want[64];
 
 	last_log_line(line, sizeof(line));
-	snprintf(want, sizeof(want), " %s_sig=%s", v->kind, state);
+	snprintf(want, sizeof(want), " %s_sig=%s", kind, state);
 	if (strstr(line, want))
 		return 1;
 	printf("# log: %s\n# want: %s\n", line, want);
@@ -313,7 +313,7 @@ TEST_F(signed, unsigned_copy_is_denied)
 {
 	ASSERT_EQ(0, place(variant, self->path, "a", NULL, INTACT));
 	EXPECT_EQ(-EACCES, run(self->path));
-	EXPECT_TRUE(logged_state(variant, "absent"));
+	EXPECT_TRUE(logged_state(variant->kind, "absent"));
 }
 
 /* The race the cache must not lose: sign, run, rewrite, run. */
@@ -336,7 +336,7 @@ TEST_F(signed, content_changed_after_signing_is_denied)
 	ASSERT_EQ(1, pwrite(fd, "Z", 1, lseek(fd, 0, SEEK_END) - 3));
 	close(fd);
 	EXPECT_EQ(-EACCES, run(self->path));
-	EXPECT_TRUE(logged_state(variant, "bad-signature"));
+	EXPECT_TRUE(logged_state(variant->kind, "bad-signature"));
 }
 
 TEST_F(signed, signature_of_another_file_is_denied)
@@ -351,7 +351,7 @@ TEST_F(signed, signature_of_another_file_is_denied)
 	}
 	EXPECT_EQ(-EACCES, run(self->path));
 	if (variant->xattr)
-		EXPECT_TRUE(logged_state(variant, "bad-signature"));
+		EXPECT_TRUE(logged_state(variant->kind, "bad-signature"));
 }
 
 TEST_F(signed, truncated_signature_is_denied)
@@ -377,7 +377,7 @@ TEST_F(signed, flipped_bit_in_signature_is_denied)
 	}
 	EXPECT_EQ(-EACCES, run(self->path));
 	if (variant->xattr)
-		EXPECT_TRUE(logged_state(variant, "bad-signature"));
+		EXPECT_TRUE(logged_state(variant->kind, "bad-signature"));
 }
 
 TEST_F(signed, key_not_in_sigil_is_denied)
@@ -385,7 +385,7 @@ TEST_F(signed, key_not_in_sigil_is_denied)
 	/* For fs-verity the stranger is in .fs-verity: fs-verity accepts it. */
 	ASSERT_EQ(0, place(variant, self->path, "a", sigfile("a", variant->stranger), INTACT));
 	EXPECT_EQ(-EACCES, run(self->path));
-	EXPECT_TRUE(logged_state(variant, "unknown-key"));
+	EXPECT_TRUE(logged_state(variant->kind, "unknown-key"));
 }
 
 TEST_F(signed, signer_must_match)
@@ -406,7 +406,7 @@ TEST_F(signed, fsverity_without_signature_is_denied)
 	ASSERT_EQ(0, copy_file(from, self->path, NULL));
 	ASSERT_EQ(0, enable_verity(self->path));
 	EXPECT_EQ(-EACCES, run(self->path));
-	EXPECT_TRUE(logged_state(variant, "absent"));
+	EXPECT_TRUE(logged_state(variant->kind, "absent"));
 }
 
 /* ---- properties together ---- */
@@ -513,6 +513,30 @@ TEST_F(mixed, signer_without_signature_property)
 		 sig_id("PGP_FPR") + 24);
 	ASSERT_EQ(0, mixed_policy(rules));
 	EXPECT_EQ(PROG_EXIT, run(WORK "/all"));
+}
+
+/*
+ * fs-verity accepts these, and the key signed them, but sigil cannot tell
+ * which key verified: a certificate travels along, or a second signer.
+ */
+TEST_F(mixed, pkcs7_with_certificates_or_two_signers_is_refused)
+{
+	static const char *const sigs[] = { "a.fsvcerts", "a.fsv2signers" };
+	unsigned int i;
+	size_t len;
+	void *sig;
+
+	ASSERT_EQ(0, mixed_policy("op=EXECUTE fsverity_signature=TRUE action=ALLOW\n"));
+	for (i = 0; i < 2; i++) {
+		unlink(WORK "/p7");
+		ASSERT_EQ(0, copy_file(SIGS "/files/a", WORK "/p7", NULL));
+		sig = load_sig(sigs[i], &len, INTACT);
+		ASSERT_NE(NULL, sig);
+		EXPECT_EQ(0, enable_verity_sig(WORK "/p7", sig, len));
+		free(sig);
+		EXPECT_EQ(-EACCES, run(WORK "/p7"));
+		EXPECT_TRUE(logged_state("fsverity", "refused"));
+	}
 }
 
 TEST_F(mixed, signature_false_rule)
@@ -635,32 +659,64 @@ TEST_F(cache, open_writer_fails_closed)
 	EXPECT_EQ(0, map_exec(WORK "/busy.so"));
 }
 
-/*
- * mprotect() adding PROT_EXEC is the first look at this file: it is
- * verified, content read and all, with the mm's mmap lock held.
- */
-TEST_F(cache, mprotect_verifies_a_mapped_file)
+/* mprotect(PROT_READ | PROT_EXEC) of a fresh read-only mapping of @path. */
+static int mprotect_exec(const char *path)
 {
-	int fd;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
 	void *p;
+
+	if (fd < 0)
+		return -errno;
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -errno;
+	rc = mprotect(p, 4096, PROT_READ | PROT_EXEC) ? -errno : 0;
+	munmap(p, 4096);
+	return rc;
+}
+
+/*
+ * mprotect() holds the mmap lock, under which the file is not read: a
+ * signature over the fs-verity digest is verified there, a signature over
+ * the content only once an mmap() has verified it.
+ */
+TEST_F(cache, mprotect_verifies_without_reading_the_file)
+{
+	char line[1024];
 
 	unlink(WORK "/mp.so");
 	ASSERT_EQ(0, copy_file(SIGS "/files/lib.so", WORK "/mp.so", NULL));
 	ASSERT_EQ(0, set_xattr_from(WORK "/mp.so", XATTR_SIGIL, "lib.so.pgp2", INTACT));
-	fd = open(WORK "/mp.so", O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, fd);
-	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	EXPECT_EQ(0, mprotect(p, 4096, PROT_READ | PROT_EXEC));
-	munmap(p, 4096);
-	/* The same with a signature of another file is refused. */
+	EXPECT_EQ(-EACCES, mprotect_exec(WORK "/mp.so"));
+	last_log_line(line, sizeof(line));
+	TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, " hook=MPROTECT "));
+	EXPECT_NE(NULL, strstr(line, " error=-35 reason=\"pgp_signature: the content cannot be read under mprotect()"));
+	EXPECT_EQ(0, map_exec(WORK "/mp.so"));
+	EXPECT_EQ(0, mprotect_exec(WORK "/mp.so"));
+	/* Another file's signature is refused, from mprotect() too. */
 	ASSERT_EQ(0, set_xattr_from(WORK "/mp.so", XATTR_SIGIL, "a.pgp2", INTACT));
-	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
-	ASSERT_NE(MAP_FAILED, p);
-	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_EXEC));
-	EXPECT_EQ(EACCES, errno);
-	munmap(p, 4096);
-	close(fd);
+	EXPECT_EQ(-EACCES, map_exec(WORK "/mp.so"));
+	EXPECT_EQ(-EACCES, mprotect_exec(WORK "/mp.so"));
+
+	unlink(WORK "/mpv.so");
+	ASSERT_EQ(0, copy_file(SIGS "/files/lib.so", WORK "/mpv.so", NULL));
+	ASSERT_EQ(0, set_xattr_from(WORK "/mpv.so", XATTR_SIGIL, "lib.so.pgp1", INTACT));
+	ASSERT_EQ(0, enable_verity(WORK "/mpv.so"));
+	EXPECT_EQ(0, mprotect_exec(WORK "/mpv.so"));
+}
+
+/* Enabling fs-verity bumps nothing: a "no fs-verity" verdict is not kept. */
+TEST_F(cache, enabling_fsverity_is_seen)
+{
+	unlink(WORK "/v3");
+	ASSERT_EQ(0, copy_file(SIGS "/files/a", WORK "/v3", NULL));
+	ASSERT_EQ(0, set_xattr_from(WORK "/v3", XATTR_IMA, "a.ima3", INTACT));
+	EXPECT_EQ(-EACCES, run(WORK "/v3"));
+	EXPECT_TRUE(logged_state("ima", "no-fsverity"));
+	ASSERT_EQ(0, enable_verity(WORK "/v3"));
+	EXPECT_EQ(PROG_EXIT, run(WORK "/v3"));
 }
 
 TEST_F(cache, keyring_and_policy_changes_invalidate)
@@ -765,11 +821,7 @@ TEST_F(closed, sha1_ima_signature_is_refused)
 	v[2] = 2;	/* HASH_ALGO_SHA1 */
 	EXPECT_EQ(-EACCES, run_with_xattr(XATTR_IMA, v, len));
 	free(v);
-	{
-		const FIXTURE_VARIANT(signed) ima = { .kind = "ima" };
-
-		EXPECT_TRUE(logged_state(&ima, "refused"));
-	}
+	EXPECT_TRUE(logged_state("ima", "refused"));
 }
 
 TEST_F(closed, truncated_ima_header)
@@ -783,6 +835,44 @@ TEST_F(closed, truncated_ima_header)
 	last_log_line(line, sizeof(line));
 	EXPECT_NE(NULL, strstr(line, " error=-74 reason=\"ima_signature: security.ima announces"));
 	free(v);
+}
+
+/*
+ * A memfd is written without a write open: nothing would see its content
+ * change after a verification, so content signatures on it are refused.
+ */
+TEST_F(closed, memfd_content_signature_is_refused)
+{
+	char *argv[] = { "memfd", NULL }, *envp[] = { NULL };
+	size_t len;
+	void *prog = slurp(SIGS "/files/a", &len);
+	void *sig;
+	size_t siglen;
+	char line[1024];
+	int fd, status;
+	pid_t pid;
+
+	sig = load_sig("a.ima2", &siglen, INTACT);
+	ASSERT_NE(NULL, prog);
+	ASSERT_NE(NULL, sig);
+	fd = memfd_create("signed", MFD_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)len, write(fd, prog, len));
+	ASSERT_EQ(0, fsetxattr(fd, XATTR_IMA, sig, siglen, 0));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+		_exit(errno == EACCES ? 13 : 1);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(13, WEXITSTATUS(status));
+	last_log_line(line, sizeof(line));
+	TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, " error=-1 reason=\"ima_signature: content signatures are not trusted on an internal mount"));
+	close(fd);
+	free(prog);
+	free(sig);
 }
 
 /* Permissive mode logs the error and lets the file run. */

@@ -57,6 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sum += touch(id.issuer, id.issuer_len);
 		sum += touch(id.serial, id.serial_len);
 		sum += touch(id.skid, id.skid_len);
+		sum += id.signers + id.certs;
 	}
 	(void)sum;
 	free(copy);

@@ -185,6 +185,7 @@ static void test_fsverity(const char *file)
 	tap_check(id.serial && id.serial_len == want_len &&
 		  !memcmp(id.serial, want, want_len), "serial differs");
 	tap_check(!id.skid, "a SKID was found in an issuer-and-serial signer");
+	tap_check(id.signers == 1 && !id.certs, "%u signers, certs %d", id.signers, id.certs);
 	OPENSSL_free(der);
 	{
 		BIO *content = BIO_new_mem_buf(d.formatted, d.formatted_len);
@@ -213,9 +214,32 @@ static void test_fsverity(const char *file)
 	tap_check(id.skid && id.skid_len == want_len && !memcmp(id.skid, out, want_len),
 		  "the SKID differs from the certificate's");
 	tap_check(!id.issuer && !id.serial, "issuer or serial in a SKID signer");
+	tap_check(id.signers == 1 && !id.certs, "%u signers, certs %d", id.signers, id.certs);
 	free(sig);
 	tap_end("fsverity: %s: signer by subject key identifier", file);
 	X509_free(x);
+}
+
+/* What sigil refuses though the kernel would verify it: see pkcs7_signer(). */
+static void test_pkcs7_shapes(void)
+{
+	struct pkcs7_signer_id id;
+	struct pgp_error err = { 0 };
+	size_t len;
+	u8 *sig;
+
+	tap_begin();
+	sig = slurp("files/a.fsvcerts", &len);
+	tap_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
+	tap_check(id.certs && id.signers == 1 && id.issuer, "certs %d, %u signers",
+		  id.certs, id.signers);
+	free(sig);
+	sig = slurp("files/a.fsv2signers", &len);
+	tap_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
+	tap_check(!id.certs && id.signers == 2 && id.issuer, "certs %d, %u signers",
+		  id.certs, id.signers);
+	free(sig);
+	tap_end("pkcs7: attached certificates and a second signer are seen");
 }
 
 static void test_pkcs7_malformed(void)
@@ -473,6 +497,7 @@ int main(int argc, char **argv)
 		sigil_case(files[i], "pgp2", SIGIL_XATTR_CONTENT, "PGP_FPR");
 		sigil_case(files[i], "sq2", SIGIL_XATTR_CONTENT, "SQ_SIGNER_FPR");
 	}
+	test_pkcs7_shapes();
 	test_pkcs7_malformed();
 	test_ima_malformed();
 	test_sigil_malformed();
