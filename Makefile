@@ -29,8 +29,8 @@ KMAKE		:= $(MAKE) -C $(KSRC) O=$(KOBJ) CC="$(KCC)" HOSTCC="$(KCC)"
 # The plain C shared by the kernel, the host tests and the fuzzers.
 SHARED_SRCS	:= policy/parser.c policy/eval.c \
 		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1.c \
-		   keys/filesig.c keys/pkcs7.c
-SHARED_HDRS	:= $(wildcard policy/*.h) keys/pgp.h keys/filesig.h
+		   keys/filesig.c keys/pkcs7.c keys/signed.c
+SHARED_HDRS	:= $(wildcard policy/*.h) keys/pgp.h keys/filesig.h keys/signed.h
 
 HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers \
@@ -39,7 +39,8 @@ HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 UNIT_TESTS	:= $(patsubst selftests/unit/%.c,$(BUILD)/host/%,$(wildcard selftests/unit/*_test.c))
 PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
 SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
-FIXTURES	:= $(PGP_FIXTURES)/manifest $(SIG_FIXTURES)/ids
+POLICY_FIXTURES	:= $(BUILD)/host/policy-fixtures
+FIXTURES	:= $(PGP_FIXTURES)/manifest $(SIG_FIXTURES)/ids $(POLICY_FIXTURES)/v1.p7
 
 FUZZ_SECONDS	?= 60
 FUZZERS		:= $(patsubst selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard selftests/fuzz/*_fuzz.c))
@@ -110,8 +111,12 @@ $(SIG_FIXTURES)/ids: selftests/sig-fixtures selftests/signing.sh $(GUEST_PROG) $
 	@scripts/deps host
 	selftests/sig-fixtures $(SIG_FIXTURES) $(GUEST_PROG) $(BUILD)/host/pgp2pem
 
+# Policies signed by openssl, gpg and sq, with the keys above.
+$(POLICY_FIXTURES)/v1.p7: selftests/policy-fixtures $(SIG_FIXTURES)/ids
+	selftests/policy-fixtures $(POLICY_FIXTURES) $(SIG_FIXTURES)
+
 unit: $(UNIT_TESTS) $(FIXTURES)
-	@rc=0; for t in $(UNIT_TESTS); do $$t $(PGP_FIXTURES) $(SIG_FIXTURES) || rc=1; done; exit $$rc
+	@rc=0; for t in $(UNIT_TESTS); do $$t $(PGP_FIXTURES) $(SIG_FIXTURES) $(POLICY_FIXTURES) || rc=1; done; exit $$rc
 
 $(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS)
 	@scripts/deps host
@@ -144,6 +149,7 @@ check: deps
 	$(MAKE) kernel
 	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(FUZZERS) guest
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
+		--policy-fixtures $(POLICY_FIXTURES) \
 		--host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
