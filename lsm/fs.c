@@ -99,25 +99,10 @@ static ssize_t success_audit_write(struct file *file, const char __user *buf,
 	return len;
 }
 
-/*
- * A policy arrives in one write(): a policy split over several writes
- * would be parsed in pieces, so a second write at a non-zero offset is
- * refused instead.
- */
 static ssize_t new_policy_write(struct file *file, const char __user *buf,
 				size_t len, loff_t *ppos)
 {
-	int rc;
-
-	if (!sigil_may_admin(file))
-		return -EPERM;
-	if (*ppos)
-		return -EINVAL;
-	rc = sigil_policy_load(buf, len);
-	if (rc)
-		return rc;
-	*ppos = len;
-	return len;
+	return sigil_upload_write(file, buf, len, ppos, NULL);
 }
 
 static ssize_t keyring_locked_read(struct file *file, char __user *buf,
@@ -258,7 +243,9 @@ static const struct file_operations keyring_remove_fops = {
 };
 
 static const struct file_operations new_policy_fops = {
+	.open = sigil_upload_open,
 	.write = new_policy_write,
+	.release = sigil_upload_release,
 };
 
 static const struct sigil_fs_file sigil_files[] = {
@@ -309,6 +296,8 @@ static int __init sigil_init_securityfs(void)
 	rc = sigil_create_files(root, sigil_files, ARRAY_SIZE(sigil_files));
 	if (!rc)
 		rc = sigil_policyfs_init(root);
+	if (!rc)
+		rc = sigil_boot_policy_publish();
 	if (rc)
 		goto out_remove;
 	return 0;

@@ -109,11 +109,75 @@ size_t sigil_loaded_bytes(const struct sigil_loaded *lp)
 	return sizeof(*lp) + lp->policy->mem_bytes + lp->textlen;
 }
 
+static struct sigil_loaded *new_loaded(char *text, size_t len,
+				       struct sigil_policy *pol,
+				       const char *signer)
+{
+	struct sigil_loaded *lp = kzalloc(sizeof(*lp), GFP_KERNEL);
+
+	if (!lp)
+		return NULL;
+	kref_init(&lp->ref);
+	INIT_LIST_HEAD(&lp->node);
+	lp->policy = pol;
+	lp->text = text;
+	lp->textlen = len;
+	strscpy(lp->signer, signer, sizeof(lp->signer));
+	return lp;
+}
+
+static void log_loaded(const char *what, const struct sigil_loaded *lp)
+{
+	const struct sigil_policy *pol = lp->policy;
+
+	pr_info("policy '%s' version %u.%u.%u %s: %u rules, %zu bytes, signer %s\n",
+		pol->name, pol->version[0], pol->version[1], pol->version[2],
+		what, pol->nrules, sigil_loaded_bytes(lp), lp->signer);
+}
+
 /*
- * Parse @text and add it to the loaded policies, inactive.  @text is
- * consumed.  Caller does not hold sigil_policy_mutex.
+ * Replace @old by @lp, in the list, in securityfs and, when @old is the
+ * active policy, as the enforced one.  Caller holds sigil_policy_mutex;
+ * it drops the list's reference to @old after a grace period.
  */
-static int add_policy(char *text, size_t len)
+static int replace_policy(struct sigil_loaded *old, struct sigil_loaded *lp)
+{
+	const struct sigil_policy *o = old->policy, *p = lp->policy;
+
+	lockdep_assert_held(&sigil_policy_mutex);
+	if (list_empty(&old->node))
+		return report(-ENOENT, "update rejected: policy '%s' was deleted meanwhile",
+			      o->name);
+	if (strcmp(o->name, p->name))
+		return report(-EINVAL,
+			      "update rejected: policies/%s/update received policy '%s'; an update keeps the name",
+			      o->name, p->name);
+	if (sigil_policy_version(p) <= sigil_policy_version(o))
+		return report(-ESTALE,
+			      "update rejected: '%s' %u.%u.%u is not newer than the loaded %u.%u.%u",
+			      p->name, p->version[0], p->version[1], p->version[2],
+			      o->version[0], o->version[1], o->version[2]);
+	list_replace_init(&old->node, &lp->node);
+	lp->dir = old->dir;
+	old->dir = NULL;
+	sigil_policyfs_publish(lp, lp);
+	if (rcu_access_pointer(sigil_active) == old) {
+		rcu_assign_pointer(sigil_active, lp);
+		sigil_cache_invalidate_all();
+		log_loaded("updated and active", lp);
+	} else {
+		log_loaded("updated", lp);
+	}
+	return 0;
+}
+
+/*
+ * Parse a verified text and add it to the loaded policies, inactive, or
+ * put it in the place of @update_of.  @pt->text is consumed.  Caller does
+ * not hold sigil_policy_mutex.
+ */
+static int add_policy(struct sigil_policy_text *pt,
+		      struct sigil_loaded *update_of)
 {
 	struct sigil_parse_opts opts = { .props = sigil_parse_props() };
 	char where[SIGIL_ERR_MSG_MAX + 32];
@@ -123,27 +187,34 @@ static int add_policy(char *text, size_t len)
 	int rc;
 
 	/* Parse outside the lock: a large policy takes a while. */
-	rc = sigil_policy_parse(text, len, &opts, &pol, &perr);
+	rc = sigil_policy_parse(pt->text, pt->len, &opts, &pol, &perr);
 	if (rc) {
 		sigil_parse_error_format(&perr, where, sizeof(where));
 		mutex_lock(&sigil_policy_mutex);
 		report(rc, "policy rejected: %s", where);
 		mutex_unlock(&sigil_policy_mutex);
-		kvfree(text);
+		kvfree(pt->text);
 		return rc;
 	}
 
-	lp = kzalloc(sizeof(*lp), GFP_KERNEL);
+	lp = new_loaded(pt->text, pt->len, pol, pt->signer);
 	if (!lp) {
 		sigil_policy_free(pol);
-		kvfree(text);
+		kvfree(pt->text);
 		return -ENOMEM;
 	}
-	kref_init(&lp->ref);
-	INIT_LIST_HEAD(&lp->node);
-	lp->policy = pol;
-	lp->text = text;
-	lp->textlen = len;
+
+	if (update_of) {
+		mutex_lock(&sigil_policy_mutex);
+		rc = replace_policy(update_of, lp);
+		mutex_unlock(&sigil_policy_mutex);
+		if (rc)
+			goto out_free;
+		/* An event that read the old one as active may still run. */
+		synchronize_rcu();
+		sigil_policy_put(update_of);
+		return 0;
+	}
 
 	rc = mutex_lock_killable(&sigil_fs_mutex);
 	if (rc)
@@ -151,8 +222,8 @@ static int add_policy(char *text, size_t len)
 	mutex_lock(&sigil_policy_mutex);
 	if (find_policy(pol->name)) {
 		rc = report(-EEXIST,
-			    "policy rejected: a policy named '%s' is already loaded; delete it first",
-			    pol->name);
+			    "policy rejected: a policy named '%s' is already loaded; delete it first, or write to policies/%s/update",
+			    pol->name, pol->name);
 		goto out_unlock;
 	}
 	mutex_unlock(&sigil_policy_mutex);
@@ -168,9 +239,7 @@ static int add_policy(char *text, size_t len)
 	}
 	list_add_tail(&lp->node, &sigil_policies);
 	sigil_policyfs_publish(lp, lp);
-	pr_info("policy '%s' version %u.%u.%u loaded: %u rules, %zu bytes\n",
-		pol->name, pol->version[0], pol->version[1], pol->version[2],
-		pol->nrules, sigil_loaded_bytes(lp));
+	log_loaded("loaded", lp);
 	mutex_unlock(&sigil_policy_mutex);
 	mutex_unlock(&sigil_fs_mutex);
 	return 0;
@@ -184,44 +253,71 @@ out_free:
 }
 
 /**
- * sigil_policy_load() - load a policy written to sigil/new_policy
- * @buf: the policy, in user memory
+ * sigil_policy_submit() - load a policy written to new_policy or update
+ * @buf: the complete write: policy text, or a signed message holding it
  * @len: its length
+ * @update_of: for policies/<name>/update, the policy to replace; NULL
+ *	       for new_policy
  *
- * The new policy is loaded but not active; activating it is a separate
- * step.  On failure nothing changes and status says why.
+ * The signature is verified (see sigil_policy_open()), then the text is
+ * parsed.  A new policy is loaded but not active; activating it is a
+ * separate step.  An update takes the place of @update_of, and when that
+ * is the active policy the update is enforced from then on, in one RCU
+ * switch.  On failure nothing changes and status says why.
  *
  * Return:
  * * %0		- loaded; policies/<name>/ exists
  * * %-EFBIG	- larger than %SIGIL_POLICY_MAX_BYTES
- * * %-EBADMSG	- unsigned, and this kernel takes only signed policies
- * * %-EEXIST	- a policy with the same name is loaded
- * * %-EFAULT	- @buf is not readable
+ * * %-EEXIST	- a policy with the same name is loaded (new_policy)
+ * * %-EINVAL	- an update whose policy has another name
+ * * %-ESTALE	- an update whose version is not higher
+ * * %-ENOENT	- @update_of was deleted meanwhile
  * * %-ENOMEM	- out of memory
- * * %-errno	- from sigil_policy_parse(); status has the line and token
+ * * %-errno	- from sigil_policy_open(): the signature; or from
+ *		  sigil_policy_parse(): status has the line and token
  */
-int sigil_policy_load(const char __user *buf, size_t len)
+int sigil_policy_submit(const u8 *buf, size_t len,
+			struct sigil_loaded *update_of)
 {
-	char *text = NULL;
-	int rc = 0;
+	struct sigil_policy_text pt;
+	int rc;
 
-	mutex_lock(&sigil_policy_mutex);
-	if (len > SIGIL_POLICY_MAX_BYTES)
+	if (len > SIGIL_POLICY_MAX_BYTES) {
+		mutex_lock(&sigil_policy_mutex);
 		rc = report(-EFBIG, "policy rejected: %zu bytes; the limit is %u",
 			    len, SIGIL_POLICY_MAX_BYTES);
-	else if (!IS_ENABLED(CONFIG_SIGIL_UNSIGNED_POLICY))
-		rc = report(-EBADMSG,
-			    "policy rejected: it is not signed, and this kernel was built without CONFIG_SIGIL_UNSIGNED_POLICY");
-	mutex_unlock(&sigil_policy_mutex);
-	if (rc)
+		mutex_unlock(&sigil_policy_mutex);
 		return rc;
-
-	if (len) {
-		text = vmemdup_user(buf, len);
-		if (IS_ERR(text))
-			return PTR_ERR(text);
 	}
-	return add_policy(text, len);
+	rc = sigil_policy_open(buf, len, &pt);
+	if (rc) {
+		mutex_lock(&sigil_policy_mutex);
+		if (pt.why[0])
+			report(rc, "policy rejected: %s", pt.why);
+		else
+			report(rc, "policy rejected: error %d while verifying it", rc);
+		mutex_unlock(&sigil_policy_mutex);
+		kvfree(pt.text);
+		return rc;
+	}
+	return add_policy(&pt, update_of);
+}
+
+/**
+ * sigil_policy_discarded() - record a signed policy that was never finished
+ * @got: the bytes written
+ * @need: the bytes its envelope announced, at least
+ *
+ * A writer closed new_policy or update in the middle of a signed message;
+ * nothing was loaded, and status says so.
+ */
+void sigil_policy_discarded(size_t got, size_t need)
+{
+	mutex_lock(&sigil_policy_mutex);
+	report(-EBADMSG,
+	       "policy discarded: the file was closed after %zu bytes of a signed policy of at least %zu",
+	       got, need);
+	mutex_unlock(&sigil_policy_mutex);
 }
 
 /**
@@ -306,6 +402,108 @@ int sigil_policy_delete(struct sigil_loaded *lp)
 	synchronize_rcu();
 	sigil_policy_put(lp);
 	return 0;
+}
+
+/* ---- the boot policy ---- */
+
+/* From lsm/boot_policy.c, which polgen generates and checks. */
+extern const char sigil_boot_policy[];
+extern const size_t sigil_boot_policy_len;
+
+static const char sigil_deny_all[] __initconst =
+	"policy_name=boot_failed policy_version=0.0.0\nDEFAULT action=DENY\n";
+
+/* Parse @text into an active policy.  Caller holds sigil_policy_mutex. */
+static int __init enforce_builtin(const char *text, size_t len,
+				  const char *signer)
+{
+	struct sigil_parse_opts opts = { .props = sigil_parse_props() };
+	struct sigil_parse_error perr;
+	struct sigil_policy *pol;
+	struct sigil_loaded *lp;
+	char *copy;
+	int rc;
+
+	copy = kvmemdup(text, len, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	rc = sigil_policy_parse(copy, len, &opts, &pol, &perr);
+	if (rc) {
+		char where[SIGIL_ERR_MSG_MAX + 32];
+
+		sigil_parse_error_format(&perr, where, sizeof(where));
+		report(rc, "boot policy rejected: %s", where);
+		kvfree(copy);
+		return rc;
+	}
+	lp = new_loaded(copy, len, pol, signer);
+	if (!lp) {
+		sigil_policy_free(pol);
+		kvfree(copy);
+		return -ENOMEM;
+	}
+	list_add_tail(&lp->node, &sigil_policies);
+	rcu_assign_pointer(sigil_active, lp);
+	log_loaded("compiled in and active", lp);
+	return 0;
+}
+
+/**
+ * sigil_boot_policy_init() - enforce the compiled-in boot policy
+ *
+ * Runs when sigil is initialized, before the first exec.  The policy was
+ * checked at build time; if it still cannot be set up (no memory), the
+ * machine panics or, without CONFIG_SIGIL_BOOT_POLICY_PANIC, denies
+ * everything.  It never runs without the policy it was built with.
+ *
+ * Return: 0; failures do not return.
+ */
+int __init sigil_boot_policy_init(void)
+{
+	int rc;
+
+	if (!sigil_boot_policy_len)
+		return 0;
+	mutex_lock(&sigil_policy_mutex);
+	rc = enforce_builtin(sigil_boot_policy, sigil_boot_policy_len,
+			     "built-in");
+	if (rc && !IS_ENABLED(CONFIG_SIGIL_BOOT_POLICY_PANIC)) {
+		pr_crit("boot policy failed (%d): denying everything\n", rc);
+		rc = enforce_builtin(sigil_deny_all, strlen(sigil_deny_all),
+				     "built-in");
+	}
+	mutex_unlock(&sigil_policy_mutex);
+	if (rc)
+		panic("sigil: cannot set up the boot policy (%d): %s\n", rc,
+		      sigil_last_error);
+	return 0;
+}
+
+/**
+ * sigil_boot_policy_publish() - create policies/<name>/ for the boot policy
+ *
+ * Called once securityfs exists.  The policy is enforced already.
+ *
+ * Return: 0, or the -errno from securityfs.
+ */
+int __init sigil_boot_policy_publish(void)
+{
+	struct sigil_loaded *lp;
+	int rc = 0;
+
+	mutex_lock(&sigil_fs_mutex);
+	list_for_each_entry(lp, &sigil_policies, node) {
+		if (lp->dir)
+			continue;
+		rc = sigil_policyfs_add(lp);
+		if (rc)
+			break;
+		mutex_lock(&sigil_policy_mutex);
+		sigil_policyfs_publish(lp, lp);
+		mutex_unlock(&sigil_policy_mutex);
+	}
+	mutex_unlock(&sigil_fs_mutex);
+	return rc;
 }
 
 /**

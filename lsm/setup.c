@@ -35,6 +35,7 @@ static int __init sigil_init(void)
 	sigil_add_event_hooks();
 	sigil_add_cache_hooks();
 	sigil_add_keyring_hooks();
+	sigil_boot_policy_init();
 	sigil_enabled = true;
 	pr_info("initialized in %s mode\n",
 		sigil_enforce ? "enforce" : "permissive");
