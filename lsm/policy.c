@@ -406,10 +406,6 @@ int sigil_policy_delete(struct sigil_loaded *lp)
 
 /* ---- the boot policy ---- */
 
-/* From lsm/boot_policy.c, which polgen generates and checks. */
-extern const char sigil_boot_policy[];
-extern const size_t sigil_boot_policy_len;
-
 static const char sigil_deny_all[] __initconst =
 	"policy_name=boot_failed policy_version=0.0.0\nDEFAULT action=DENY\n";
 

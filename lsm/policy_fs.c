@@ -132,7 +132,7 @@ static ssize_t signer_read(struct file *file, char __user *buf, size_t len,
  * @need: what the signed message announced so far, at least
  */
 struct sigil_upload {
-	struct mutex lock;
+	struct mutex lock;	/* protects the rest */
 	u8 *buf;
 	size_t len;
 	size_t cap;

@@ -166,11 +166,14 @@ static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 	case -ENOKEY:
 		return why(pt, rc, "the PKCS#7 signer is not in %s%s",
 			   pkcs7_keyring_names[0],
-			   ARRAY_SIZE(pkcs7_keyrings) > 1 ? " nor the kernel's trusted keyrings" : "");
+			   ARRAY_SIZE(pkcs7_keyrings) > 1 ?
+			   " nor the kernel's trusted keyrings" : "");
 	case -EKEYREJECTED:
-		return why(pt, rc, "the PKCS#7 signature does not verify: the policy or its signature was changed");
+		return why(pt, rc,
+			   "the PKCS#7 signature does not verify: the policy or its signature was changed");
 	case -ENODATA:
-		return why(pt, -EBADMSG, "the PKCS#7 message carries no policy: sign with -nodetach, or use the SIGILP7 container");
+		return why(pt, -EBADMSG,
+			   "the PKCS#7 message carries no policy: sign with -nodetach, or use the SIGILP7 container");
 	default:
 		return why(pt, rc, "the PKCS#7 message was refused (%d)", rc);
 	}
@@ -235,7 +238,8 @@ static int open_pgp(const u8 *buf, const struct sigil_msg *m,
 	if (rc) {
 		kvfree(g.out);
 		if (rc == -EKEYREJECTED)
-			return why(pt, rc, "the OpenPGP signature does not verify: the policy or its signature was changed (%s)",
+			return why(pt, rc,
+				   "the OpenPGP signature does not verify: the policy or its signature was changed (%s)",
 				   err.msg);
 		return why(pt, rc, "OpenPGP signature: %s", err.msg);
 	}
@@ -275,7 +279,8 @@ int sigil_policy_open(const u8 *buf, size_t len, struct sigil_policy_text *pt)
 	memset(pt, 0, sizeof(*pt));
 	rc = sigil_msg_parse(buf, len, &m, &err);
 	if (rc == -EAGAIN)
-		return why(pt, -EBADMSG, "the signed policy is incomplete: %zu bytes, at least %zu expected",
+		return why(pt, -EBADMSG,
+			   "the signed policy is incomplete: %zu bytes, at least %zu expected",
 			   len, m.size);
 	if (rc)
 		return why(pt, rc, "byte %u: %s", err.offset, err.msg);

@@ -284,6 +284,9 @@ extern struct mutex sigil_policy_mutex;
 int sigil_policy_submit(const u8 *buf, size_t len,
 			struct sigil_loaded *update_of);
 void sigil_policy_discarded(size_t got, size_t need);
+/* lsm/boot_policy.c, which scripts/polgen generates and checks */
+extern const char sigil_boot_policy[];
+extern const size_t sigil_boot_policy_len;
 int __init sigil_boot_policy_init(void);
 int sigil_upload_open(struct inode *inode, struct file *file);
 int sigil_upload_release(struct inode *inode, struct file *file);

@@ -51,30 +51,36 @@ static long add_key_file(const char *path, long ring)
 	return rc;
 }
 
+/* Add @file to @ring unless the key named @id_key in OUTDIR/ids is there. */
+static int ensure_key(long ring, const char *id_key, const char *file)
+{
+	char id[96], path[128];
+
+	snprintf(id, sizeof(id), "id:%s", sig_id(id_key));
+	if (search(ring, id) >= 0)
+		return 0;
+	snprintf(path, sizeof(path), SIGS "/keys/%s", file);
+	return add_key_file(path, ring) < 0 ? -errno : 0;
+}
+
 /*
  * The signers go into .sigil; .fs-verity takes the X.509 signer and the
  * stranger, so that fs-verity accepts a file that sigil must still refuse.
- * Keys already present are not added again: that would empty the cache.
+ * Keys already present (other tests add some) are not added again: that
+ * would empty the cache.
  */
 static int load_keys(void)
 {
 	long sigil = sigil_keyring_id(), fsv = keyring_id(".fs-verity");
-	char id[96];
 
 	if (!sigil || !fsv)
 		return -ENOKEY;
-	snprintf(id, sizeof(id), "id:%s", sig_id("RSA_SKID"));
-	if (search(sigil, id) < 0 &&
-	    (add_key_file(SIGS "/keys/rsa.der", sigil) < 0 ||
-	     add_key_file(SIGS "/keys/ec.der", sigil) < 0 ||
-	     add_key_file(SIGS "/keys/pgp.pgp", sigil) < 0 ||
-	     add_key_file(SIGS "/keys/sq.pgp", sigil) < 0))
-		return -errno;
-	if (search(fsv, id) < 0 &&
-	    (add_key_file(SIGS "/keys/rsa.der", fsv) < 0 ||
-	     add_key_file(SIGS "/keys/stranger.der", fsv) < 0))
-		return -errno;
-	return 0;
+	return ensure_key(sigil, "RSA_SKID", "rsa.der") ?:
+	       ensure_key(sigil, "EC_SKID", "ec.der") ?:
+	       ensure_key(sigil, "PGP_FPR", "pgp.pgp") ?:
+	       ensure_key(sigil, "SQ_SIGNER_FPR", "sq.pgp") ?:
+	       ensure_key(fsv, "RSA_SKID", "rsa.der") ?:
+	       ensure_key(fsv, "STRANGER_SKID", "stranger.der");
 }
 
 /* How a signature is damaged before it is applied. */
