@@ -48,10 +48,12 @@ u32 sigil_parse_props(void)
 }
 
 /*
- * Record why a policy operation failed, for status and the kernel log.
- * Caller holds sigil_policy_mutex.
+ * Record why operation @op on policy @pol (NULL when not known) failed, for
+ * status, the kernel log and audit.  Caller holds sigil_policy_mutex.
  */
-static __printf(2, 3) int report(int err, const char *fmt, ...)
+static __printf(4, 5) int report(enum sigil_audit_op op,
+				 const struct sigil_policy *pol, int err,
+				 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,6 +63,9 @@ static __printf(2, 3) int report(int err, const char *fmt, ...)
 	va_end(ap);
 	sigil_load_failures++;
 	pr_warn_ratelimited("%s (%d)\n", sigil_last_error, err);
+	sigil_audit_policy(op, pol ? pol->name : NULL,
+			   pol ? pol->version : NULL, NULL, err,
+			   sigil_last_error);
 	return err;
 }
 
@@ -127,7 +132,7 @@ static int add_policy(char *text, size_t len)
 	if (rc) {
 		sigil_parse_error_format(&perr, where, sizeof(where));
 		mutex_lock(&sigil_policy_mutex);
-		report(rc, "policy rejected: %s", where);
+		report(SIGIL_AUDIT_LOAD, NULL, rc, "policy rejected: %s", where);
 		mutex_unlock(&sigil_policy_mutex);
 		kvfree(text);
 		return rc;
@@ -150,7 +155,7 @@ static int add_policy(char *text, size_t len)
 		goto out_free;
 	mutex_lock(&sigil_policy_mutex);
 	if (find_policy(pol->name)) {
-		rc = report(-EEXIST,
+		rc = report(SIGIL_AUDIT_LOAD, pol, -EEXIST,
 			    "policy rejected: a policy named '%s' is already loaded; delete it first",
 			    pol->name);
 		goto out_unlock;
@@ -162,7 +167,8 @@ static int add_policy(char *text, size_t len)
 
 	mutex_lock(&sigil_policy_mutex);
 	if (rc) {
-		report(rc, "policy rejected: cannot create policies/%s in securityfs",
+		report(SIGIL_AUDIT_LOAD, pol, rc,
+		       "policy rejected: cannot create policies/%s in securityfs",
 		       pol->name);
 		goto out_unlock;
 	}
@@ -171,6 +177,8 @@ static int add_policy(char *text, size_t len)
 	pr_info("policy '%s' version %u.%u.%u loaded: %u rules, %zu bytes\n",
 		pol->name, pol->version[0], pol->version[1], pol->version[2],
 		pol->nrules, sigil_loaded_bytes(lp));
+	sigil_audit_policy(SIGIL_AUDIT_LOAD, pol->name, pol->version, NULL, 0,
+			   NULL);
 	mutex_unlock(&sigil_policy_mutex);
 	mutex_unlock(&sigil_fs_mutex);
 	return 0;
@@ -207,10 +215,11 @@ int sigil_policy_load(const char __user *buf, size_t len)
 
 	mutex_lock(&sigil_policy_mutex);
 	if (len > SIGIL_POLICY_MAX_BYTES)
-		rc = report(-EFBIG, "policy rejected: %zu bytes; the limit is %u",
+		rc = report(SIGIL_AUDIT_LOAD, NULL, -EFBIG,
+			    "policy rejected: %zu bytes; the limit is %u",
 			    len, SIGIL_POLICY_MAX_BYTES);
 	else if (!IS_ENABLED(CONFIG_SIGIL_UNSIGNED_POLICY))
-		rc = report(-EBADMSG,
+		rc = report(SIGIL_AUDIT_LOAD, NULL, -EBADMSG,
 			    "policy rejected: it is not signed, and this kernel was built without CONFIG_SIGIL_UNSIGNED_POLICY");
 	mutex_unlock(&sigil_policy_mutex);
 	if (rc)
@@ -250,7 +259,7 @@ int sigil_policy_activate(struct sigil_loaded *lp)
 	} else if (old == lp) {
 		rc = 0;
 	} else if (old && sigil_policy_version(old->policy) > sigil_policy_version(p)) {
-		rc = report(-ESTALE,
+		rc = report(SIGIL_AUDIT_ACTIVATE, p, -ESTALE,
 			    "activation refused: '%s' %u.%u.%u is older than the active '%s' %u.%u.%u",
 			    p->name, p->version[0], p->version[1],
 			    p->version[2], old->policy->name,
@@ -261,6 +270,8 @@ int sigil_policy_activate(struct sigil_loaded *lp)
 		sigil_cache_invalidate_all();
 		pr_info("policy '%s' version %u.%u.%u activated\n", p->name,
 			p->version[0], p->version[1], p->version[2]);
+		sigil_audit_policy(SIGIL_AUDIT_ACTIVATE, p->name, p->version,
+				   NULL, 0, NULL);
 	}
 	mutex_unlock(&sigil_policy_mutex);
 	return rc;
@@ -287,13 +298,15 @@ int sigil_policy_delete(struct sigil_loaded *lp)
 	if (list_empty(&lp->node)) {
 		rc = -ENOENT;
 	} else if (lp == rcu_access_pointer(sigil_active)) {
-		rc = report(-EBUSY,
+		rc = report(SIGIL_AUDIT_DELETE, lp->policy, -EBUSY,
 			    "delete refused: '%s' is the active policy; activate another first",
 			    lp->policy->name);
 	} else {
 		list_del_init(&lp->node);
 		sigil_policyfs_publish(lp, NULL);
 		pr_info("policy '%s' deleted\n", lp->policy->name);
+		sigil_audit_policy(SIGIL_AUDIT_DELETE, lp->policy->name,
+				   lp->policy->version, NULL, 0, NULL);
 	}
 	mutex_unlock(&sigil_policy_mutex);
 	if (!rc)
