@@ -69,6 +69,8 @@ static ssize_t enforce_write(struct file *file, const char __user *buf,
 	mutex_lock(&sigil_policy_mutex);
 	old = sigil_enforce;
 	WRITE_ONCE(sigil_enforce, value);
+	if (old != value)
+		sigil_audit_switch(SIGIL_AUDIT_ENFORCE, old, value);
 	mutex_unlock(&sigil_policy_mutex);
 	if (old != value) {
 		sigil_quote(comm, sizeof(comm), current->comm,
@@ -89,13 +91,19 @@ static ssize_t success_audit_read(struct file *file, char __user *buf,
 static ssize_t success_audit_write(struct file *file, const char __user *buf,
 				   size_t len, loff_t *ppos)
 {
-	bool value;
+	bool old, value;
 	int rc;
 
 	rc = sigil_admin_bool(file, buf, len, &value);
 	if (rc)
 		return rc;
+	/* The mutex orders the audit records as the changes. */
+	mutex_lock(&sigil_policy_mutex);
+	old = sigil_success_audit;
 	WRITE_ONCE(sigil_success_audit, value);
+	if (old != value)
+		sigil_audit_switch(SIGIL_AUDIT_SUCCESS_AUDIT, old, value);
+	mutex_unlock(&sigil_policy_mutex);
 	return len;
 }
 

@@ -104,9 +104,11 @@ void sigil_keyring_lock(void)
 	up_write(&sigil_keyring->sem);
 	sigil_cache_invalidate_all();
 	mutex_unlock(&sigil_keyring_mutex);
-	if (!was)
+	if (!was) {
 		pr_notice("keyring .sigil locked by pid=%d\n",
 			  task_tgid_nr(current));
+		sigil_audit_switch(SIGIL_AUDIT_KEYRING_LOCKED, false, true);
+	}
 }
 
 /**

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The decision log: one line per logged decision, kept in a fixed ring that
- * sigil/log shows, and sent to the kernel log, ratelimited.  Nothing here
- * allocates: the hot path may log a denial.
+ * sigil/log shows, sent to the kernel log, ratelimited, and to audit.
+ * Nothing here sleeps, and only audit allocates, atomically: the hot path
+ * may log a denial.
  */
 
 #include "sigil.h"
@@ -98,13 +99,15 @@ static void put_quoted(struct line *l, const char *s, size_t n)
 		l->len += sigil_quote(l->buf + l->len, l->size - l->len, s, n);
 }
 
-static void put_file(struct line *l, const struct file *file, char *pathbuf)
+/* The file's fields; returns its d_path(), NULL without a file. */
+static const char *put_file(struct line *l, const struct file *file,
+			    char *pathbuf)
 {
 	const char *path;
 
 	if (!file) {
 		put(l, " path=none");
-		return;
+		return NULL;
 	}
 	path = d_path(&file->f_path, pathbuf, PATH_MAX);
 	put(l, " path=");
@@ -116,32 +119,43 @@ static void put_file(struct line *l, const struct file *file, char *pathbuf)
 	put_quoted(l, file->f_path.mnt->mnt_sb->s_id,
 		   strlen(file->f_path.mnt->mnt_sb->s_id));
 	put(l, " ino=%lu", file_inode(file)->i_ino);
+	return path;
+}
+
+/**
+ * sigil_decision_reason() - why a lookup failed, for a decision's reason
+ * @buf: output, always NUL-terminated
+ * @size: size of @buf
+ * @d: a decision with match %SIGIL_MATCH_ERROR
+ * @sigs: the signatures the rules looked at
+ *
+ * For a signature, the property and what failed: "ima_signature: ...".
+ */
+void sigil_decision_reason(char *buf, size_t size,
+			   const struct sigil_decision *d,
+			   const struct sigil_sig_report *sigs)
+{
+	if (sigs->error_kind >= 0 &&
+	    d->error_prop == sigil_sig_props[sigs->error_kind])
+		scnprintf(buf, size, "%s: %s", sigil_prop_names[d->error_prop],
+			  sigs->why);
+	else if (d->error_prop < __SIGIL_PROP_MAX)
+		scnprintf(buf, size, "%s lookup failed",
+			  sigil_prop_names[d->error_prop]);
+	else
+		strscpy(buf, "no DEFAULT for this operation", size);
 }
 
 static void put_reason(struct line *l, const struct sigil_loaded *lp,
 		       const struct sigil_decision *d,
 		       const struct sigil_sig_report *sigs)
 {
-	if (d->match == SIGIL_MATCH_ERROR) {
-		put(l, " error=%d reason=", d->error);
-		if (sigs->error_kind >= 0 &&
-		    d->error_prop == sigil_sig_props[sigs->error_kind]) {
-			size_t at;
+	char why[SIGIL_REASON_MAX];
 
-			/* One quoted string: "property: what failed". */
-			put(l, "\"%s: ", sigil_prop_names[d->error_prop]);
-			at = l->len;
-			put_quoted(l, sigs->why, strlen(sigs->why));
-			if (l->len > at) {	/* drop the message's own opening quote */
-				memmove(l->buf + at, l->buf + at + 1, l->len - at);
-				l->len--;
-			}
-		} else if (d->error_prop < __SIGIL_PROP_MAX) {
-			put(l, "\"%s lookup failed\"",
-			    sigil_prop_names[d->error_prop]);
-		} else {
-			put(l, "\"no DEFAULT for this operation\"");
-		}
+	if (d->match == SIGIL_MATCH_ERROR) {
+		sigil_decision_reason(why, sizeof(why), d, sigs);
+		put(l, " error=%d reason=", d->error);
+		put_quoted(l, why, strlen(why));
 		return;
 	}
 	put(l, " line=%u rule=", d->src->line);
@@ -177,6 +191,7 @@ void sigil_log_decision(const struct sigil_event *ev,
 	bool deny = d->action != SIGIL_ACTION_ALLOW;
 	struct log_scratch *sc;
 	struct log_entry *e;
+	const char *path;
 	struct line l;
 	u64 seq;
 
@@ -189,7 +204,7 @@ void sigil_log_decision(const struct sigil_event *ev,
 	    ev->op < __SIGIL_OP_MAX ? sigil_op_names[ev->op] : "UNKNOWN",
 	    sigil_hook_names[ev->hook], task_tgid_nr(current));
 	put_quoted(&l, current->comm, strnlen(current->comm, TASK_COMM_LEN));
-	put_file(&l, ev->file, sc->path);
+	path = put_file(&l, ev->file, sc->path);
 	put(&l, " policy=");
 	put_quoted(&l, lp->policy->name, strlen(lp->policy->name));
 	put_reason(&l, lp, d, sigs);
@@ -204,6 +219,8 @@ void sigil_log_decision(const struct sigil_event *ev,
 
 	if (__ratelimit(deny ? &sigil_deny_rs : &sigil_allow_rs))
 		pr_notice("seq=%llu %s\n", seq, sc->line);
+	/* Not ratelimited: audit has its own rate and backlog limits. */
+	sigil_audit_decision(ev, lp, d, sigs, enforcing, path);
 	put_cpu_ptr(&sigil_log_scratch);
 }
 

@@ -48,10 +48,12 @@ u32 sigil_parse_props(void)
 }
 
 /*
- * Record why a policy operation failed, for status and the kernel log.
- * Caller holds sigil_policy_mutex.
+ * Record why operation @op on policy @pol (NULL when not known) failed, for
+ * status, the kernel log and audit.  Caller holds sigil_policy_mutex.
  */
-static __printf(2, 3) int report(int err, const char *fmt, ...)
+static __printf(4, 5) int report(enum sigil_audit_op op,
+				 const struct sigil_policy *pol, int err,
+				 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,6 +63,9 @@ static __printf(2, 3) int report(int err, const char *fmt, ...)
 	va_end(ap);
 	sigil_load_failures++;
 	pr_warn_ratelimited("%s (%d)\n", sigil_last_error, err);
+	sigil_audit_policy(op, pol ? pol->name : NULL,
+			   pol ? pol->version : NULL, NULL, err,
+			   sigil_last_error);
 	return err;
 }
 
@@ -126,10 +131,12 @@ static struct sigil_loaded *new_loaded(char *text, size_t len,
 	return lp;
 }
 
-static void log_loaded(const char *what, const struct sigil_loaded *lp)
+static void log_loaded(const char *what, const struct sigil_loaded *lp,
+		       enum sigil_audit_op op)
 {
 	const struct sigil_policy *pol = lp->policy;
 
+	sigil_audit_policy(op, pol->name, pol->version, lp->signer, 0, NULL);
 	pr_info("policy '%s' version %u.%u.%u %s: %u rules, %zu bytes, signer %s\n",
 		pol->name, pol->version[0], pol->version[1], pol->version[2],
 		what, pol->nrules, sigil_loaded_bytes(lp), lp->signer);
@@ -146,14 +153,15 @@ static int replace_policy(struct sigil_loaded *old, struct sigil_loaded *lp)
 
 	lockdep_assert_held(&sigil_policy_mutex);
 	if (list_empty(&old->node))
-		return report(-ENOENT, "update rejected: policy '%s' was deleted meanwhile",
+		return report(SIGIL_AUDIT_UPDATE, p, -ENOENT,
+			      "update rejected: policy '%s' was deleted meanwhile",
 			      o->name);
 	if (strcmp(o->name, p->name))
-		return report(-EINVAL,
+		return report(SIGIL_AUDIT_UPDATE, p, -EINVAL,
 			      "update rejected: policies/%s/update received policy '%s'; an update keeps the name",
 			      o->name, p->name);
 	if (sigil_policy_version(p) <= sigil_policy_version(o))
-		return report(-ESTALE,
+		return report(SIGIL_AUDIT_UPDATE, p, -ESTALE,
 			      "update rejected: '%s' %u.%u.%u is not newer than the loaded %u.%u.%u",
 			      p->name, p->version[0], p->version[1], p->version[2],
 			      o->version[0], o->version[1], o->version[2]);
@@ -164,9 +172,9 @@ static int replace_policy(struct sigil_loaded *old, struct sigil_loaded *lp)
 	if (rcu_access_pointer(sigil_active) == old) {
 		rcu_assign_pointer(sigil_active, lp);
 		sigil_cache_invalidate_all();
-		log_loaded("updated and active", lp);
+		log_loaded("updated and active", lp, SIGIL_AUDIT_UPDATE);
 	} else {
-		log_loaded("updated", lp);
+		log_loaded("updated", lp, SIGIL_AUDIT_UPDATE);
 	}
 	return 0;
 }
@@ -179,6 +187,7 @@ static int replace_policy(struct sigil_loaded *old, struct sigil_loaded *lp)
 static int add_policy(struct sigil_policy_text *pt,
 		      struct sigil_loaded *update_of)
 {
+	enum sigil_audit_op op = update_of ? SIGIL_AUDIT_UPDATE : SIGIL_AUDIT_LOAD;
 	struct sigil_parse_opts opts = { .props = sigil_parse_props() };
 	char where[SIGIL_ERR_MSG_MAX + 32];
 	struct sigil_parse_error perr;
@@ -191,7 +200,7 @@ static int add_policy(struct sigil_policy_text *pt,
 	if (rc) {
 		sigil_parse_error_format(&perr, where, sizeof(where));
 		mutex_lock(&sigil_policy_mutex);
-		report(rc, "policy rejected: %s", where);
+		report(op, NULL, rc, "policy rejected: %s", where);
 		mutex_unlock(&sigil_policy_mutex);
 		kvfree(pt->text);
 		return rc;
@@ -221,7 +230,7 @@ static int add_policy(struct sigil_policy_text *pt,
 		goto out_free;
 	mutex_lock(&sigil_policy_mutex);
 	if (find_policy(pol->name)) {
-		rc = report(-EEXIST,
+		rc = report(SIGIL_AUDIT_LOAD, pol, -EEXIST,
 			    "policy rejected: a policy named '%s' is already loaded; delete it first, or write to policies/%s/update",
 			    pol->name, pol->name);
 		goto out_unlock;
@@ -233,13 +242,14 @@ static int add_policy(struct sigil_policy_text *pt,
 
 	mutex_lock(&sigil_policy_mutex);
 	if (rc) {
-		report(rc, "policy rejected: cannot create policies/%s in securityfs",
+		report(SIGIL_AUDIT_LOAD, pol, rc,
+		       "policy rejected: cannot create policies/%s in securityfs",
 		       pol->name);
 		goto out_unlock;
 	}
 	list_add_tail(&lp->node, &sigil_policies);
 	sigil_policyfs_publish(lp, lp);
-	log_loaded("loaded", lp);
+	log_loaded("loaded", lp, SIGIL_AUDIT_LOAD);
 	mutex_unlock(&sigil_policy_mutex);
 	mutex_unlock(&sigil_fs_mutex);
 	return 0;
@@ -279,12 +289,14 @@ out_free:
 int sigil_policy_submit(const u8 *buf, size_t len,
 			struct sigil_loaded *update_of)
 {
+	enum sigil_audit_op op = update_of ? SIGIL_AUDIT_UPDATE : SIGIL_AUDIT_LOAD;
 	struct sigil_policy_text pt;
 	int rc;
 
 	if (len > SIGIL_POLICY_MAX_BYTES) {
 		mutex_lock(&sigil_policy_mutex);
-		rc = report(-EFBIG, "policy rejected: %zu bytes; the limit is %u",
+		rc = report(op, NULL, -EFBIG,
+			    "policy rejected: %zu bytes; the limit is %u",
 			    len, SIGIL_POLICY_MAX_BYTES);
 		mutex_unlock(&sigil_policy_mutex);
 		return rc;
@@ -293,9 +305,10 @@ int sigil_policy_submit(const u8 *buf, size_t len,
 	if (rc) {
 		mutex_lock(&sigil_policy_mutex);
 		if (pt.why[0])
-			report(rc, "policy rejected: %s", pt.why);
+			report(op, NULL, rc, "policy rejected: %s", pt.why);
 		else
-			report(rc, "policy rejected: error %d while verifying it", rc);
+			report(op, NULL, rc,
+			       "policy rejected: error %d while verifying it", rc);
 		mutex_unlock(&sigil_policy_mutex);
 		kvfree(pt.text);
 		return rc;
@@ -314,7 +327,7 @@ int sigil_policy_submit(const u8 *buf, size_t len,
 void sigil_policy_discarded(size_t got, size_t need)
 {
 	mutex_lock(&sigil_policy_mutex);
-	report(-EBADMSG,
+	report(SIGIL_AUDIT_LOAD, NULL, -EBADMSG,
 	       "policy discarded: the file was closed after %zu bytes of a signed policy of at least %zu",
 	       got, need);
 	mutex_unlock(&sigil_policy_mutex);
@@ -346,7 +359,7 @@ int sigil_policy_activate(struct sigil_loaded *lp)
 	} else if (old == lp) {
 		rc = 0;
 	} else if (old && sigil_policy_version(old->policy) > sigil_policy_version(p)) {
-		rc = report(-ESTALE,
+		rc = report(SIGIL_AUDIT_ACTIVATE, p, -ESTALE,
 			    "activation refused: '%s' %u.%u.%u is older than the active '%s' %u.%u.%u",
 			    p->name, p->version[0], p->version[1],
 			    p->version[2], old->policy->name,
@@ -357,6 +370,8 @@ int sigil_policy_activate(struct sigil_loaded *lp)
 		sigil_cache_invalidate_all();
 		pr_info("policy '%s' version %u.%u.%u activated\n", p->name,
 			p->version[0], p->version[1], p->version[2]);
+		sigil_audit_policy(SIGIL_AUDIT_ACTIVATE, p->name, p->version,
+				   lp->signer, 0, NULL);
 	}
 	mutex_unlock(&sigil_policy_mutex);
 	return rc;
@@ -383,13 +398,15 @@ int sigil_policy_delete(struct sigil_loaded *lp)
 	if (list_empty(&lp->node)) {
 		rc = -ENOENT;
 	} else if (lp == rcu_access_pointer(sigil_active)) {
-		rc = report(-EBUSY,
+		rc = report(SIGIL_AUDIT_DELETE, lp->policy, -EBUSY,
 			    "delete refused: '%s' is the active policy; activate another first",
 			    lp->policy->name);
 	} else {
 		list_del_init(&lp->node);
 		sigil_policyfs_publish(lp, NULL);
 		pr_info("policy '%s' deleted\n", lp->policy->name);
+		sigil_audit_policy(SIGIL_AUDIT_DELETE, lp->policy->name,
+				   lp->policy->version, lp->signer, 0, NULL);
 	}
 	mutex_unlock(&sigil_policy_mutex);
 	if (!rc)
@@ -428,7 +445,8 @@ static int __init enforce_builtin(const char *text, size_t len,
 		char where[SIGIL_ERR_MSG_MAX + 32];
 
 		sigil_parse_error_format(&perr, where, sizeof(where));
-		report(rc, "boot policy rejected: %s", where);
+		report(SIGIL_AUDIT_LOAD, NULL, rc, "boot policy rejected: %s",
+		       where);
 		kvfree(copy);
 		return rc;
 	}
@@ -440,7 +458,7 @@ static int __init enforce_builtin(const char *text, size_t len,
 	}
 	list_add_tail(&lp->node, &sigil_policies);
 	rcu_assign_pointer(sigil_active, lp);
-	log_loaded("compiled in and active", lp);
+	log_loaded("compiled in and active", lp, SIGIL_AUDIT_LOAD);
 	return 0;
 }
 

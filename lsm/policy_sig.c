@@ -33,7 +33,7 @@ static __printf(3, 4) int why(struct sigil_policy_text *pt, int rc,
 static void hex_id(char *out, size_t size, const char *label, const u8 *id,
 		   size_t len)
 {
-	size_t n = scnprintf(out, size, "%s ", label);
+	size_t n = scnprintf(out, size, "%s:", label);
 
 	while (len-- && n + 3 <= size)
 		n += scnprintf(out + n, size - n, "%02x", *id++);
@@ -101,7 +101,7 @@ static void pkcs7_signer(const u8 *der, size_t len, bool in_sigil,
 			sigil_signer_of_key(key, &s);
 			key_put(key);
 			if (s.nids) {
-				hex_id(pt->signer, sizeof(pt->signer), "x509 skid",
+				hex_id(pt->signer, sizeof(pt->signer), "x509-skid",
 				       s.id[0], s.len[0]);
 				kfree(id);
 				return;
@@ -110,7 +110,7 @@ static void pkcs7_signer(const u8 *der, size_t len, bool in_sigil,
 	}
 	if (!IS_ERR(id)) {
 		hex_id(pt->signer, sizeof(pt->signer),
-		       sid.skid ? "x509 skid" : "x509 serial",
+		       sid.skid ? "x509-skid" : "x509-serial",
 		       sid.skid ? sid.skid : sid.serial,
 		       sid.skid ? sid.skid_len : sid.serial_len);
 		kfree(id);

@@ -233,7 +233,7 @@ static inline int sigil_verify_fsverity(const struct sigil_target *t,
 
 /* ---- loaded policies (policy.c) ---- */
 
-/* "openpgp " and a fingerprint, "x509 skid " and an identifier... */
+/* "openpgp:" and a fingerprint, "x509-skid:" and an identifier... */
 #define SIGIL_SIGNER_STR_MAX	80
 
 /**
@@ -262,8 +262,8 @@ int sigil_policy_open(const u8 *buf, size_t len, struct sigil_policy_text *pt);
  * @dir: its securityfs directory, policies/<name>/
  * @node: entry in the list of loaded policies; empty once deleted
  * @ref: references: the list's, and securityfs handlers' while they run
- * @signer: who signed it: "openpgp <fingerprint>", "x509 skid <hex>",
- *	    "x509 serial <hex>", "unsigned" or "built-in"
+ * @signer: who signed it: "openpgp:<fingerprint>", "x509-skid:<hex>",
+ *	    "x509-serial:<hex>", "unsigned" or "built-in"
  */
 struct sigil_loaded {
 	struct kref ref;
@@ -355,12 +355,69 @@ struct sigil_sig_report {
 	const char *why;
 };
 
+/* Room for a decision's reason: a property name and what failed. */
+#define SIGIL_REASON_MAX	(PGP_ERR_MSG_MAX + 32)
+
 void sigil_log_decision(const struct sigil_event *ev,
 			const struct sigil_loaded *lp,
 			const struct sigil_decision *d,
 			const struct sigil_sig_report *sigs, bool enforcing);
+void sigil_decision_reason(char *buf, size_t size,
+			   const struct sigil_decision *d,
+			   const struct sigil_sig_report *sigs);
 int sigil_log_show(struct seq_file *m);
 size_t sigil_quote(char *buf, size_t size, const char *s, size_t n);
+
+/* ---- audit records (audit.c, built with CONFIG_AUDIT) ---- */
+
+/* What happened to a policy; the index of sigil_audit_op_names. */
+enum sigil_audit_op {
+	SIGIL_AUDIT_LOAD,
+	SIGIL_AUDIT_UPDATE,
+	SIGIL_AUDIT_ACTIVATE,
+	SIGIL_AUDIT_DELETE,
+	__SIGIL_AUDIT_OP_MAX
+};
+
+/* A switch in securityfs whose changes are audited. */
+enum sigil_audit_switch {
+	SIGIL_AUDIT_ENFORCE,
+	SIGIL_AUDIT_SUCCESS_AUDIT,
+	SIGIL_AUDIT_KEYRING_LOCKED,
+	__SIGIL_AUDIT_SWITCH_MAX
+};
+
+#ifdef CONFIG_AUDIT
+void sigil_audit_decision(const struct sigil_event *ev,
+			  const struct sigil_loaded *lp,
+			  const struct sigil_decision *d,
+			  const struct sigil_sig_report *sigs, bool enforcing,
+			  const char *path);
+void sigil_audit_policy(enum sigil_audit_op op, const char *name,
+			const u16 *version, const char *signer, int err,
+			const char *msg);
+void sigil_audit_switch(enum sigil_audit_switch sw, bool old, bool value);
+#else
+static inline void sigil_audit_decision(const struct sigil_event *ev,
+					const struct sigil_loaded *lp,
+					const struct sigil_decision *d,
+					const struct sigil_sig_report *sigs,
+					bool enforcing, const char *path)
+{
+}
+
+static inline void sigil_audit_policy(enum sigil_audit_op op,
+				      const char *name, const u16 *version,
+				      const char *signer, int err,
+				      const char *msg)
+{
+}
+
+static inline void sigil_audit_switch(enum sigil_audit_switch sw, bool old,
+				      bool value)
+{
+}
+#endif
 
 /* ---- the .sigil keyring (keyring.c) ---- */
 

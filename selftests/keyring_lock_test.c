@@ -4,7 +4,7 @@
  * every other one (selftests/run-check orders it last).
  */
 
-#include "common.h"
+#include "audit.h"
 #include "kselftest_harness.h"
 
 #define BUILTIN_PGP_KEYID	"2D06BF8E276E5749"
@@ -12,6 +12,8 @@
 TEST(lock_refuses_every_later_change_and_keeps_the_keys)
 {
 	long ring = sigil_keyring_id(), added, builtin, before;
+	struct audit_daemon ad;
+	const char *r;
 	char v[16];
 	size_t len;
 	void *x509 = slurp("/keys/x509.der", &len);
@@ -26,7 +28,19 @@ TEST(lock_refuses_every_later_change_and_keeps_the_keys)
 	ASSERT_LT(0, builtin);
 	before = status_num("keyring_keys");
 
+	ASSERT_EQ(0, audit_register(&ad));
 	ASSERT_EQ(0, write_str(SFS "/keyring_locked", "1"));
+	/* Audited once, as a switch that went from 0 to 1. */
+	ASSERT_EQ(0, write_str(SFS "/keyring_locked", "1"));
+	EXPECT_EQ(1, audit_collect(&ad));
+	r = audit_find(&ad, AUDIT_MAC_CONFIG_CHANGE, "bool=keyring_locked");
+	ASSERT_NE(NULL, r);
+	TH_LOG("%s", r);
+	EXPECT_NE(NULL, strstr(r, "): lsm=sigil bool=keyring_locked val=1 old_val=0 pid="));
+	EXPECT_NE(NULL, strstr(r, " comm=\"keyring_lock_te\" auid="));
+	EXPECT_TRUE(audit_ends_with(r, " res=1"));
+	audit_unregister(&ad);
+
 	EXPECT_EQ(2, read_file(SFS "/keyring_locked", v, sizeof(v)));
 	EXPECT_STREQ("1\n", v);
 	EXPECT_EQ(1, status_num("keyring_locked"));

@@ -125,23 +125,23 @@ FIXTURE_VARIANT(form) {
 };
 
 FIXTURE_VARIANT_ADD(form, pkcs7) {
-	.file = "v1.p7", .signer = "x509 skid ",
+	.file = "v1.p7", .signer = "x509-skid:",
 };
 
 FIXTURE_VARIANT_ADD(form, pkcs7_detached) {
-	.file = "v1.p7d", .signer = "x509 skid ",
+	.file = "v1.p7d", .signer = "x509-skid:",
 };
 
 FIXTURE_VARIANT_ADD(form, gpg) {
-	.file = "v1.gpg", .signer = "openpgp ",
+	.file = "v1.gpg", .signer = "openpgp:",
 };
 
 FIXTURE_VARIANT_ADD(form, gpg_pipe) {
-	.file = "v1.gpgpipe", .signer = "openpgp ",
+	.file = "v1.gpgpipe", .signer = "openpgp:",
 };
 
 FIXTURE_VARIANT_ADD(form, sq) {
-	.file = "v1.sq", .signer = "openpgp ",
+	.file = "v1.sq", .signer = "openpgp:",
 };
 
 FIXTURE_SETUP(form)
@@ -304,7 +304,7 @@ TEST_F(signed_policy, update_needs_same_name_and_higher_version)
 	EXPECT_EQ(0, update("signed", "v2.p7"));
 	EXPECT_STREQ("1.1.0", pread_str("signed", "version", buf, sizeof(buf)));
 	pread_str("signed", "signer", buf, sizeof(buf));
-	EXPECT_EQ(0, strncmp(buf, "x509 skid ", 10));
+	EXPECT_EQ(0, strncmp(buf, "x509-skid:", 10));
 	EXPECT_STREQ("baseline", status_get("active_policy", buf, sizeof(buf)));
 
 	/* Replaying the older signed policy, or the same version: ESTALE. */
@@ -323,7 +323,7 @@ TEST_F(signed_policy, update_needs_same_name_and_higher_version)
 	EXPECT_EQ(0, load_pieces(FIX "/v3.sq", buf, 50));
 	EXPECT_STREQ("1.2.0", pread_str("signed", "version", buf, sizeof(buf)));
 	pread_str("signed", "signer", buf, sizeof(buf));
-	EXPECT_EQ(0, strncmp(buf, "openpgp ", 8));
+	EXPECT_EQ(0, strncmp(buf, "openpgp:", 8));
 }
 
 /* ---- size ---- */
