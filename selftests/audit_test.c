@@ -147,7 +147,7 @@ TEST_F(audit, load_activate_delete_are_recorded)
 
 	r = self->ad.rec[0].text;
 	TH_LOG("%s", r);
-	EXPECT_NE(NULL, strstr(r, "): lsm=sigil op=load policy=\"t_audit2\" version=" TEST_VERSION " signer=? pid="));
+	EXPECT_NE(NULL, strstr(r, "): lsm=sigil op=load policy=\"t_audit2\" version=" TEST_VERSION " signer=\"unsigned\" pid="));
 	EXPECT_NE(NULL, strstr(r, " comm=\"audit_test\" auid="));
 	EXPECT_TRUE(audit_ends_with(r, " res=1"));
 	EXPECT_EQ(NULL, strstr(r, " error="));
