@@ -39,6 +39,7 @@ HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 UNIT_TESTS	:= $(patsubst selftests/unit/%.c,$(BUILD)/host/%,$(wildcard selftests/unit/*_test.c))
 PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
 SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
+DMV_FIXTURES	:= $(BUILD)/host/dmv-fixtures
 FIXTURES	:= $(PGP_FIXTURES)/manifest $(SIG_FIXTURES)/ids
 
 FUZZ_SECONDS	?= 60
@@ -110,6 +111,13 @@ $(SIG_FIXTURES)/ids: selftests/sig-fixtures selftests/signing.sh $(GUEST_PROG) $
 	@scripts/deps host
 	selftests/sig-fixtures $(SIG_FIXTURES) $(GUEST_PROG) $(BUILD)/host/pgp2pem
 
+# dm-verity volumes made by veritysetup, and a root hash signed by openssl,
+# for the guest.
+$(DMV_FIXTURES)/dmv/params: selftests/dmverity-fixtures selftests/keys/dmverity.pem \
+		selftests/keys/dmverity.key $(GUEST_PROG)
+	@scripts/deps host vm
+	selftests/dmverity-fixtures $(DMV_FIXTURES) $(GUEST_PROG)
+
 unit: $(UNIT_TESTS) $(FIXTURES)
 	@rc=0; for t in $(UNIT_TESTS); do $$t $(PGP_FIXTURES) $(SIG_FIXTURES) || rc=1; done; exit $$rc
 
@@ -142,9 +150,9 @@ modules:
 
 check: deps
 	$(MAKE) kernel
-	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(FUZZERS) guest
+	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
-		--host $(UNIT_TESTS) \
+		--dmv-fixtures $(DMV_FIXTURES) --host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
 # ---- benchmark ----
