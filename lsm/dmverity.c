@@ -30,6 +30,12 @@ struct sigil_dmverity {
 };
 
 /*
+ * Reports arrive while the device is suspended: reclaim must not wait for
+ * I/O, which could be I/O to that device.
+ */
+#define SIGIL_DMV_GFP	GFP_NOIO
+
+/*
  * Serializes the updates of every device's report.  The device-mapper
  * already serializes those of one device (md->suspend_lock); this lock
  * makes the read-modify-write below safe without relying on that.
@@ -88,7 +94,7 @@ static int set_roothash(struct block_device *bdev,
 	struct sigil_dmverity *dv = NULL;
 
 	if (v) {
-		dv = kzalloc(sizeof(*dv), GFP_KERNEL);
+		dv = kzalloc(sizeof(*dv), SIGIL_DMV_GFP);
 		if (!dv)
 			return -ENOMEM;
 		name_roothash(&dv->roothash, v);
@@ -115,7 +121,7 @@ static int set_signed(struct block_device *bdev, bool is_signed)
 	/* A signature without a root hash signs nothing sigil can see. */
 	if (!cur || cur->is_signed == is_signed)
 		goto out_unlock;
-	dv = kmemdup(cur, sizeof(*cur), GFP_KERNEL);
+	dv = kmemdup(cur, sizeof(*cur), SIGIL_DMV_GFP);
 	if (!dv) {
 		rc = -ENOMEM;
 		goto out_unlock;
