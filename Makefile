@@ -164,10 +164,11 @@ BENCH_BIN	:= $(BUILD)/guest/sig_bench
 # the clocksource watchdog can demote the TSC to jiffies, 4 ms steps.
 bench: deps
 	$(MAKE) kernel
-	$(MAKE) $(BENCH_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids
+	$(MAKE) $(BENCH_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids $(DMV_FIXTURES)/dmv/params
 	selftests/bench-fixtures $(BUILD)/bench $(SIG_FIXTURES) $(BENCH_BIN) $(GUEST_PROG)
 	SIGIL_SMP=1 selftests/run-vm --timeout 1200 --append tsc=reliable --add $(BENCH_BIN) --add $(GUEST_PROG):/bin/prog42 \
-		--add $(BUILD)/bench:/bench -- /bin/sig_bench /bench
+		--add $(BUILD)/bench:/bench --add $(DMV_FIXTURES)/dmv:/dmv \
+		--drive $(DMV_FIXTURES)/a.img:dmv-a -- /bin/sig_bench /bench
 
 # ---- demo ----
 
