@@ -86,7 +86,8 @@ static void publish(struct block_device *bdev, struct sigil_dmverity *dv)
 /*
  * A new table's root hash, or NULL when a resume failed after reporting
  * it.  The signature report follows; until it comes the table counts as
- * unsigned, never as signed by its predecessor's signature.
+ * unsigned, never as signed by its predecessor's signature.  The new table
+ * is already bound when this runs, so a failure drops the old report too.
  */
 static int set_roothash(struct block_device *bdev,
 			const struct dm_verity_digest *v)
@@ -95,14 +96,13 @@ static int set_roothash(struct block_device *bdev,
 
 	if (v) {
 		dv = kzalloc(sizeof(*dv), SIGIL_DMV_GFP);
-		if (!dv)
-			return -ENOMEM;
-		name_roothash(&dv->roothash, v);
+		if (dv)
+			name_roothash(&dv->roothash, v);
 	}
 	mutex_lock(&sigil_dmverity_mutex);
 	publish(bdev, dv);
 	mutex_unlock(&sigil_dmverity_mutex);
-	return 0;
+	return v && !dv ? -ENOMEM : 0;
 }
 
 /*
@@ -122,11 +122,10 @@ static int set_signed(struct block_device *bdev, bool is_signed)
 	if (!cur || cur->is_signed == is_signed)
 		goto out_unlock;
 	dv = kmemdup(cur, sizeof(*cur), SIGIL_DMV_GFP);
-	if (!dv) {
-		rc = -ENOMEM;
-		goto out_unlock;
-	}
-	dv->is_signed = is_signed;
+	if (dv)
+		dv->is_signed = is_signed;
+	else
+		rc = -ENOMEM;	/* and no report: fail closed */
 	publish(bdev, dv);
 out_unlock:
 	mutex_unlock(&sigil_dmverity_mutex);
