@@ -399,7 +399,10 @@ static inline int run(const char *path)
 #define PARAMS	"/dmv/params"
 #define VOL	"/vol"
 
-/* The value of KEY in /dmv/params, or "" when absent. */
+/*
+ * The value of KEY in /dmv/params, or "" when absent; in a static buffer
+ * that the next call overwrites.
+ */
 static inline const char *param(const char *key)
 {
 	static char text[4096], value[256];

@@ -223,14 +223,15 @@ static void print_header(void)
 /* A program on dm-verity volume A, opened with its signature. */
 static void measure_dmverity(void)
 {
-	char rule[256];
+	char rule[256], roothash[160];
 
 	if (access(PARAMS, R_OK))
 		return;
 	must(open_volume("a-signed", 'A', "/dmv/a.sig"), "dm-verity volume A");
+	vol_param('A', "ROOTHASH", roothash, sizeof(roothash));
 	snprintf(rule, sizeof(rule), "DEFAULT op=EXECUTE action=DENY\n"
 		 "op=EXECUTE dmverity_roothash=%s:%s action=ALLOW\n",
-		 param("HASH_ALG"), param("A_ROOTHASH"));
+		 param("HASH_ALG"), roothash);
 	policy("b_dmv_roothash", rule);
 	policy("b_dmv_signature", "DEFAULT op=EXECUTE action=DENY\n"
 				  "op=EXECUTE dmverity_signature=TRUE action=ALLOW\n");
