@@ -8,6 +8,7 @@
 #   make kernel   build the test kernel (Linux 6.12 + sigil) into build/
 #   make unit     host unit tests only
 #   make bench    measure in the guest what signature checks cost an exec
+#                 (BENCH_CASES=dmverity: only the dm-verity properties)
 #   make fuzz     run the libFuzzer harnesses (FUZZ_SECONDS each, default 60)
 #   make modules  build the OpenPGP key parser as a module against KDIR
 #                 (default: Debian's linux-headers-6.12)
@@ -40,6 +41,7 @@ UNIT_TESTS	:= $(patsubst selftests/unit/%.c,$(BUILD)/host/%,$(wildcard selftests
 PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
 SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
 POLICY_FIXTURES	:= $(BUILD)/host/policy-fixtures
+DMV_FIXTURES	:= $(BUILD)/host/dmv-fixtures
 FIXTURES	:= $(PGP_FIXTURES)/manifest $(SIG_FIXTURES)/ids $(POLICY_FIXTURES)/v1.p7
 
 FUZZ_SECONDS	?= 60
@@ -115,6 +117,13 @@ $(SIG_FIXTURES)/ids: selftests/sig-fixtures selftests/signing.sh $(GUEST_PROG) $
 $(POLICY_FIXTURES)/v1.p7: selftests/policy-fixtures $(SIG_FIXTURES)/ids
 	selftests/policy-fixtures $(POLICY_FIXTURES) $(SIG_FIXTURES)
 
+# dm-verity volumes made by veritysetup, and a root hash signed by openssl,
+# for the guest.
+$(DMV_FIXTURES)/dmv/params: selftests/dmverity-fixtures selftests/keys/dmverity.pem \
+		selftests/keys/dmverity.key $(GUEST_PROG)
+	@scripts/deps host vm
+	selftests/dmverity-fixtures $(DMV_FIXTURES) $(GUEST_PROG)
+
 unit: $(UNIT_TESTS) $(FIXTURES)
 	@rc=0; for t in $(UNIT_TESTS); do $$t $(PGP_FIXTURES) $(SIG_FIXTURES) $(POLICY_FIXTURES) || rc=1; done; exit $$rc
 
@@ -147,25 +156,28 @@ modules:
 
 check: deps
 	$(MAKE) kernel
-	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(FUZZERS) guest
+	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
-		--policy-fixtures $(POLICY_FIXTURES) \
+		--policy-fixtures $(POLICY_FIXTURES) --dmv-fixtures $(DMV_FIXTURES) \
 		--host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
 # ---- benchmark ----
 
 BENCH_BIN	:= $(BUILD)/guest/sig_bench
+# "dmverity": measure only the dm-verity properties (about 30 s).
+BENCH_CASES	?=
 
 # One boot: the guest builds the files, applies the host's signatures and
 # prints the table (see selftests/sig_bench.c).  tsc=reliable: under TCG
 # the clocksource watchdog can demote the TSC to jiffies, 4 ms steps.
 bench: deps
 	$(MAKE) kernel
-	$(MAKE) $(BENCH_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids
+	$(MAKE) $(BENCH_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids $(DMV_FIXTURES)/dmv/params
 	selftests/bench-fixtures $(BUILD)/bench $(SIG_FIXTURES) $(BENCH_BIN) $(GUEST_PROG)
 	SIGIL_SMP=1 selftests/run-vm --timeout 1200 --append tsc=reliable --add $(BENCH_BIN) --add $(GUEST_PROG):/bin/prog42 \
-		--add $(BUILD)/bench:/bench -- /bin/sig_bench /bench
+		--add $(BUILD)/bench:/bench --add $(DMV_FIXTURES)/dmv:/dmv \
+		--drive $(DMV_FIXTURES)/a.img:dmv-a -- /bin/sig_bench /bench $(BENCH_CASES)
 
 # ---- demo ----
 

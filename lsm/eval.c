@@ -100,6 +100,14 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 		return fetch_signature(ff, SIGIL_SIG_IMA);
 	case SIGIL_PROP_PGP_SIGNATURE:
 		return fetch_signature(ff, SIGIL_SIG_PGP);
+	case SIGIL_PROP_DMVERITY_ROOTHASH:
+	case SIGIL_PROP_DMVERITY_SIGNATURE:
+		/* One report answers both, so that they describe one table. */
+		ff->seen.dmverity = sigil_dmverity_facts(ff->target.inode, facts);
+		ff->seen.roothash = &facts->dmverity_roothash;
+		facts->known |= SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH) |
+				SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE);
+		return 0;
 	default:
 		/* The parser refuses properties this build cannot evaluate. */
 		return -EOPNOTSUPP;
@@ -167,6 +175,7 @@ int sigil_evaluate(const struct sigil_event *ev)
 		ff.facts.fetch = fetch_fact;
 		ff.need = -1;
 		ff.seen.looked = 0;
+		ff.seen.dmverity = SIGIL_DMV_NOT_LOOKED;
 
 		rcu_read_lock();
 		lp = rcu_dereference(sigil_active);

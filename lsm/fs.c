@@ -162,6 +162,7 @@ static int status_show(struct seq_file *m, void *v)
 {
 	char last_error[SIGIL_ERR_MSG_MAX + 64];
 	struct sigil_policy_stats st;
+	struct sigil_dmverity_stats ds;
 	struct sigil_cache_stats cs;
 	struct sigil_counters c;
 	struct sigil_loaded *lp;
@@ -172,6 +173,7 @@ static int status_show(struct seq_file *m, void *v)
 	sigil_read_counters(&c);
 	sigil_keyring_status(&keys, &locked);
 	sigil_cache_stats(&cs);
+	sigil_dmverity_stats(&ds);
 
 	seq_printf(m, "abi: %d\n", SIGIL_ABI_VERSION);
 	seq_printf(m, "mode: %s\n",
@@ -216,6 +218,9 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "cache_bytes_per_entry: %zu\n", cs.entry_bytes);
 	seq_printf(m, "cache_signature_bytes: %zu\n", cs.blob_bytes);
 	seq_printf(m, "inode_blob_bytes: %zu\n", cs.inode_bytes);
+	seq_printf(m, "bdev_blob_bytes: %zu\n", ds.bdev_bytes);
+	seq_printf(m, "dmverity_volumes: %lu\n", ds.volumes);
+	seq_printf(m, "dmverity_bytes: %zu\n", ds.bytes);
 	return 0;
 }
 

@@ -173,6 +173,33 @@ static void put_signatures(struct line *l, const struct sigil_sig_report *sigs)
 			    sigil_sig_state_names[sigs->state[k]]);
 }
 
+/*
+ * The file's dm-verity volume, when a rule looked at it: "dmverity=none",
+ * or its root hash and, when the kernel checks root hash signatures,
+ * "dmverity_sig=valid" or "absent".  A root hash whose algorithm policies
+ * cannot name shows as "unknown".
+ */
+static void put_dmverity(struct line *l, const struct sigil_sig_report *sigs)
+{
+	const struct sigil_digest *rh = sigs->roothash;
+
+	if (sigs->dmverity == SIGIL_DMV_NOT_LOOKED)
+		return;
+	if (sigs->dmverity == SIGIL_DMV_NONE) {
+		put(l, " dmverity=none");
+		return;
+	}
+	if (rh->algo == SIGIL_HASH_NONE)
+		put(l, " dmverity_roothash=unknown");
+	else
+		put(l, " dmverity_roothash=%s:%*phN",
+		    sigil_hash_algos[rh->algo].name, rh->size, rh->bytes);
+	if (IS_ENABLED(CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG))
+		put(l, " dmverity_sig=%s",
+		    sigil_sig_state_names[sigs->dmverity == SIGIL_DMV_SIGNED ?
+					  SIGIL_SIG_VALID : SIGIL_SIG_ABSENT]);
+}
+
 /**
  * sigil_log_decision() - log one decision
  * @ev: the event
@@ -209,6 +236,7 @@ void sigil_log_decision(const struct sigil_event *ev,
 	put_quoted(&l, lp->policy->name, strlen(lp->policy->name));
 	put_reason(&l, lp, d, sigs);
 	put_signatures(&l, sigs);
+	put_dmverity(&l, sigs);
 
 	spin_lock(&sigil_log_lock);
 	seq = sigil_log_next++;

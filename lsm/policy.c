@@ -44,6 +44,7 @@ u32 sigil_parse_props(void)
 		props |= SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST);
 	if (IS_ENABLED(CONFIG_FS_VERITY_BUILTIN_SIGNATURES))
 		props |= SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE);
+	props |= sigil_dmverity_props();
 	return props;
 }
 

@@ -17,6 +17,7 @@ const struct lsm_id sigil_lsmid = {
 struct lsm_blob_sizes sigil_blob_sizes __ro_after_init = {
 	.lbs_superblock = sizeof(struct sigil_superblock),
 	.lbs_inode = sizeof(struct sigil_inode),
+	.lbs_bdev = IS_ENABLED(CONFIG_DM_VERITY) ? sizeof(struct sigil_bdev) : 0,
 };
 
 bool sigil_enabled __ro_after_init;
@@ -35,6 +36,7 @@ static int __init sigil_init(void)
 	sigil_add_event_hooks();
 	sigil_add_cache_hooks();
 	sigil_add_keyring_hooks();
+	sigil_add_dmverity_hooks();
 	sigil_boot_policy_init();
 	sigil_enabled = true;
 	pr_info("initialized in %s mode\n",

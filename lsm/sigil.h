@@ -8,6 +8,7 @@
 
 #define pr_fmt(fmt) "sigil: " fmt
 
+#include <linux/blk_types.h>
 #include <linux/fs.h>
 #include <linux/kref.h>
 #include <linux/lsm_hooks.h>
@@ -231,6 +232,80 @@ static inline int sigil_verify_fsverity(const struct sigil_target *t,
 }
 #endif
 
+/* ---- block devices and dm-verity (dmverity.c, with CONFIG_DM_VERITY) ---- */
+
+struct sigil_dmverity;
+
+/**
+ * struct sigil_bdev - sigil's part of a block device's security blob
+ * @dmverity: what dm-verity last reported about the device, or NULL
+ */
+struct sigil_bdev {
+	struct sigil_dmverity __rcu *dmverity;
+};
+
+static inline struct sigil_bdev *sigil_bdev(const struct block_device *bdev)
+{
+	return bdev->bd_security + sigil_blob_sizes.lbs_bdev;
+}
+
+/* What a file's volume came to, for the log. */
+enum sigil_dmv_state {
+	SIGIL_DMV_NOT_LOOKED,	/* no rule asked */
+	SIGIL_DMV_NONE,		/* not on a dm-verity volume */
+	SIGIL_DMV_UNSIGNED,	/* on one whose root hash had no signature */
+	SIGIL_DMV_SIGNED,	/* on one whose root hash signature verified */
+};
+
+/**
+ * struct sigil_dmverity_stats - what status reports about dm-verity
+ * @bdev_bytes: sigil's part of every block device's security blob
+ * @volumes: dm-verity devices that reported a root hash
+ * @bytes: kernel memory of what they reported
+ */
+struct sigil_dmverity_stats {
+	size_t bdev_bytes;
+	unsigned long volumes;
+	size_t bytes;
+};
+
+/*
+ * The dm-verity properties this kernel can evaluate: the conditions are
+ * IPE's (CONFIG_IPE_PROP_DM_VERITY and _SIGNATURE).
+ */
+static inline u32 sigil_dmverity_props(void)
+{
+	u32 props = 0;
+
+	if (IS_ENABLED(CONFIG_DM_VERITY))
+		props |= SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH);
+	if (IS_ENABLED(CONFIG_DM_VERITY) &&
+	    IS_ENABLED(CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG))
+		props |= SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE);
+	return props;
+}
+
+#if IS_ENABLED(CONFIG_DM_VERITY)
+void __init sigil_add_dmverity_hooks(void);
+u8 sigil_dmverity_facts(const struct inode *inode, struct sigil_facts *facts);
+void sigil_dmverity_stats(struct sigil_dmverity_stats *st);
+#else
+static inline void sigil_add_dmverity_hooks(void)
+{
+}
+
+static inline u8 sigil_dmverity_facts(const struct inode *inode,
+				      struct sigil_facts *facts)
+{
+	return SIGIL_DMV_NONE;	/* the parser refuses the properties */
+}
+
+static inline void sigil_dmverity_stats(struct sigil_dmverity_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+#endif
+
 /* ---- loaded policies (policy.c) ---- */
 
 /* "openpgp:" and a fingerprint, "x509-skid:" and an identifier... */
@@ -347,12 +422,17 @@ int __init sigil_policyfs_init(struct dentry *root);
  * @state: per kind looked at, its enum sigil_sig_state
  * @error_kind: the kind whose verification failed, or -1
  * @why: for @error_kind, what failed
+ * @dmverity: enum sigil_dmv_state: the file's dm-verity volume, when a rule
+ *	      looked at it
+ * @roothash: for a dm-verity volume, its root hash
  */
 struct sigil_sig_report {
 	u8 looked;
 	u8 state[__SIGIL_SIG_MAX];
 	int error_kind;
 	const char *why;
+	u8 dmverity;
+	const struct sigil_digest *roothash;
 };
 
 /* Room for a decision's reason: a property name and what failed. */

@@ -9,13 +9,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/dm-ioctl.h>
 #include <linux/fsverity.h>
 #include <linux/keyctl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -385,6 +388,178 @@ static inline int run(const char *path)
 	if (err)
 		return -err;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+}
+
+/*
+ * dm-verity volumes from selftests/dmverity-fixtures: read-only disks with
+ * serials dmv-a and dmv-b, and their parameters in PARAMS.  They are opened
+ * through the device-mapper ioctls, as veritysetup opens them, and mounted
+ * on VOL/<name>.
+ */
+#define PARAMS	"/dmv/params"
+#define VOL	"/vol"
+
+/*
+ * The value of KEY in /dmv/params, or "" when absent; in a static buffer
+ * that the next call overwrites.
+ */
+static inline const char *param(const char *key)
+{
+	static char text[4096], value[256];
+	size_t klen = strlen(key);
+	char *line;
+
+	value[0] = '\0';
+	if (read_file(PARAMS, text, sizeof(text)) < 0)
+		return value;
+	for (line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, key, klen) && line[klen] == '=')
+			snprintf(value, sizeof(value), "%s", line + klen + 1);
+	return value;
+}
+
+/* Volume @vol's parameter @what (A_ROOTHASH: 'A', "ROOTHASH") in @buf. */
+static inline char *vol_param(char vol, const char *what, char *buf, size_t size)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%c_%s", vol, what);
+	snprintf(buf, size, "%s", param(key));
+	return buf;
+}
+
+/* "MAJOR:MINOR" of the virtio disk whose serial is @serial; 0 or -errno. */
+static inline int disk_by_serial(const char *serial, char *dev, size_t size)
+{
+	char path[64], buf[64];
+	int i;
+
+	for (i = 0; i < 26; i++) {
+		snprintf(path, sizeof(path), "/sys/block/vd%c/serial", 'a' + i);
+		if (read_file(path, buf, sizeof(buf)) < 0)
+			continue;
+		buf[strcspn(buf, "\n")] = '\0';
+		if (strcmp(buf, serial))
+			continue;
+		snprintf(path, sizeof(path), "/sys/block/vd%c/dev", 'a' + i);
+		if (read_file(path, dev, size) < 0)
+			return -errno;
+		dev[strcspn(dev, "\n")] = '\0';
+		return 0;
+	}
+	return -ENODEV;
+}
+
+/* One device-mapper ioctl with @params as its only target's table line. */
+static inline int dm_ioctl(unsigned long cmd, const char *name, unsigned int flags,
+		    unsigned long long sectors, const char *params,
+		    dev_t *dev)
+{
+	struct {
+		struct dm_ioctl io;
+		struct dm_target_spec spec;
+		char params[1024];
+	} req;
+	int fd, rc;
+
+	memset(&req, 0, sizeof(req));
+	req.io.version[0] = DM_VERSION_MAJOR;
+	req.io.data_size = sizeof(req);
+	req.io.data_start = offsetof(typeof(req), spec);
+	req.io.flags = flags;
+	snprintf(req.io.name, sizeof(req.io.name), "%s", name);
+	if (params) {
+		req.io.target_count = 1;
+		req.spec.length = sectors;
+		snprintf(req.spec.target_type, sizeof(req.spec.target_type), "verity");
+		snprintf(req.params, sizeof(req.params), "%s", params);
+	}
+	fd = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	rc = ioctl(fd, cmd, &req) ? -errno : 0;
+	close(fd);
+	if (!rc && dev)
+		*dev = req.io.dev;
+	return rc;
+}
+
+/*
+ * Load volume @vol's verity table into device @name, with the signature
+ * file @sig (or none), and make it live.  The signature goes to dm-verity
+ * as veritysetup passes it: a "user" key named in the table.
+ */
+static inline int verity_table(const char *name, char vol, const char *sig, int create)
+{
+	char disk[32], serial[16], table[640], desc[64] = "";
+	char start[32], alg[32], root[160], salt[160], nblocks[32];
+	unsigned long long blocks;
+	long keyid = 0;
+	size_t len;
+	void *blob;
+	int rc;
+
+	snprintf(serial, sizeof(serial), "dmv-%c", vol - 'A' + 'a');
+	rc = disk_by_serial(serial, disk, sizeof(disk));
+	if (rc)
+		return rc;
+	blocks = strtoull(vol_param(vol, "DATA_BLOCKS", nblocks, sizeof(nblocks)), NULL, 10);
+	vol_param(vol, "HASH_START", start, sizeof(start));
+	vol_param(vol, "ROOTHASH", root, sizeof(root));
+	vol_param(vol, "SALT", salt, sizeof(salt));
+	snprintf(alg, sizeof(alg), "%s", param("HASH_ALG"));
+	if (sig) {
+		blob = slurp(sig, &len);
+		if (!blob)
+			return -ENOENT;
+		snprintf(desc, sizeof(desc), "sigil-test:%s", name);
+		keyid = add_key("user", desc, blob, len, KEY_SPEC_THREAD_KEYRING);
+		free(blob);
+		if (keyid < 0)
+			return -errno;
+	}
+	snprintf(table, sizeof(table),
+		 "1 %s %s 4096 4096 %llu %s %s %s %s%s%s", disk, disk, blocks,
+		 start, alg, root, salt,
+		 sig ? " 2 root_hash_sig_key_desc " : "", desc);
+	if (create)
+		rc = dm_ioctl(DM_DEV_CREATE, name, 0, 0, NULL, NULL);
+	if (!rc)
+		rc = dm_ioctl(DM_TABLE_LOAD, name, DM_READONLY_FLAG, blocks * 8,
+			      table, NULL);
+	if (!rc)	/* resume: the loaded table goes live */
+		rc = dm_ioctl(DM_DEV_SUSPEND, name, 0, 0, NULL, NULL);
+	if (rc && create)
+		dm_ioctl(DM_DEV_REMOVE, name, 0, 0, NULL, NULL);
+	if (keyid > 0)
+		keyctl(KEYCTL_REVOKE, keyid, 0, 0, 0);
+	return rc;
+}
+
+/* Open volume @vol as device @name and mount it on VOL/@name. */
+static inline int open_volume(const char *name, char vol, const char *sig)
+{
+	char node[64], dir[64];
+	struct stat st;
+	dev_t dev = 0;
+	int rc;
+
+	snprintf(dir, sizeof(dir), VOL "/%s", name);
+	snprintf(node, sizeof(node), "/dev/sigil-%s", name);
+	if (!stat(node, &st))
+		return 0;	/* opened by an earlier test of this boot */
+	rc = verity_table(name, vol, sig, 1);
+	if (rc)
+		return rc;
+	rc = dm_ioctl(DM_DEV_STATUS, name, 0, 0, NULL, &dev);
+	if (rc)
+		return rc;
+	mkdir(VOL, 0755);
+	mkdir(dir, 0755);
+	if (mknod(node, S_IFBLK | 0600, dev) ||
+	    mount(node, dir, "ext4", MS_RDONLY, NULL))
+		return -errno;
+	return 0;
 }
 
 #endif /* _SIGIL_SELFTEST_COMMON_H */

@@ -24,6 +24,8 @@ struct file_model {
 	bool boot;		/* from the initramfs */
 	const char *fsv;	/* "sha256:<hex>" or "sha512:<hex>", NULL for none */
 	int fail;		/* errno that every fetch returns, or 0 */
+	const char *dmv;	/* its volume's root hash, "<alg>:<hex>", or NULL */
+	bool dmv_signed;	/* dm-verity verified the root hash's signature */
 	const char *signers[__SIGIL_SIG_MAX];	/* hex ID per verified kind */
 };
 
@@ -55,6 +57,13 @@ static const char digest_policy[] =
 	"op=EXECUTE boot_verified=TRUE action=ALLOW\n"		/* 5 */
 	"op=EXECUTE fsverity_digest=sha256:" D1 " action=ALLOW\n"	/* 6 */
 	"op=KMODULE boot_verified=FALSE action=DENY\n";		/* 7 */
+
+static const char dmv_policy[] =
+	HDR
+	"DEFAULT action=DENY\n"						/* 2 */
+	"op=EXECUTE dmverity_roothash=sha256:" D2 " action=DENY\n"	/* 3 */
+	"op=EXECUTE dmverity_signature=TRUE action=ALLOW\n"		/* 4 */
+	"op=EXECUTE dmverity_roothash=sha256:" D1 " action=ALLOW\n";	/* 5 */
 
 static const struct eval_case cases[] = {
 	{ "listed digest is allowed by its rule", digest_policy, EX,
@@ -128,6 +137,27 @@ static const struct eval_case cases[] = {
 	{ "dmverity_signature=TRUE does not hold without dm-verity",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_signature=TRUE action=ALLOW\n",
 	  EX, { 0 }, D, GLOB, 2 },
+	{ "dmverity_signature=FALSE holds without dm-verity, as in IPE",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_signature=FALSE action=ALLOW\n",
+	  EX, { 0 }, A, RULE, 3 },
+	{ "dmverity_roothash matches the volume's root hash",
+	  dmv_policy, EX, { .dmv = "sha256:" D1 }, A, RULE, 5 },
+	{ "dmverity_roothash: another root hash does not match",
+	  dmv_policy, EX, { .dmv = "sha256:" D3 }, D, GLOB, 2 },
+	{ "dmverity_roothash: same bytes, another algorithm does not match",
+	  dmv_policy, EX, { .dmv = "sha3-256:" D1 }, D, GLOB, 2 },
+	{ "dmverity_roothash: a revoked root hash is denied even when signed",
+	  dmv_policy, EX, { .dmv = "sha256:" D2, .dmv_signed = true }, D, RULE, 3 },
+	{ "dmverity_signature=TRUE with the same root hash, signed",
+	  dmv_policy, EX, { .dmv = "sha256:" D3, .dmv_signed = true }, A, RULE, 4 },
+	{ "dmverity_* with fsverity_digest in one rule: all must hold",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_roothash=sha256:" D1
+	  " fsverity_digest=sha256:" D2 " dmverity_signature=TRUE action=ALLOW\n",
+	  EX, { .dmv = "sha256:" D1, .dmv_signed = true, .fsv = "sha256:" D2 }, A, RULE, 3 },
+	{ "dmverity_* with fsverity_digest in one rule: unsigned volume",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_roothash=sha256:" D1
+	  " fsverity_digest=sha256:" D2 " dmverity_signature=TRUE action=ALLOW\n",
+	  EX, { .dmv = "sha256:" D1, .fsv = "sha256:" D2 }, D, GLOB, 2 },
 };
 
 struct model_facts {
@@ -145,8 +175,15 @@ static int parse_hex_digest(const char *s, struct sigil_digest *d)
 {
 	size_t i, n;
 
-	d->algo = !strncmp(s, "sha256:", 7) ? SIGIL_HASH_SHA256 : SIGIL_HASH_SHA512;
-	s = strchr(s, ':') + 1;
+	const char *colon = strchr(s, ':');
+	unsigned int a;
+
+	d->algo = SIGIL_HASH_NONE;
+	for (a = 1; a < __SIGIL_HASH_MAX; a++)
+		if (strlen(sigil_hash_algos[a].name) == (size_t)(colon - s) &&
+		    !strncmp(s, sigil_hash_algos[a].name, colon - s))
+			d->algo = a;
+	s = colon + 1;
 	n = strlen(s) / 2;
 	if (n > SIGIL_DIGEST_MAX)
 		n = SIGIL_DIGEST_MAX;
@@ -172,6 +209,16 @@ static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 	case SIGIL_PROP_FSVERITY_DIGEST:
 		if (m->file->fsv)
 			parse_hex_digest(m->file->fsv, &facts->fsverity_digest);
+		return 0;
+	case SIGIL_PROP_DMVERITY_ROOTHASH:
+	case SIGIL_PROP_DMVERITY_SIGNATURE:
+		/* As the kernel does: one report answers both. */
+		if (m->file->dmv)
+			parse_hex_digest(m->file->dmv, &facts->dmverity_roothash);
+		if (m->file->dmv_signed)
+			facts->truths |= SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE);
+		facts->known |= SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH) |
+				SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE);
 		return 0;
 	default:
 		break;

@@ -14,6 +14,10 @@
 #define MINIMAL_PROPS (SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) | \
 		      SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST))
 
+/* CONFIG_DM_VERITY without CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG. */
+#define NO_DMV_SIG_PROPS (SIGIL_PROPS_PARSEABLE & \
+			  ~SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE))
+
 #define HDR "policy_name=t policy_version=0.0.0\n"
 #define D64 "fd88f2b8824e197f850bf4c5109bea5cf0ee38104f710843bb72da796ba5af9e"
 
@@ -209,6 +213,14 @@ static const struct parse_case cases[] = {
 	{ "minimal build: dmverity_roothash not supported",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_roothash=sha256:" D64 " action=DENY\n",
 	  0, MINIMAL_PROPS, -EOPNOTSUPP, 3, 12, "not supported by this build" },
+	{ "dm-verity without signatures: dmverity_roothash supported",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_roothash=sha256:" D64 " action=ALLOW\n",
+	  0, NO_DMV_SIG_PROPS },
+	{ "dm-verity without signatures: dmverity_signature=FALSE not supported either",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_roothash=sha256:" D64
+	  " dmverity_signature=FALSE action=ALLOW\n",
+	  0, NO_DMV_SIG_PROPS, -EOPNOTSUPP, 3, 102,
+	  "property 'dmverity_signature' is not supported by this build" },
 	{ "minimal build: ima_signature not supported",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE ima_signature=TRUE action=ALLOW\n",
 	  0, MINIMAL_PROPS, -EOPNOTSUPP, 3, 12, "'ima_signature' is not supported" },
