@@ -31,6 +31,9 @@ static char sigil_last_error[SIGIL_ERR_MSG_MAX + 64];
 /**
  * sigil_parse_props() - the properties this kernel can evaluate
  *
+ * Kbuild's polgen-without, which checks the boot policy at build time,
+ * follows the same conditions.
+ *
  * Return: SIGIL_PROP_BIT()s for sigil_parse_opts.
  */
 u32 sigil_parse_props(void)
