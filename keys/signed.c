@@ -77,6 +77,9 @@ static int der_size(const u8 *buf, size_t len, size_t base, size_t *size,
 		return 0;
 	for (i = 0; i < n; i++)
 		clen = clen << 8 | buf[2 + i];
+	if (clen > (size_t)-1 / 2)
+		return pgp_fail(err, -EFBIG, base,
+				"a PKCS#7 message of %zu bytes", clen);
 	*size = 2 + n + clen;
 	return 0;
 }
@@ -113,6 +116,10 @@ static int parse_pkcs7_detached(const u8 *buf, size_t len,
 		return more(m, SIGIL_P7_HDR_LEN);
 	text_len = (size_t)buf[8] | (size_t)buf[9] << 8 |
 		   (size_t)buf[10] << 16 | (size_t)buf[11] << 24;
+	/* Where size_t is 32 bits, a 4 GiB announcement must not wrap. */
+	if (text_len > (size_t)-1 - SIGIL_P7_HDR_LEN - 8)
+		return pgp_fail(err, -EFBIG, 8,
+				"the container announces %zu bytes of text", text_len);
 	at = SIGIL_P7_HDR_LEN + text_len;
 	if (len < at + 2)
 		return more(m, at + 2);
@@ -378,6 +385,14 @@ static int parse_pgp(const u8 *buf, size_t len, struct sigil_msg *m,
 			    h.start, err);
 	if (rc)
 		return rc;
+	/*
+	 * A text signature (0x01) covers the text with its line endings
+	 * rewritten, so bytes that were never signed could be kept.
+	 */
+	if (m->psig.type != PGP_SIG_BINARY)
+		return pgp_fail(err, -EOPNOTSUPP, h.start,
+				"a signature of type 0x%02x: policies need a binary signature (0x00), as 'gpg --sign' without --textmode makes",
+				m->psig.type);
 
 	m->form = SIGIL_MSG_PGP;
 	m->size = len;
@@ -470,6 +485,7 @@ static bool starts(const u8 *buf, size_t len, const char *s)
  *		    bound on its full size, or 0
  * * %-EBADMSG	  - malformed, or bytes after the end of the message
  * * %-EOPNOTSUPP - a well-formed input sigil does not take
+ * * %-EFBIG	  - a length that cannot be represented
  */
 int sigil_msg_parse(const u8 *buf, size_t len, struct sigil_msg *m,
 		    struct pgp_error *err)

@@ -188,6 +188,7 @@ int sigil_upload_release(struct inode *inode, struct file *file)
  * Signed policies are self-delimiting: the pieces are kept until the
  * message is complete, and the write that completes it loads it.  An
  * unsigned policy (test kernels only) is complete in its first write.
+ * One open file takes one policy; later writes fail with -EINVAL.
  *
  * Return: @len, or a negative errno: -EPERM without CAP_MAC_ADMIN,
  * -EINVAL for a piece out of order, -EFBIG past %SIGIL_POLICY_MAX_BYTES,
@@ -251,8 +252,13 @@ out_reset:
 	up->len = 0;
 	up->cap = 0;
 	up->need = 0;
+	/*
+	 * One policy per open file: a write after this one would have to
+	 * start at offset 0 of a fresh upload.  An unsigned policy written in
+	 * pieces thus fails at its second piece instead of loading truncated.
+	 */
 	if (rc >= 0)
-		*ppos = 0;
+		*ppos += len;
 out_unlock:
 	mutex_unlock(&up->lock);
 	return rc;

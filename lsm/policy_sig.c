@@ -119,6 +119,8 @@ static void pkcs7_signer(const u8 *der, size_t len, bool in_sigil,
 
 static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 {
+	struct pgp_error err = { 0 };
+	struct pkcs7_signer_id sid;
 	const void *data = NULL;
 	size_t data_len = 0;
 	unsigned int i;
@@ -129,8 +131,21 @@ static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 			   "this kernel trusts no keyring for PKCS#7-signed policies");
 	if (m->sig_len > SIGIL_ASN1_MAX)
 		return why(pt, -EMSGSIZE,
-			   "a PKCS#7 message of %zu bytes: the kernel parses at most %u; use the SIGILP7 container (detached signature) or OpenPGP",
+			   m->form == SIGIL_MSG_PKCS7 ?
+			   "a PKCS#7 message of %zu bytes: the kernel parses at most %u; use the SIGILP7 container (detached signature) or OpenPGP" :
+			   "a PKCS#7 signature of %zu bytes: the kernel parses at most %u",
 			   m->sig_len, SIGIL_ASN1_MAX);
+	/*
+	 * The kernel trusts a message when any one signer verifies; with one
+	 * signer, the signer shown is the one that verified.
+	 */
+	rc = pkcs7_signer_id(m->sig, m->sig_len, &sid, &err);
+	if (rc)
+		return why(pt, rc, "PKCS#7: %s", err.msg);
+	if (sid.signers != 1)
+		return why(pt, -EOPNOTSUPP,
+			   "a PKCS#7 message with %u signers: sign with one key",
+			   sid.signers);
 	if (m->form == SIGIL_MSG_PKCS7_DETACHED) {
 		data = m->text;
 		data_len = m->text_len;

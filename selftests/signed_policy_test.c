@@ -224,6 +224,8 @@ static const struct {
 	{ "v1.clear",		EOPNOTSUPP,	"cleartext" },
 	{ "v1.smime",		EOPNOTSUPP,	"-outform der" },
 	{ "mid.p7",		EMSGSIZE,	"SIGILP7 container" },
+	{ "v1.p7two",		EOPNOTSUPP,	"2 signers" },
+	{ "v1.gpgtext",		EOPNOTSUPP,	"binary signature" },
 };
 
 TEST_F(signed_policy, refused_with_errno_and_reason)

@@ -147,6 +147,7 @@ static const struct {
 	{ "v1.asc",	-EOPNOTSUPP,	"armored" },
 	{ "v1.clear",	-EOPNOTSUPP,	"cleartext-signed" },
 	{ "v1.smime",	-EOPNOTSUPP,	"-outform der" },
+	{ "v1.gpgtext",	-EOPNOTSUPP,	"binary signature" },
 };
 
 static void test_refused(void)
