@@ -40,6 +40,8 @@ UNIT_TESTS	:= $(patsubst selftests/unit/%.c,$(BUILD)/host/%,$(wildcard selftests
 PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
 SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
 FIXTURES	:= $(PGP_FIXTURES)/manifest $(SIG_FIXTURES)/ids
+# IPE's documented policies; the host test checks them against $(KSRC).
+IPE_EXAMPLES	:= $(TOP)/selftests/ipe-examples
 
 FUZZ_SECONDS	?= 60
 FUZZERS		:= $(patsubst selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard selftests/fuzz/*_fuzz.c))
@@ -110,8 +112,10 @@ $(SIG_FIXTURES)/ids: selftests/sig-fixtures selftests/signing.sh $(GUEST_PROG) $
 	@scripts/deps host
 	selftests/sig-fixtures $(SIG_FIXTURES) $(GUEST_PROG) $(BUILD)/host/pgp2pem
 
-unit: $(UNIT_TESTS) $(FIXTURES)
-	@rc=0; for t in $(UNIT_TESTS); do $$t $(PGP_FIXTURES) $(SIG_FIXTURES) || rc=1; done; exit $$rc
+unit: $(UNIT_TESTS) $(FIXTURES) | $(KSRC)/Makefile
+	@rc=0; for t in $(UNIT_TESTS); do \
+		$$t $(PGP_FIXTURES) $(SIG_FIXTURES) $(IPE_EXAMPLES) $(KSRC) || rc=1; \
+	done; exit $$rc
 
 $(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS)
 	@scripts/deps host
@@ -144,7 +148,7 @@ check: deps
 	$(MAKE) kernel
 	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(FUZZERS) guest
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
-		--host $(UNIT_TESTS) \
+		--ipe-examples $(IPE_EXAMPLES) --ksrc $(KSRC) --host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
 # ---- benchmark ----
