@@ -14,7 +14,6 @@
  */
 
 #include <linux/kexec.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include "common.h"
@@ -40,7 +39,6 @@
 #define IMA_POLICY	"/sys/kernel/security/ima/policy"
 /* A rule that changes nothing IMA does: /proc is never measured anyway. */
 #define IMA_TEXT	"dont_measure fsmagic=0x9fa0\n"
-#define SIGS		"/sigs"
 
 /* Every policy name the examples load, for the teardown. */
 static const char *const example_names[] = {
@@ -154,24 +152,7 @@ static bool decided(long long seq, const char *op, const char *path,
 
 /* ---- one trigger per operation ---- */
 
-static int mmap_exec(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	void *p;
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED)
-		rc = -errno;
-	else
-		munmap(p, 4096);
-	close(fd);
-	return rc;
-}
-
-static int mmap_exec_anon(void)
+static int map_exec_anon(void)
 {
 	void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -274,36 +255,6 @@ static int load_ima_policy(const char *path)
 	return rc;
 }
 
-/* ---- keys for the fs-verity example ---- */
-
-static const char *rsa_skid(void)
-{
-	static char v[80];
-	char line[256];
-	FILE *f = fopen(SIGS "/ids", "r");
-
-	v[0] = '\0';
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, "RSA_SKID=", 9))
-			snprintf(v, sizeof(v), "%.*s", (int)strcspn(line + 9, "\n"), line + 9);
-	if (f)
-		fclose(f);
-	return v;
-}
-
-static long add_key_file(const char *path, long ring)
-{
-	size_t len;
-	void *buf = slurp(path, &len);
-	long rc;
-
-	if (!buf)
-		return -1;
-	rc = add_key("asymmetric", "", buf, len, ring);
-	free(buf);
-	return rc;
-}
-
 /* ---- the fixture ---- */
 
 FIXTURE(ipe) {
@@ -345,7 +296,7 @@ FIXTURE_TEARDOWN(ipe)
 
 	set_enforce(1);
 	activate("Allow_All");
-	for (i = 0; i < sizeof(example_names) / sizeof(example_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(example_names); i++)
 		delete_policy(example_names[i]);
 	write_str(SFS "/success_audit", "0");
 	/* A lone NUL sets the parameter back to empty. */
@@ -354,7 +305,7 @@ FIXTURE_TEARDOWN(ipe)
 	else
 		write_file(FW_PATH_PARAM, "", 1);
 	if (self->added_rsa)
-		keyring_remove(rsa_skid());
+		keyring_remove(sig_id("RSA_SKID"));
 }
 
 /* ---- Policy Examples ---- */
@@ -367,7 +318,7 @@ TEST_F(ipe, allow_all_allows_every_operation)
 	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
 	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "ALLOW", "Allow_All", 2,
 			    "DEFAULT action=ALLOW"));
-	EXPECT_EQ(0, mmap_exec_anon());
+	EXPECT_EQ(0, map_exec_anon());
 	seq = log_seq();
 	EXPECT_EQ(-ENOEXEC, load_module_file(DISK_PROG));
 	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "ALLOW", "Allow_All", 2,
@@ -380,6 +331,10 @@ TEST_F(ipe, allow_all_allows_every_operation)
 	/* The kexec loader gets the file, and finds no bzImage in it. */
 	EXPECT_EQ(-ENOEXEC, load_kexec(DISK_PROG, NULL));
 	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", DISK_PROG, "ALLOW", "Allow_All", 2,
+			    "DEFAULT action=ALLOW"));
+	seq = log_seq();
+	EXPECT_EQ(0, load_kexec(BZIMAGE, DISK_PROG));
+	EXPECT_TRUE(decided(seq, "KEXEC_INITRAMFS", DISK_PROG, "ALLOW", "Allow_All", 2,
 			    "DEFAULT action=ALLOW"));
 	seq = log_seq();
 	EXPECT_EQ(0, load_ima_policy(WORK "/ima.policy"));
@@ -401,7 +356,7 @@ TEST_F(ipe, allow_initramfs_runs_only_initramfs_programs)
 	EXPECT_EQ(-EACCES, run(DISK_PROG));
 	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Allow_Initramfs", 2,
 			    "DEFAULT action=DENY"));
-	EXPECT_EQ(0, mmap_exec(PROG));
+	EXPECT_EQ(0, map_exec(PROG));
 }
 
 /*
@@ -416,12 +371,12 @@ TEST_F(ipe, allow_initramfs_denies_mmap_as_in_the_audit_examples)
 
 	ASSERT_EQ(0, use_example("allow-initramfs.pol", "Allow_Initramfs"));
 	seq = log_seq();
-	EXPECT_EQ(-EACCES, mmap_exec(DISK_PROG));
+	EXPECT_EQ(-EACCES, map_exec(DISK_PROG));
 	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Allow_Initramfs", 2,
 			    "DEFAULT action=DENY"));
 	EXPECT_NE(NULL, strstr(last_log_line(line, sizeof(line)), " hook=MMAP "));
 	seq = log_seq();
-	EXPECT_EQ(-EACCES, mmap_exec_anon());
+	EXPECT_EQ(-EACCES, map_exec_anon());
 	EXPECT_TRUE(decided(seq, "EXECUTE", "none", "DENY", "Allow_Initramfs", 2,
 			    "DEFAULT action=DENY"));
 	EXPECT_NE(NULL, strstr(last_log_line(line, sizeof(line)), " hook=MMAP "));
@@ -538,7 +493,7 @@ TEST_F(ipe, allow_signed_and_validated_fsverity)
 	 * must accept the signature for fs-verity to enable it, gets what
 	 * signed_test gives it: the signer and a stranger.
 	 */
-	snprintf(id, sizeof(id), "id:%s", rsa_skid());
+	snprintf(id, sizeof(id), "id:%s", sig_id("RSA_SKID"));
 	ASSERT_NE(0, sigil);
 	ASSERT_NE(0, fsv);
 	if (search(sigil, id) < 0) {
@@ -652,7 +607,7 @@ TEST_F(ipe, minimal_rule_allows_any_execution)
 	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "ALLOW", "Minimal_Rule", 6,
 			    "op=EXECUTE action=ALLOW"));
 	EXPECT_EQ(PROG_EXIT, run(PROG));
-	EXPECT_EQ(0, mmap_exec_anon());
+	EXPECT_EQ(0, map_exec_anon());
 	seq = log_seq();
 	EXPECT_EQ(-EACCES, load_module_file(DISK_PROG));
 	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "DENY", "Minimal_Rule", 4,
@@ -675,7 +630,7 @@ TEST_F(ipe, prop_boot_verified_true_and_false)
 	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Prop_Boot_Verified", 8,
 			    "op=EXECUTE boot_verified=FALSE action=DENY"));
 	seq = log_seq();
-	EXPECT_EQ(-EACCES, mmap_exec_anon());
+	EXPECT_EQ(-EACCES, map_exec_anon());
 	EXPECT_TRUE(decided(seq, "EXECUTE", "none", "DENY", "Prop_Boot_Verified", 8,
 			    "op=EXECUTE boot_verified=FALSE action=DENY"));
 }
@@ -699,7 +654,7 @@ TEST_F(ipe, op_execute)
 	EXPECT_TRUE(decided(seq, "EXECUTE", PROG, "ALLOW", "Op_EXECUTE", 12,
 			    OP_RULE("EXECUTE")));
 	seq = log_seq();
-	EXPECT_EQ(-EACCES, mmap_exec(DISK_PROG));
+	EXPECT_EQ(-EACCES, map_exec(DISK_PROG));
 	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Op_EXECUTE", 11,
 			    OP_DEFAULT("EXECUTE")));
 	seq = log_seq();
@@ -835,9 +790,11 @@ TEST_F(handback, to_the_baseline)
 	/* Versions only go up: IPE's 0.0.0 cannot come back over 1.0.0. */
 	EXPECT_EQ(-ESTALE, activate("Allow_All"));
 	EXPECT_EQ(0, delete_policy("Allow_All"));
-	for (i = 0; i < sizeof(example_names) / sizeof(example_names[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(example_names); i++)
 		EXPECT_FALSE(policy_exists(example_names[i])) TH_LOG("%s", example_names[i]);
 	EXPECT_STREQ("0", status_get("success_audit", v, sizeof(v)));
+	read_file(FW_PATH_PARAM, v, sizeof(v));
+	EXPECT_STREQ("\n", v);
 }
 
 TEST_HARNESS_MAIN
