@@ -43,6 +43,8 @@ SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
 POLICY_FIXTURES	:= $(BUILD)/host/policy-fixtures
 DMV_FIXTURES	:= $(BUILD)/host/dmv-fixtures
 FIXTURES	:= $(PGP_FIXTURES)/manifest $(SIG_FIXTURES)/ids $(POLICY_FIXTURES)/v1.p7
+# IPE's documented policies; the host test checks them against $(KSRC).
+IPE_EXAMPLES	:= $(TOP)/selftests/ipe-examples
 
 FUZZ_SECONDS	?= 60
 FUZZERS		:= $(patsubst selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard selftests/fuzz/*_fuzz.c))
@@ -124,8 +126,10 @@ $(DMV_FIXTURES)/dmv/params: selftests/dmverity-fixtures selftests/keys/dmverity.
 	@scripts/deps host vm
 	selftests/dmverity-fixtures $(DMV_FIXTURES) $(GUEST_PROG)
 
-unit: $(UNIT_TESTS) $(FIXTURES)
-	@rc=0; for t in $(UNIT_TESTS); do $$t $(PGP_FIXTURES) $(SIG_FIXTURES) $(POLICY_FIXTURES) || rc=1; done; exit $$rc
+unit: $(UNIT_TESTS) $(FIXTURES) | $(KSRC)/Makefile
+	@rc=0; for t in $(UNIT_TESTS); do \
+		$$t $(PGP_FIXTURES) $(SIG_FIXTURES) $(POLICY_FIXTURES) $(IPE_EXAMPLES) $(KSRC) || rc=1; \
+	done; exit $$rc
 
 $(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS)
 	@scripts/deps host
@@ -159,7 +163,7 @@ check: deps
 	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
 		--policy-fixtures $(POLICY_FIXTURES) --dmv-fixtures $(DMV_FIXTURES) \
-		--host $(UNIT_TESTS) \
+		--ipe-examples $(IPE_EXAMPLES) --ksrc $(KSRC) --host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
 # ---- benchmark ----

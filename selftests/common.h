@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -263,6 +264,42 @@ static inline void *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* The signed files and keys of selftests/sig-fixtures. */
+#define SIGS	"/sigs"
+
+/* A value from /sigs/ids: a key identifier in hex. */
+static inline const char *sig_id(const char *key)
+{
+	static char ids[4][80];
+	static int next;
+	char line[256], *v = ids[next++ % 4];
+	size_t klen = strlen(key);
+	FILE *f = fopen(SIGS "/ids", "r");
+
+	v[0] = '\0';
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == '=')
+			snprintf(v, 80, "%.*s", (int)strcspn(line + klen + 1, "\n"),
+				 line + klen + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Add the key in the file @path to keyring @ring: its serial, or -1. */
+static inline long add_key_file(const char *path, long ring)
+{
+	size_t len;
+	void *buf = slurp(path, &len);
+	long rc;
+
+	if (!buf)
+		return -1;
+	rc = add_key("asymmetric", "", buf, len, ring);
+	free(buf);
+	return rc;
+}
+
 /* Copy @src to @dst, then append @extra bytes so that digests differ. */
 static inline int copy_file(const char *src, const char *dst, const char *extra)
 {
@@ -352,6 +389,24 @@ static inline int make_prog(const char *dst, const char *extra, int verity)
 	rc = copy_file(PROG, dst, extra);
 	if (!rc && verity)
 		rc = enable_verity(dst);
+	return rc;
+}
+
+/* mmap @path with PROT_EXEC; 0 or -errno. */
+static inline int map_exec(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p;
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		rc = -errno;
+	else
+		munmap(p, 4096);
+	close(fd);
 	return rc;
 }
 

@@ -13,43 +13,10 @@
 #include "common.h"
 #include "kselftest_harness.h"
 
-#define SIGS	"/sigs"
 #define WORK	DISK "/signed"
 
 #define XATTR_IMA	"security.ima"
 #define XATTR_SIGIL	"security.sigil"
-
-/* A value from /sigs/ids: a key identifier in hex. */
-static const char *sig_id(const char *key)
-{
-	static char ids[4][80];
-	static int next;
-	char line[256], *v = ids[next++ % 4];
-	size_t klen = strlen(key);
-	FILE *f = fopen(SIGS "/ids", "r");
-
-	v[0] = '\0';
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == '=')
-			snprintf(v, 80, "%.*s", (int)strcspn(line + klen + 1, "\n"),
-				 line + klen + 1);
-	if (f)
-		fclose(f);
-	return v;
-}
-
-static long add_key_file(const char *path, long ring)
-{
-	size_t len;
-	void *buf = slurp(path, &len);
-	long rc;
-
-	if (!buf)
-		return -1;
-	rc = add_key("asymmetric", "", buf, len, ring);
-	free(buf);
-	return rc;
-}
 
 /* Add @file to @ring unless the key named @id_key in OUTDIR/ids is there. */
 static int ensure_key(long ring, const char *id_key, const char *file)
@@ -263,24 +230,6 @@ static int logged_state(const char *kind, const char *state)
 		return 1;
 	printf("# log: %s\n# want: %s\n", line, want);
 	return 0;
-}
-
-/* mmap @path with PROT_EXEC; 0 or -errno. */
-static int map_exec(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	void *p;
-	int rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED)
-		rc = -errno;
-	else
-		munmap(p, 4096);
-	close(fd);
-	return rc;
 }
 
 FIXTURE_SETUP(signed)

@@ -1,0 +1,800 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IPE's documented policies (selftests/ipe-examples, in /ipe-examples) loaded
+ * as they are into the running sigil, activated, and shown to have their
+ * documented effect on each operation the guest can trigger: exec and
+ * executable mmap (EXECUTE), finit_module() and init_module() (KMODULE),
+ * lib/test_firmware (FIRMWARE), kexec_file_load() (KEXEC_IMAGE,
+ * KEXEC_INITRAMFS) and IMA reading a policy file (POLICY).  X509_CERT reads
+ * happen only at boot, before any policy can be loaded.
+ *
+ * IPE's examples have version 0.0.0, so this suite must run before any test
+ * activates a higher version; selftests/run-check runs it first.  Every test
+ * hands back to Allow_All, the last one to sigil's 1.0.0 baseline.
+ */
+
+#include <linux/kexec.h>
+#include <sys/syscall.h>
+
+#include "common.h"
+#include "kselftest_harness.h"
+
+#define EXAMPLES	"/ipe-examples"
+/* The test kernel itself, in the initramfs (selftests/run-check). */
+#define BZIMAGE		"/boot/bzImage"
+/*
+ * Made at run time in rootfs, where the initramfs was unpacked: like the
+ * initramfs's own files, they are boot_verified, in IPE as in sigil.
+ */
+#define BOOT_DIR	"/ipe-boot"
+/* On the ext4 disk: not boot_verified. */
+#define WORK		DISK "/ipe"
+#define DISK_PROG	WORK "/prog"
+#define FW_NAME		"ipe-example.fw"
+#define FW_TEXT		"firmware for IPE's FIRMWARE operation\n"
+#define FW_SYSFS	"/sys/devices/virtual/misc/test_firmware"
+/* Reads back what the last trigger_request loaded. */
+#define FW_DEV		"/dev/test_firmware"
+#define FW_PATH_PARAM	"/sys/module/firmware_class/parameters/path"
+#define IMA_POLICY	"/sys/kernel/security/ima/policy"
+/* A rule that changes nothing IMA does: /proc is never measured anyway. */
+#define IMA_TEXT	"dont_measure fsmagic=0x9fa0\n"
+
+/* Every policy name the examples load, for the teardown. */
+static const char *const example_names[] = {
+	"Allow_Initramfs", "Allow_Signed_DMV_And_Initramfs", "Deny_DMV_By_Roothash",
+	"Allow_DMV_By_Roothash", "Allow_Signed_And_Validated_FSVerity",
+	"ALLOW_FSV_By_Digest", "Ex_Policy", "Minimal_Rule", "Prop_Boot_Verified",
+	"Op_EXECUTE", "Op_FIRMWARE", "Op_KMODULE", "Op_KEXEC_IMAGE",
+	"Op_KEXEC_INITRAMFS", "Op_POLICY", "Op_X509_CERT",
+};
+
+/* Load /ipe-examples/@file as it is, in one write; 0 or -errno. */
+static int load_example(const char *file)
+{
+	char path[256];
+	size_t len;
+	void *text;
+	int rc;
+
+	snprintf(path, sizeof(path), EXAMPLES "/%s", file);
+	text = slurp(path, &len);
+	if (!text)
+		return -ENOENT;
+	rc = write_file(SFS "/new_policy", text, len);
+	free(text);
+	return rc;
+}
+
+static int use_example(const char *file, const char *name)
+{
+	int rc = load_example(file);
+
+	return rc ? rc : activate(name);
+}
+
+static int policy_exists(const char *name)
+{
+	char path[512];
+	struct stat st;
+
+	policy_path(path, sizeof(path), name, "policy");
+	return !stat(path, &st);
+}
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		rc = -EIO;
+	if (close(fd))
+		rc = -errno;
+	return rc;
+}
+
+/* ---- the decision log ---- */
+
+/* A log line starts with "seq=N ". */
+static long long line_seq(const char *line)
+{
+	return strtoll(line + 4, NULL, 10);
+}
+
+/* The sequence number of the last logged decision; -1 when there is none. */
+static long long log_seq(void)
+{
+	char line[1024];
+
+	last_log_line(line, sizeof(line));
+	return line[0] ? line_seq(line) : -1;
+}
+
+/*
+ * Was the first decision logged after @seq for operation @op on @path
+ * ("none": no file) an @action by line @line, @rule, of @policy?  Prints
+ * what it found when not.
+ */
+static bool decided(long long seq, const char *op, const char *path,
+		    const char *action, const char *policy, unsigned int line,
+		    const char *rule)
+{
+	static char log[64 * 1024];
+	char want_op[64], want_path[256], want_action[32], want[512];
+	char *l, *save = NULL;
+
+	snprintf(want_op, sizeof(want_op), " op=%s hook=", op);
+	if (!strcmp(path, "none"))
+		snprintf(want_path, sizeof(want_path), " path=none ");
+	else
+		snprintf(want_path, sizeof(want_path), " path=\"%s\" ", path);
+	if (read_file(SFS "/log", log, sizeof(log)) < 0)
+		return false;
+	for (l = strtok_r(log, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (line_seq(l) <= seq)
+			continue;
+		if (!strstr(l, want_op) || !strstr(l, want_path))
+			continue;
+		snprintf(want_action, sizeof(want_action), " action=%s ", action);
+		snprintf(want, sizeof(want), " policy=\"%s\" line=%u rule=\"%s\"", policy,
+			 line, rule);
+		if (strstr(l, want_action) == strchr(l, ' ') && strstr(l, want))
+			return true;
+		printf("# log:  %s\n# want:%s...%s\n", l, want_action, want);
+		return false;
+	}
+	printf("# no decision for op=%s on %s after seq=%lld\n", op, path, seq);
+	return false;
+}
+
+/* ---- one trigger per operation ---- */
+
+static int map_exec_anon(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	munmap(p, 4096);
+	return 0;
+}
+
+/*
+ * finit_module(): a file, which the module loader refuses with ENOEXEC
+ * when it gets it: none of these files is a module.
+ */
+static int load_module_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return rc;
+}
+
+/* init_module(): a buffer, no file. */
+static int load_module_buffer(void)
+{
+	static char image[64] = "\x7f" "ELF";
+
+	return syscall(SYS_init_module, image, sizeof(image), "") ? -errno : 0;
+}
+
+/*
+ * request_firmware() of FW_NAME through lib/test_firmware, looked up first
+ * in @dir (firmware_class.path).  Returns 0 when the firmware loaded and is
+ * FW_TEXT, or -errno.
+ */
+static int load_firmware(const char *dir)
+{
+	char buf[256];
+	int rc;
+
+	rc = write_str(FW_PATH_PARAM, dir);
+	if (!rc)
+		rc = write_str(FW_SYSFS "/trigger_request", FW_NAME);
+	if (!rc && (read_file(FW_DEV, buf, sizeof(buf)) < 0 || strcmp(buf, FW_TEXT)))
+		rc = -EBADMSG;
+	return rc;
+}
+
+static int kexec_unload(void)
+{
+	return syscall(SYS_kexec_file_load, -1, -1, 0, NULL, KEXEC_FILE_UNLOAD) ? -errno : 0;
+}
+
+/*
+ * The kexec image @kernel, and the initramfs @initrd unless NULL; 0 when
+ * loaded (and then unloaded again), or -errno.
+ */
+static int load_kexec(const char *kernel, const char *initrd)
+{
+	int kfd = open(kernel, O_RDONLY | O_CLOEXEC);
+	int ifd = initrd ? open(initrd, O_RDONLY | O_CLOEXEC) : -1;
+	char loaded[8] = "";
+	int rc;
+
+	if (kfd < 0 || (initrd && ifd < 0)) {
+		rc = -ENOENT;
+		goto out;
+	}
+	rc = syscall(SYS_kexec_file_load, kfd, ifd, 0, NULL,
+		     initrd ? 0 : KEXEC_FILE_NO_INITRAMFS) ? -errno : 0;
+	if (!rc) {
+		read_file("/sys/kernel/kexec_loaded", loaded, sizeof(loaded));
+		if (strcmp(loaded, "1\n"))
+			rc = -ENOTRECOVERABLE;
+		kexec_unload();
+	}
+out:
+	if (kfd >= 0)
+		close(kfd);
+	if (ifd >= 0)
+		close(ifd);
+	return rc;
+}
+
+/* IMA reads a policy file when its path is written to ima/policy. */
+static int load_ima_policy(const char *path)
+{
+	int fd = open(IMA_POLICY, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, path, strlen(path));
+	rc = n < 0 ? -errno : n == (ssize_t)strlen(path) ? 0 : -EIO;
+	close(fd);
+	return rc;
+}
+
+/* ---- the fixture ---- */
+
+FIXTURE(ipe) {
+	char fw_path[256];
+	bool added_rsa;
+};
+
+FIXTURE_SETUP(ipe)
+{
+	char v[64];
+	int rc;
+
+	/* An active policy of a higher version would refuse every example. */
+	status_get("active_version", v, sizeof(v));
+	ASSERT_TRUE(!v[0] || !strcmp(v, "0.0.0"))
+		TH_LOG("active policy version %s: IPE's examples are 0.0.0, so this suite must run before any test activates a higher version",
+		       v);
+	rc = load_example("allow-all.pol");
+	ASSERT_TRUE(!rc || rc == -EEXIST) TH_LOG("Allow_All: %d", rc);
+	ASSERT_EQ(0, activate("Allow_All"));
+	ASSERT_EQ(0, set_enforce(1));
+	ASSERT_EQ(0, write_str(SFS "/success_audit", "1"));
+	read_file(FW_PATH_PARAM, self->fw_path, sizeof(self->fw_path));
+	self->fw_path[strcspn(self->fw_path, "\n")] = '\0';
+
+	mkdir(BOOT_DIR, 0755);
+	mkdir(WORK, 0755);
+	ASSERT_EQ(0, make_prog(DISK_PROG, NULL, 0));
+	ASSERT_EQ(0, write_text(BOOT_DIR "/" FW_NAME, FW_TEXT));
+	ASSERT_EQ(0, write_text(WORK "/" FW_NAME, FW_TEXT));
+	ASSERT_EQ(0, write_text(BOOT_DIR "/ima.policy", IMA_TEXT));
+	ASSERT_EQ(0, write_text(WORK "/ima.policy", IMA_TEXT));
+	ASSERT_EQ(0, write_text(BOOT_DIR "/initrd", "an initramfs for kexec\n"));
+}
+
+FIXTURE_TEARDOWN(ipe)
+{
+	size_t i;
+
+	set_enforce(1);
+	activate("Allow_All");
+	for (i = 0; i < ARRAY_SIZE(example_names); i++)
+		delete_policy(example_names[i]);
+	write_str(SFS "/success_audit", "0");
+	/* A lone NUL sets the parameter back to empty. */
+	if (self->fw_path[0])
+		write_str(FW_PATH_PARAM, self->fw_path);
+	else
+		write_file(FW_PATH_PARAM, "", 1);
+	if (self->added_rsa)
+		keyring_remove(sig_id("RSA_SKID"));
+}
+
+/* ---- Policy Examples ---- */
+
+/* "Allow all": DEFAULT action=ALLOW, for every operation. */
+TEST_F(ipe, allow_all_allows_every_operation)
+{
+	long long seq = log_seq();
+
+	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "ALLOW", "Allow_All", 2,
+			    "DEFAULT action=ALLOW"));
+	EXPECT_EQ(0, map_exec_anon());
+	seq = log_seq();
+	EXPECT_EQ(-ENOEXEC, load_module_file(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "ALLOW", "Allow_All", 2,
+			    "DEFAULT action=ALLOW"));
+	seq = log_seq();
+	EXPECT_EQ(0, load_firmware(WORK));
+	EXPECT_TRUE(decided(seq, "FIRMWARE", WORK "/" FW_NAME, "ALLOW", "Allow_All", 2,
+			    "DEFAULT action=ALLOW"));
+	seq = log_seq();
+	/* The kexec loader gets the file, and finds no bzImage in it. */
+	EXPECT_EQ(-ENOEXEC, load_kexec(DISK_PROG, NULL));
+	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", DISK_PROG, "ALLOW", "Allow_All", 2,
+			    "DEFAULT action=ALLOW"));
+	seq = log_seq();
+	EXPECT_EQ(0, load_kexec(BZIMAGE, DISK_PROG));
+	EXPECT_TRUE(decided(seq, "KEXEC_INITRAMFS", DISK_PROG, "ALLOW", "Allow_All", 2,
+			    "DEFAULT action=ALLOW"));
+	seq = log_seq();
+	EXPECT_EQ(0, load_ima_policy(WORK "/ima.policy"));
+	EXPECT_TRUE(decided(seq, "POLICY", WORK "/ima.policy", "ALLOW", "Allow_All", 2,
+			    "DEFAULT action=ALLOW"));
+}
+
+/* "Allow only initramfs": exec from the initramfs, nothing else at all. */
+TEST_F(ipe, allow_initramfs_runs_only_initramfs_programs)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("allow-initramfs.pol", "Allow_Initramfs"));
+	seq = log_seq();
+	EXPECT_EQ(PROG_EXIT, run(PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", PROG, "ALLOW", "Allow_Initramfs", 4,
+			    "op=EXECUTE boot_verified=TRUE action=ALLOW"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, run(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Allow_Initramfs", 2,
+			    "DEFAULT action=DENY"));
+	EXPECT_EQ(0, map_exec(PROG));
+}
+
+/*
+ * IPE's two audit examples (admin-guide/LSM/ipe.rst lines 337 and 341): an
+ * executable mmap of a file, and of anonymous memory, denied by "DEFAULT
+ * action=DENY".
+ */
+TEST_F(ipe, allow_initramfs_denies_mmap_as_in_the_audit_examples)
+{
+	long long seq;
+	char line[1024];
+
+	ASSERT_EQ(0, use_example("allow-initramfs.pol", "Allow_Initramfs"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, map_exec(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Allow_Initramfs", 2,
+			    "DEFAULT action=DENY"));
+	EXPECT_NE(NULL, strstr(last_log_line(line, sizeof(line)), " hook=MMAP "));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, map_exec_anon());
+	EXPECT_TRUE(decided(seq, "EXECUTE", "none", "DENY", "Allow_Initramfs", 2,
+			    "DEFAULT action=DENY"));
+	EXPECT_NE(NULL, strstr(last_log_line(line, sizeof(line)), " hook=MMAP "));
+}
+
+/* Its rule is for EXECUTE: every kernel read falls to DEFAULT action=DENY. */
+TEST_F(ipe, allow_initramfs_denies_every_kernel_read)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("allow-initramfs.pol", "Allow_Initramfs"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_module_file(PROG));
+	EXPECT_TRUE(decided(seq, "KMODULE", PROG, "DENY", "Allow_Initramfs", 2,
+			    "DEFAULT action=DENY"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_module_buffer());
+	EXPECT_TRUE(decided(seq, "KMODULE", "none", "DENY", "Allow_Initramfs", 2,
+			    "DEFAULT action=DENY"));
+	seq = log_seq();
+	/* The loader goes on to the next directory, and finds nothing. */
+	EXPECT_EQ(-ENOENT, load_firmware(BOOT_DIR));
+	EXPECT_TRUE(decided(seq, "FIRMWARE", BOOT_DIR "/" FW_NAME, "DENY", "Allow_Initramfs",
+			    2, "DEFAULT action=DENY"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_kexec(BZIMAGE, NULL));
+	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", BZIMAGE, "DENY", "Allow_Initramfs", 2,
+			    "DEFAULT action=DENY"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_ima_policy(BOOT_DIR "/ima.policy"));
+	EXPECT_TRUE(decided(seq, "POLICY", BOOT_DIR "/ima.policy", "DENY", "Allow_Initramfs",
+			    2, "DEFAULT action=DENY"));
+}
+
+/*
+ * The dm-verity examples load when the kernel evaluates dm-verity
+ * properties, and are otherwise refused as not supported by this build,
+ * naming the first such property: the test follows the kernel's answer.
+ */
+static void dmverity_example(struct __test_metadata *_metadata, const char *file,
+			     const char *name, const char *first_prop, unsigned int line)
+{
+	char want[256], v[512], path[512], *text;
+	size_t len;
+	int rc;
+
+	rc = load_example(file);
+	if (rc == -EOPNOTSUPP) {
+		snprintf(want, sizeof(want),
+			 "line %u, column 12: property '%s' is not supported by this build",
+			 line, first_prop);
+		EXPECT_NE(NULL, strstr(status_get("last_policy_error", v, sizeof(v)), want))
+			TH_LOG("%s", v);
+		EXPECT_FALSE(policy_exists(name));
+		return;
+	}
+	ASSERT_EQ(0, rc) TH_LOG("%s: neither loaded nor EOPNOTSUPP", file);
+	snprintf(path, sizeof(path), EXAMPLES "/%s", file);
+	text = slurp(path, &len);
+	ASSERT_NE(NULL, text);
+	text[len] = '\0';
+	policy_path(path, sizeof(path), name, "policy");
+	read_file(path, v, sizeof(v));
+	EXPECT_STREQ(text, v);
+	free(text);
+	/* Not on dm-verity, the disk falls to the DEFAULT; the initramfs runs. */
+	ASSERT_EQ(0, activate(name));
+	EXPECT_EQ(PROG_EXIT, run(PROG));
+	EXPECT_EQ(-EACCES, run(DISK_PROG));
+}
+
+TEST_F(ipe, allow_signed_dmv_and_initramfs_loads_if_supported)
+{
+	dmverity_example(_metadata, "allow-signed-dmv-and-initramfs.pol",
+			 "Allow_Signed_DMV_And_Initramfs", "dmverity_signature", 5);
+}
+
+TEST_F(ipe, deny_dmv_by_roothash_loads_if_supported)
+{
+	dmverity_example(_metadata, "deny-dmv-by-roothash.pol", "Deny_DMV_By_Roothash",
+			 "dmverity_roothash", 4);
+}
+
+/* The one exception: a 28-byte "sha256" root hash, which IPE loads. */
+TEST_F(ipe, allow_dmv_by_roothash_is_refused)
+{
+	int rc = load_example("allow-dmv-by-roothash.pol");
+	char v[512];
+
+	/* Without dm-verity properties, the property is refused first. */
+	const char *want = rc == -EOPNOTSUPP ?
+		"line 4, column 12: property 'dmverity_roothash' is not supported by this build" :
+		"line 4, column 37: dmverity_roothash: a sha256 digest is 64 hex digits, got 56";
+
+	if (rc != -EOPNOTSUPP)
+		EXPECT_EQ(-EBADMSG, rc);
+	status_get("last_policy_error", v, sizeof(v));
+	EXPECT_NE(NULL, strstr(v, want)) TH_LOG("%s", v);
+	EXPECT_FALSE(policy_exists("Allow_DMV_By_Roothash"));
+}
+
+/* "Allow any fs-verity file with a valid built-in signature". */
+TEST_F(ipe, allow_signed_and_validated_fsverity)
+{
+	long sigil = sigil_keyring_id(), fsv = keyring_id(".fs-verity");
+	char id[96], path[256];
+	long long seq;
+	struct stat st;
+	size_t len;
+	void *sig;
+
+	/*
+	 * The signer goes into .sigil for this test only.  .fs-verity, which
+	 * must accept the signature for fs-verity to enable it, gets what
+	 * signed_test gives it: the signer and a stranger.
+	 */
+	snprintf(id, sizeof(id), "id:%s", sig_id("RSA_SKID"));
+	ASSERT_NE(0, sigil);
+	ASSERT_NE(0, fsv);
+	if (search(sigil, id) < 0) {
+		ASSERT_LT(0, add_key_file(SIGS "/keys/rsa.der", sigil));
+		self->added_rsa = true;
+	}
+	if (search(fsv, id) < 0) {
+		ASSERT_LT(0, add_key_file(SIGS "/keys/rsa.der", fsv));
+		ASSERT_LT(0, add_key_file(SIGS "/keys/stranger.der", fsv));
+	}
+	if (stat(WORK "/signed", &st)) {
+		ASSERT_EQ(0, copy_file(SIGS "/files/a", WORK "/signed", NULL));
+		snprintf(path, sizeof(path), SIGS "/files/a.fsv");
+		sig = slurp(path, &len);
+		ASSERT_NE(NULL, sig);
+		ASSERT_EQ(0, enable_verity_sig(WORK "/signed", sig, len));
+		free(sig);
+	}
+	ASSERT_EQ(0, make_prog(WORK "/verity", "unsigned", 1));
+
+	ASSERT_EQ(0, use_example("allow-signed-and-validated-fsverity.pol",
+				 "Allow_Signed_And_Validated_FSVerity"));
+	seq = log_seq();
+	EXPECT_EQ(PROG_EXIT, run(WORK "/signed"));
+	EXPECT_TRUE(decided(seq, "EXECUTE", WORK "/signed", "ALLOW",
+			    "Allow_Signed_And_Validated_FSVerity", 4,
+			    "op=EXECUTE fsverity_signature=TRUE action=ALLOW"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, run(WORK "/verity"));
+	EXPECT_TRUE(decided(seq, "EXECUTE", WORK "/verity", "DENY",
+			    "Allow_Signed_And_Validated_FSVerity", 2, "DEFAULT action=DENY"));
+	EXPECT_EQ(-EACCES, run(PROG));
+	EXPECT_EQ(-EACCES, run(DISK_PROG));
+}
+
+/*
+ * "Allow execution of a specific fs-verity file": no file here has that
+ * digest (the host test shows that one would run); everything else is
+ * denied, the initramfs included.
+ */
+TEST_F(ipe, allow_fsv_by_digest_runs_nothing_else)
+{
+	char digest[65];
+	long long seq;
+
+	ASSERT_EQ(0, make_prog(WORK "/verity", "unsigned", 1));
+	ASSERT_EQ(0, verity_digest(WORK "/verity", digest));
+	ASSERT_STRNE("fd88f2b8824e197f850bf4c5109bea5cf0ee38104f710843bb72da796ba5af9e", digest);
+	ASSERT_EQ(0, use_example("allow-fsv-by-digest.pol", "ALLOW_FSV_By_Digest"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, run(WORK "/verity"));
+	EXPECT_TRUE(decided(seq, "EXECUTE", WORK "/verity", "DENY", "ALLOW_FSV_By_Digest", 2,
+			    "DEFAULT action=DENY"));
+	EXPECT_EQ(-EACCES, run(PROG));
+	EXPECT_EQ(-EACCES, run(DISK_PROG));
+}
+
+/* ---- Policy: deploying Ex_Policy, and the minimal rule ---- */
+
+/*
+ * The deployment steps of "Deploying Policies", through sigil's files:
+ * write the policy to new_policy, "echo 1" to active, then to delete.
+ */
+TEST_F(ipe, ex_policy_deploys_activates_and_deletes)
+{
+	char path[512], buf[512], *text;
+	long long seq;
+	size_t len;
+
+	ASSERT_EQ(0, load_example("ex-policy.pol"));
+	EXPECT_TRUE(policy_exists("Ex_Policy"));
+	text = slurp(EXAMPLES "/ex-policy.pol", &len);
+	ASSERT_NE(NULL, text);
+	text[len] = '\0';
+	policy_path(path, sizeof(path), "Ex_Policy", "policy");
+	read_file(path, buf, sizeof(buf));
+	EXPECT_STREQ(text, buf);
+	free(text);
+	policy_path(path, sizeof(path), "Ex_Policy", "version");
+	read_file(path, buf, sizeof(buf));
+	EXPECT_STREQ("0.0.0\n", buf);
+	/* "a file exists error": the same name again. */
+	EXPECT_EQ(-EEXIST, load_example("ex-policy.pol"));
+
+	ASSERT_EQ(0, policy_write("Ex_Policy", "active", "1\n"));
+	EXPECT_STREQ("Ex_Policy", status_get("active_policy", buf, sizeof(buf)));
+	seq = log_seq();
+	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "ALLOW", "Ex_Policy", 6,
+			    "DEFAULT op=EXECUTE action=ALLOW"));
+	seq = log_seq();
+	EXPECT_EQ(-ENOEXEC, load_module_file(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "ALLOW", "Ex_Policy", 3,
+			    "DEFAULT action=ALLOW"));
+
+	/* The active policy cannot go (IPE: EPERM; sigil: EBUSY). */
+	EXPECT_EQ(-EBUSY, policy_write("Ex_Policy", "delete", "1\n"));
+	ASSERT_EQ(0, activate("Allow_All"));
+	EXPECT_EQ(0, policy_write("Ex_Policy", "delete", "1\n"));
+	EXPECT_FALSE(policy_exists("Ex_Policy"));
+}
+
+/* "This example will allow any execution." */
+TEST_F(ipe, minimal_rule_allows_any_execution)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("minimal-rule.pol", "Minimal_Rule"));
+	seq = log_seq();
+	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "ALLOW", "Minimal_Rule", 6,
+			    "op=EXECUTE action=ALLOW"));
+	EXPECT_EQ(PROG_EXIT, run(PROG));
+	EXPECT_EQ(0, map_exec_anon());
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_module_file(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "DENY", "Minimal_Rule", 4,
+			    "DEFAULT action=DENY"));
+}
+
+/* ---- Properties: boot_verified, both values ---- */
+
+TEST_F(ipe, prop_boot_verified_true_and_false)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("prop-boot-verified.pol", "Prop_Boot_Verified"));
+	seq = log_seq();
+	EXPECT_EQ(PROG_EXIT, run(PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", PROG, "ALLOW", "Prop_Boot_Verified", 7,
+			    "op=EXECUTE boot_verified=TRUE action=ALLOW"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, run(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Prop_Boot_Verified", 8,
+			    "op=EXECUTE boot_verified=FALSE action=DENY"));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, map_exec_anon());
+	EXPECT_TRUE(decided(seq, "EXECUTE", "none", "DENY", "Prop_Boot_Verified", 8,
+			    "op=EXECUTE boot_verified=FALSE action=DENY"));
+}
+
+/*
+ * ---- Properties / op: each operation the guest can trigger, in the
+ * derived op-*.pol policies.  Line 12 allows the initramfs, line 11 denies
+ * the rest, line 8 allows the other operations.
+ */
+
+#define OP_RULE(op)	"op=" op " boot_verified=TRUE action=ALLOW"
+#define OP_DEFAULT(op)	"DEFAULT op=" op " action=DENY"
+
+TEST_F(ipe, op_execute)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("op-execute.pol", "Op_EXECUTE"));
+	seq = log_seq();
+	EXPECT_EQ(PROG_EXIT, run(PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", PROG, "ALLOW", "Op_EXECUTE", 12,
+			    OP_RULE("EXECUTE")));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, map_exec(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Op_EXECUTE", 11,
+			    OP_DEFAULT("EXECUTE")));
+	seq = log_seq();
+	EXPECT_EQ(-ENOEXEC, load_module_file(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "ALLOW", "Op_EXECUTE", 8,
+			    "DEFAULT action=ALLOW"));
+}
+
+TEST_F(ipe, op_kmodule)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("op-kmodule.pol", "Op_KMODULE"));
+	seq = log_seq();
+	EXPECT_EQ(-ENOEXEC, load_module_file(PROG));
+	EXPECT_TRUE(decided(seq, "KMODULE", PROG, "ALLOW", "Op_KMODULE", 12,
+			    OP_RULE("KMODULE")));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_module_file(DISK_PROG));
+	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "DENY", "Op_KMODULE", 11,
+			    OP_DEFAULT("KMODULE")));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_module_buffer());
+	EXPECT_TRUE(decided(seq, "KMODULE", "none", "DENY", "Op_KMODULE", 11,
+			    OP_DEFAULT("KMODULE")));
+	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
+}
+
+TEST_F(ipe, op_firmware)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("op-firmware.pol", "Op_FIRMWARE"));
+	seq = log_seq();
+	EXPECT_EQ(0, load_firmware(BOOT_DIR));
+	EXPECT_TRUE(decided(seq, "FIRMWARE", BOOT_DIR "/" FW_NAME, "ALLOW", "Op_FIRMWARE", 12,
+			    OP_RULE("FIRMWARE")));
+	seq = log_seq();
+	EXPECT_EQ(-ENOENT, load_firmware(WORK));
+	EXPECT_TRUE(decided(seq, "FIRMWARE", WORK "/" FW_NAME, "DENY", "Op_FIRMWARE", 11,
+			    OP_DEFAULT("FIRMWARE")));
+	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
+}
+
+/*
+ * The kernel's own bzImage from the initramfs loads; the disk's file is
+ * refused before the kexec loader sees it.
+ */
+TEST_F(ipe, op_kexec_image)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("op-kexec-image.pol", "Op_KEXEC_IMAGE"));
+	seq = log_seq();
+	EXPECT_EQ(0, load_kexec(BZIMAGE, NULL));
+	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", BZIMAGE, "ALLOW", "Op_KEXEC_IMAGE", 12,
+			    OP_RULE("KEXEC_IMAGE")));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_kexec(DISK_PROG, NULL));
+	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", DISK_PROG, "DENY", "Op_KEXEC_IMAGE", 11,
+			    OP_DEFAULT("KEXEC_IMAGE")));
+}
+
+/*
+ * The initramfs is read only after the image passed the kexec loader's
+ * checks: this needs a real bzImage.
+ */
+TEST_F(ipe, op_kexec_initramfs)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("op-kexec-initramfs.pol", "Op_KEXEC_INITRAMFS"));
+	seq = log_seq();
+	EXPECT_EQ(0, load_kexec(BZIMAGE, BOOT_DIR "/initrd"));
+	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", BZIMAGE, "ALLOW", "Op_KEXEC_INITRAMFS", 8,
+			    "DEFAULT action=ALLOW"));
+	EXPECT_TRUE(decided(seq, "KEXEC_INITRAMFS", BOOT_DIR "/initrd", "ALLOW",
+			    "Op_KEXEC_INITRAMFS", 12, OP_RULE("KEXEC_INITRAMFS")));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_kexec(BZIMAGE, DISK_PROG));
+	EXPECT_TRUE(decided(seq, "KEXEC_INITRAMFS", DISK_PROG, "DENY", "Op_KEXEC_INITRAMFS",
+			    11, OP_DEFAULT("KEXEC_INITRAMFS")));
+}
+
+TEST_F(ipe, op_policy)
+{
+	long long seq;
+
+	ASSERT_EQ(0, use_example("op-policy.pol", "Op_POLICY"));
+	seq = log_seq();
+	EXPECT_EQ(0, load_ima_policy(BOOT_DIR "/ima.policy"));
+	EXPECT_TRUE(decided(seq, "POLICY", BOOT_DIR "/ima.policy", "ALLOW", "Op_POLICY", 12,
+			    OP_RULE("POLICY")));
+	seq = log_seq();
+	EXPECT_EQ(-EACCES, load_ima_policy(WORK "/ima.policy"));
+	EXPECT_TRUE(decided(seq, "POLICY", WORK "/ima.policy", "DENY", "Op_POLICY", 11,
+			    OP_DEFAULT("POLICY")));
+}
+
+/*
+ * X509_CERT: the kernel reads IMA's and EVM's certificates once, before
+ * /init; a policy loaded from userspace never sees such a read.
+ */
+TEST_F(ipe, op_x509_cert_loads)
+{
+	ASSERT_EQ(0, load_example("op-x509-cert.pol"));
+	EXPECT_TRUE(policy_exists("Op_X509_CERT"));
+	EXPECT_EQ(0, delete_policy("Op_X509_CERT"));
+}
+
+/*
+ * Last (fixtures run in the order they are declared): hand the guest to the
+ * tests that follow, as they expect it.
+ */
+FIXTURE(handback) {
+};
+
+FIXTURE_SETUP(handback)
+{
+}
+
+FIXTURE_TEARDOWN(handback)
+{
+}
+
+TEST_F(handback, to_the_baseline)
+{
+	char v[64];
+	size_t i;
+
+	ASSERT_EQ(0, restore_baseline());
+	EXPECT_STREQ("baseline", status_get("active_policy", v, sizeof(v)));
+	/* Versions only go up: IPE's 0.0.0 cannot come back over 1.0.0. */
+	EXPECT_EQ(-ESTALE, activate("Allow_All"));
+	EXPECT_EQ(0, delete_policy("Allow_All"));
+	for (i = 0; i < ARRAY_SIZE(example_names); i++)
+		EXPECT_FALSE(policy_exists(example_names[i])) TH_LOG("%s", example_names[i]);
+	EXPECT_STREQ("0", status_get("success_audit", v, sizeof(v)));
+	read_file(FW_PATH_PARAM, v, sizeof(v));
+	EXPECT_STREQ("\n", v);
+}
+
+TEST_HARNESS_MAIN
