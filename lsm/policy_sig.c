@@ -129,10 +129,12 @@ static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 	if (!ARRAY_SIZE(pkcs7_keyrings))
 		return why(pt, -ENOKEY,
 			   "this kernel trusts no keyring for PKCS#7-signed policies");
+	if (m->sig_len > SIGIL_ASN1_MAX && m->form == SIGIL_MSG_PKCS7)
+		return why(pt, -EMSGSIZE,
+			   "a PKCS#7 message of %zu bytes: the kernel parses at most %u; use the SIGILP7 container (detached signature) or OpenPGP",
+			   m->sig_len, SIGIL_ASN1_MAX);
 	if (m->sig_len > SIGIL_ASN1_MAX)
 		return why(pt, -EMSGSIZE,
-			   m->form == SIGIL_MSG_PKCS7 ?
-			   "a PKCS#7 message of %zu bytes: the kernel parses at most %u; use the SIGILP7 container (detached signature) or OpenPGP" :
 			   "a PKCS#7 signature of %zu bytes: the kernel parses at most %u",
 			   m->sig_len, SIGIL_ASN1_MAX);
 	/*
