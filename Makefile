@@ -28,7 +28,7 @@ KCC		:= $(if $(shell command -v ccache),ccache gcc,gcc)
 KMAKE		:= $(MAKE) -C $(KSRC) O=$(KOBJ) CC="$(KCC)" HOSTCC="$(KCC)"
 
 # The plain C shared by the kernel, the host tests and the fuzzers.
-SHARED_SRCS	:= policy/parser.c policy/eval.c \
+SHARED_SRCS	:= policy/parser.c policy/eval.c policy/compile.c \
 		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1.c \
 		   keys/filesig.c keys/pkcs7.c keys/signed.c
 SHARED_HDRS	:= $(wildcard policy/*.h) keys/pgp.h keys/filesig.h keys/signed.h

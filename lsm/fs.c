@@ -195,6 +195,8 @@ static int status_show(struct seq_file *m, void *v)
 		seq_printf(m, "active_bytes_per_rule: %zu\n",
 			   p->nrules ? p->rule_bytes / p->nrules : 0);
 		seq_printf(m, "active_text_bytes: %zu\n", lp->textlen);
+		seq_printf(m, "active_indexed_rules: %u\n",
+			   sigil_indexed_rules(p));
 	} else {
 		seq_puts(m, "active_policy: none\n");
 	}
@@ -202,6 +204,9 @@ static int status_show(struct seq_file *m, void *v)
 
 	seq_printf(m, "policies_loaded: %u\n", st.loaded);
 	seq_printf(m, "policies_bytes: %zu\n", st.bytes);
+	seq_printf(m, "policies_rules: %zu\n", st.rules);
+	seq_printf(m, "policies_bytes_per_rule: %zu\n",
+		   st.rules ? st.rule_bytes / st.rules : 0);
 	seq_printf(m, "allowed: %llu\n", c.allowed);
 	seq_printf(m, "denied: %llu\n", c.denied);
 	seq_printf(m, "permissive_denials: %llu\n", c.permissive);

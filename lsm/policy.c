@@ -540,6 +540,8 @@ void sigil_policy_stats(struct sigil_policy_stats *st, char *last_error,
 	list_for_each_entry(lp, &sigil_policies, node) {
 		st->loaded++;
 		st->bytes += sigil_loaded_bytes(lp);
+		st->rules += lp->policy->nrules;
+		st->rule_bytes += lp->policy->rule_bytes;
 	}
 	st->load_failures = sigil_load_failures;
 	strscpy(last_error, sigil_last_error[0] ? sigil_last_error : "none",

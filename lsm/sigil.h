@@ -384,6 +384,8 @@ size_t sigil_loaded_bytes(const struct sigil_loaded *lp);
 struct sigil_policy_stats {
 	unsigned int loaded;
 	size_t bytes;
+	size_t rules;
+	size_t rule_bytes;
 	unsigned long load_failures;
 };
 

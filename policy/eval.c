@@ -148,13 +148,81 @@ static void decide_default(const struct sigil_policy *pol, unsigned int op,
 	}
 }
 
+/*
+ * Does rule @r match?  1 or 0; on an error, fill @d with the denial and
+ * return the negative errno.
+ */
+static int rule_matches(const struct sigil_policy *pol,
+			const struct sigil_rule *r, struct sigil_facts *facts,
+			struct sigil_decision *d)
+{
+	const struct sigil_prop *prop, *last;
+	int holds = 1;
+
+	if (!r->nprops)
+		return 1;	/* pol->props may be NULL */
+	prop = pol->props + r->first_prop;
+	last = prop + r->nprops;
+	for (; prop < last; prop++) {
+		holds = prop_holds(pol, prop, facts);
+		if (holds < 0) {
+			d->action = SIGIL_ACTION_DENY;
+			d->match = SIGIL_MATCH_ERROR;
+			d->error = holds;
+			d->error_prop = prop->type;
+			return holds;
+		}
+		if (!holds)
+			return 0;
+	}
+	return 1;
+}
+
+static void decide_rule(const struct sigil_rule *r, struct sigil_decision *d)
+{
+	d->action = r->action;
+	d->match = SIGIL_MATCH_RULE;
+	d->src = &r->src;
+}
+
+/*
+ * The first rule of an indexed run that tests the file's digest, or NULL.
+ * The run's property was tested by the caller: its fact is known.
+ */
+static const struct sigil_rule *lookup(const struct sigil_policy *pol,
+				       const struct sigil_run *run,
+				       const struct sigil_facts *facts)
+{
+	const struct sigil_digest *have = run->type == SIGIL_PROP_FSVERITY_DIGEST ?
+					  &facts->fsverity_digest :
+					  &facts->dmverity_roothash;
+	const u32 *slots = pol->slots + run->slot;
+	u32 h;
+
+	if (have->algo == SIGIL_HASH_NONE)
+		return NULL;
+	h = sigil_digest_hash(run->type, have->algo, have->bytes, have->size);
+	for (;; h++) {
+		u32 s = slots[h & run->mask];
+		const struct sigil_rule *r;
+
+		if (!s)
+			return NULL;
+		r = pol->rules + s - 1;
+		if (digest_matches(pol, pol->props + r->first_prop, have))
+			return r;
+	}
+}
+
 /**
  * sigil_policy_decide() - decide one event
- * @pol: the policy
+ * @pol: the policy, compiled (sigil_policy_parse() compiles it)
  * @op: the event's enum sigil_op, or %SIGIL_OP_INVALID when it maps to none
  * @facts: what is known about the event's file; completed on demand
  * @decision: the outcome, always filled in
  *
+ * The first matching rule decides, as if every rule were checked in order;
+ * a run of digest rules costs one hash lookup, whatever its length.
  * Allocates nothing and does not sleep unless @facts->fetch does.
  *
  * Return:
@@ -166,40 +234,89 @@ int sigil_policy_decide(const struct sigil_policy *pol, unsigned int op,
 			struct sigil_facts *facts,
 			struct sigil_decision *decision)
 {
-	const struct sigil_rule *r, *end;
+	const struct sigil_run *run, *runs_end;
 
 	memset(decision, 0, sizeof(*decision));
-	if (op >= __SIGIL_OP_MAX) {
+	if (op >= __SIGIL_OP_MAX || !pol->ops[op].nruns) {
 		decide_default(pol, op, decision);
 		return decision->error;
 	}
 
+	run = pol->runs + pol->ops[op].first_run;
+	runs_end = run + pol->ops[op].nruns;
+	for (; run < runs_end; run++) {
+		const struct sigil_rule *r = pol->rules + run->first;
+		const struct sigil_rule *end = r + run->count;
+		int rc;
+
+		if (run->mask) {
+			/* What the run's first rule would fetch, and fail on. */
+			rc = need_fact(facts, run->type);
+			if (rc) {
+				decision->action = SIGIL_ACTION_DENY;
+				decision->match = SIGIL_MATCH_ERROR;
+				decision->error = rc;
+				decision->error_prop = run->type;
+				return rc;
+			}
+			r = lookup(pol, run, facts);
+			if (r) {
+				decide_rule(r, decision);
+				return 0;
+			}
+			continue;
+		}
+		for (; r < end; r++) {
+			rc = rule_matches(pol, r, facts, decision);
+			if (rc < 0)
+				return rc;
+			if (rc) {
+				decide_rule(r, decision);
+				return 0;
+			}
+		}
+	}
+	decide_default(pol, op, decision);
+	return 0;
+}
+
+#ifndef __KERNEL__
+/**
+ * sigil_policy_decide_linear() - decide one event, every rule in order
+ * @pol: the policy
+ * @op: the event's operation
+ * @facts: what is known about the event's file
+ * @decision: the outcome
+ *
+ * The reference that sigil_policy_decide() must agree with: no runs, no
+ * index.  Built for the host tests and the fuzzers only.
+ *
+ * Return: as sigil_policy_decide().
+ */
+int sigil_policy_decide_linear(const struct sigil_policy *pol, unsigned int op,
+			       struct sigil_facts *facts,
+			       struct sigil_decision *decision)
+{
+	const struct sigil_rule *r, *end;
+	int rc;
+
+	memset(decision, 0, sizeof(*decision));
+	if (op >= __SIGIL_OP_MAX || !pol->ops[op].count) {
+		decide_default(pol, op, decision);
+		return decision->error;
+	}
 	r = pol->rules + pol->ops[op].first;
 	end = r + pol->ops[op].count;
 	for (; r < end; r++) {
-		const struct sigil_prop *prop = pol->props + r->first_prop;
-		const struct sigil_prop *last = prop + r->nprops;
-		int holds = 1;
-
-		for (; prop < last; prop++) {
-			holds = prop_holds(pol, prop, facts);
-			if (holds < 0) {
-				decision->action = SIGIL_ACTION_DENY;
-				decision->match = SIGIL_MATCH_ERROR;
-				decision->error = holds;
-				decision->error_prop = prop->type;
-				return holds;
-			}
-			if (!holds)
-				break;
-		}
-		if (holds) {
-			decision->action = r->action;
-			decision->match = SIGIL_MATCH_RULE;
-			decision->src = &r->src;
+		rc = rule_matches(pol, r, facts, decision);
+		if (rc < 0)
+			return rc;
+		if (rc) {
+			decide_rule(r, decision);
 			return 0;
 		}
 	}
 	decide_default(pol, op, decision);
 	return 0;
 }
+#endif /* !__KERNEL__ */

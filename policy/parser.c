@@ -623,8 +623,12 @@ static int set_default(struct parser *p, int op, int action)
  */
 static void bind_signers(struct sigil_policy *pol, const struct sigil_rule *r)
 {
-	struct sigil_prop *props = pol->props + r->first_prop;
+	struct sigil_prop *props;
 	unsigned int kinds = 0, i;
+
+	if (!r->nprops)
+		return;		/* pol->props may still be NULL */
+	props = pol->props + r->first_prop;
 
 	for (i = 0; i < r->nprops; i++) {
 		if (!props[i].value)
@@ -866,6 +870,11 @@ int sigil_policy_parse(const char *text, size_t len,
 		return rc;
 	}
 	shrink(p.pol);
+	rc = sigil_policy_compile(p.pol);
+	if (rc) {
+		sigil_policy_free(p.pol);
+		return fail(&p, rc, 0, "out of memory");
+	}
 	*out = p.pol;
 	return 0;
 }
@@ -881,6 +890,8 @@ void sigil_policy_free(struct sigil_policy *pol)
 	sigil_free(pol->rules);
 	sigil_free(pol->props);
 	sigil_free(pol->values);
+	sigil_free(pol->runs);
+	sigil_free(pol->slots);
 	sigil_free(pol);
 }
 

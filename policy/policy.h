@@ -149,18 +149,48 @@ struct sigil_rule {
 };
 
 /**
+ * struct sigil_run - consecutive rules of one operation, evaluated together
+ * @first: index of the first rule in sigil_policy.rules
+ * @count: number of rules
+ * @slot: for an indexed run, the offset of its hash table in
+ *	  sigil_policy.slots
+ * @mask: for an indexed run, its number of slots minus one (a power of two
+ *	  minus one); 0 for a run checked rule by rule
+ * @type: for an indexed run, the one property its rules have, an exact
+ *	  digest: %SIGIL_PROP_FSVERITY_DIGEST or %SIGIL_PROP_DMVERITY_ROOTHASH
+ *
+ * An indexed run's rules each test only that digest, so at most the first
+ * rule with the file's digest can match: one hash lookup finds it, and
+ * first-match order across runs is kept by walking the runs in order.
+ */
+struct sigil_run {
+	u32 first;
+	u32 count;
+	u32 slot;
+	u32 mask;
+	u8 type;
+};
+
+/**
  * struct sigil_op_rules - the rules of one operation, in policy order
  * @first: index of the first rule in sigil_policy.rules
  * @count: number of rules
+ * @first_run: index of the operation's first run in sigil_policy.runs
+ * @nruns: number of runs
  * @default_action: the operation's DEFAULT, or %SIGIL_ACTION_NONE
  * @default_src: the DEFAULT statement, when there is one
  */
 struct sigil_op_rules {
 	u32 first;
 	u32 count;
+	u32 first_run;
+	u32 nruns;
 	u8 default_action;
 	struct sigil_src default_src;
 };
+
+/* Shortest run of digest rules worth a hash table. */
+#define SIGIL_RUN_INDEX_MIN	8
 
 /**
  * struct sigil_policy - a parsed, validated policy
@@ -172,10 +202,16 @@ struct sigil_op_rules {
  * @rules: every rule, grouped by operation, in policy order within a group
  * @props: every property, referenced by the rules
  * @values: digest bytes, referenced by the properties
+ * @runs: per operation, its rules cut into runs (see struct sigil_run)
+ * @slots: the hash tables of indexed runs: a rule index plus one, 0 for
+ *	   an empty slot
  * @nrules: number of @rules
  * @nprops: number of @props
  * @nvalues: bytes in @values
- * @rule_bytes: bytes of @rules, @props and @values: what the rules cost
+ * @nruns: number of @runs
+ * @nslots: number of @slots
+ * @rule_bytes: bytes of @rules, @props, @values, @runs and @slots: what
+ *		the rules cost
  * @mem_bytes: bytes allocated for this structure and its arrays
  *
  * The policy does not keep its source text; @src offsets refer to the text
@@ -190,9 +226,13 @@ struct sigil_policy {
 	struct sigil_rule *rules;
 	struct sigil_prop *props;
 	u8 *values;
+	struct sigil_run *runs;
+	u32 *slots;
 	u32 nrules;
 	u32 nprops;
 	u32 nvalues;
+	u32 nruns;
+	u32 nslots;
 	size_t rule_bytes;
 	size_t mem_bytes;
 };
@@ -326,5 +366,17 @@ struct sigil_decision {
 int sigil_policy_decide(const struct sigil_policy *pol, unsigned int op,
 			struct sigil_facts *facts,
 			struct sigil_decision *decision);
+
+/* compile.c */
+int sigil_policy_compile(struct sigil_policy *pol);
+u32 sigil_indexed_rules(const struct sigil_policy *pol);
+u32 sigil_digest_hash(u8 type, u8 algo, const u8 *bytes, unsigned int size);
+
+#ifndef __KERNEL__
+/* The reference: every rule in order, no index.  For tests and fuzzers. */
+int sigil_policy_decide_linear(const struct sigil_policy *pol, unsigned int op,
+			       struct sigil_facts *facts,
+			       struct sigil_decision *decision);
+#endif
 
 #endif /* _SIGIL_POLICY_H */

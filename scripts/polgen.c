@@ -12,6 +12,7 @@
  */
 
 #include "../policy/parser.c"
+#include "../policy/compile.c"
 
 #include <stdio.h>
 

@@ -42,7 +42,8 @@ TEST(status_keys)
 {
 	static const char *const keys[] = {
 		"abi", "mode", "success_audit", "active_policy",
-		"policies_loaded", "policies_bytes", "allowed", "denied",
+		"policies_loaded", "policies_bytes", "policies_rules",
+		"policies_bytes_per_rule", "allowed", "denied",
 		"permissive_denials", "errors", "policy_errors",
 		"last_policy_error", "keyring_keys", "keyring_locked",
 	};

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer harness for policy/compile.c and policy/eval.c: parse the
+ * input as a policy, compile it, and decide a set of files with both the
+ * compiled evaluator and the reference that checks every rule in order.
+ * A crash and a disagreement are both findings.  The files take their
+ * digests from the policy itself, so that the hash tables are hit, and
+ * from the last bytes of the input.  Built with ASan and UBSan.
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+
+struct file {
+	struct sigil_digest fsv, dmv;
+	u32 truths;
+	u32 failing;
+	struct sigil_signer signer;
+};
+
+static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
+{
+	const struct file *f = facts->ctx;
+	unsigned int k;
+
+	if (f->failing & SIGIL_PROP_BIT(type))
+		return -EIO;
+	if (type == SIGIL_PROP_FSVERITY_DIGEST)
+		facts->fsverity_digest = f->fsv;
+	else if (type == SIGIL_PROP_DMVERITY_ROOTHASH)
+		facts->dmverity_roothash = f->dmv;
+	facts->truths |= f->truths & SIGIL_PROP_BIT(type);
+	for (k = 0; k < __SIGIL_SIG_MAX; k++)
+		if (sigil_sig_props[k] == type && (f->truths & SIGIL_PROP_BIT(type)))
+			facts->signers[k] = &f->signer;
+	return 0;
+}
+
+static void decide_both(const struct sigil_policy *pol, struct file *f)
+{
+	unsigned int op;
+
+	for (op = 0; op <= __SIGIL_OP_MAX; op++) {
+		struct sigil_facts fa = { .fetch = fetch, .ctx = f };
+		struct sigil_facts fb = { .fetch = fetch, .ctx = f };
+		struct sigil_decision a, b;
+		int rca = sigil_policy_decide(pol, op, &fa, &a);
+		int rcb = sigil_policy_decide_linear(pol, op, &fb, &b);
+
+		if (rca != rcb || a.action != b.action || a.match != b.match ||
+		    a.src != b.src || a.error != b.error ||
+		    a.error_prop != b.error_prop || fa.known != fb.known)
+			abort();
+	}
+}
+
+/* A file whose digest is property @p's digest, with @seed's other facts. */
+static void file_from(struct file *f, const struct sigil_policy *pol,
+		      const struct sigil_prop *p, u32 seed)
+{
+	struct sigil_digest *d = p->type == SIGIL_PROP_DMVERITY_ROOTHASH ?
+				 &f->dmv : &f->fsv;
+
+	memset(f, 0, sizeof(*f));
+	f->truths = seed & SIGIL_PROPS_PARSEABLE;
+	f->failing = seed >> 28 == 0xf ? SIGIL_PROP_BIT((seed >> 8) % __SIGIL_PROP_MAX) : 0;
+	if (!p->size)
+		return;
+	f->signer.nids = 1;
+	f->signer.len[0] = p->size < SIGIL_SIGNER_ID_MAX ? p->size : SIGIL_SIGNER_ID_MAX;
+	memcpy(f->signer.id[0], pol->values + p->off, f->signer.len[0]);
+	if (p->type == SIGIL_PROP_FSVERITY_DIGEST ||
+	    p->type == SIGIL_PROP_DMVERITY_ROOTHASH) {
+		d->algo = p->value;
+		d->size = p->size;
+		memcpy(d->bytes, pol->values + p->off, p->size);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sigil_parse_opts opts = { .props = SIGIL_PROPS_PARSEABLE };
+	char *copy = malloc(size ? size : 1);
+	struct sigil_parse_error err;
+	struct sigil_policy *pol;
+	struct file f;
+	u32 seed = 0, i;
+
+	memcpy(copy, data, size);
+	if (sigil_policy_parse(copy, size, &opts, &pol, &err)) {
+		free(copy);
+		return 0;
+	}
+	for (i = 0; i < 4 && i < size; i++)
+		seed = seed << 8 | (u8)data[size - 1 - i];
+
+	/* A file with nothing, then one per property value in the policy. */
+	memset(&f, 0, sizeof(f));
+	f.truths = seed & SIGIL_PROPS_PARSEABLE;
+	decide_both(pol, &f);
+	for (i = 0; i < pol->nprops && i < 64; i++) {
+		file_from(&f, pol, &pol->props[i], seed + i);
+		decide_both(pol, &f);
+		/* The same digest with its last byte changed: a near miss. */
+		if (f.fsv.size)
+			f.fsv.bytes[f.fsv.size - 1] ^= 1;
+		decide_both(pol, &f);
+	}
+	sigil_policy_free(pol);
+	free(copy);
+	return 0;
+}
