@@ -169,19 +169,27 @@ check: deps
 # ---- benchmark ----
 
 BENCH_BIN	:= $(BUILD)/guest/sig_bench
-# "dmverity": measure only the dm-verity properties (about 30 s).
+SCALE_BIN	:= $(BUILD)/guest/scale_bench
+# "dmverity": measure only the dm-verity properties (about 30 s);
+# "scale": only the policy-size series.
 BENCH_CASES	?=
 
 # One boot: the guest builds the files, applies the host's signatures and
-# prints the table (see selftests/sig_bench.c).  tsc=reliable: under TCG
-# the clocksource watchdog can demote the TSC to jiffies, 4 ms steps.
+# prints the tables (see selftests/sig_bench.c and scale_bench.c).
+# tsc=reliable: under TCG the clocksource watchdog can demote the TSC to
+# jiffies, 4 ms steps.
 bench: deps
 	$(MAKE) kernel
-	$(MAKE) $(BENCH_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids $(DMV_FIXTURES)/dmv/params
+	$(MAKE) $(BENCH_BIN) $(SCALE_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids $(DMV_FIXTURES)/dmv/params
 	selftests/bench-fixtures $(BUILD)/bench $(SIG_FIXTURES) $(BENCH_BIN) $(GUEST_PROG)
-	SIGIL_SMP=1 selftests/run-vm --timeout 1200 --append tsc=reliable --add $(BENCH_BIN) --add $(GUEST_PROG):/bin/prog42 \
+	SIGIL_SMP=1 selftests/run-vm --timeout 1800 --append tsc=reliable --add $(BENCH_BIN) \
+		--add $(SCALE_BIN) --add $(GUEST_PROG):/bin/prog42 \
 		--add $(BUILD)/bench:/bench --add $(DMV_FIXTURES)/dmv:/dmv \
-		--drive $(DMV_FIXTURES)/a.img:dmv-a -- /bin/sig_bench /bench $(BENCH_CASES)
+		--drive $(DMV_FIXTURES)/a.img:dmv-a -- sh -c ' \
+		case "$(BENCH_CASES)" in scale) ;; *) /bin/sig_bench /bench $(BENCH_CASES) || exit 1 ;; esac; \
+		case "$(BENCH_CASES)" in ""|scale) \
+			/bin/sig_bench --make /mnt/scale-prog 65536 /bin/prog42 && \
+			/bin/scale_bench /bench/scale ;; esac'
 
 # ---- demo ----
 

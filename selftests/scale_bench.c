@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * make bench, second part: what a policy's size costs an exec, for sigil
+ * and for IPE, in the same kernel and the same boot.
+ *
+ * Usage: scale_bench DIR
+ *	DIR holds, per N (1, 250, 500, 1,000, 10,000, 100,000), N.pol: a policy
+ *	of N fs-verity digest rules whose *last* rule is the digest of the
+ *	program that "sig_bench --make FILE 65536 PROG" writes, and N.p7s:
+ *	the same policy signed for IPE (see selftests/bench-fixtures)
+ *
+ * The program runs from the fs-verity disk.  The baseline is the same exec
+ * with sigil's policy and IPE's both reduced to "DEFAULT action=ALLOW",
+ * which decides without looking at a rule.  Each case alternates short
+ * rounds with the baseline; the ratio is the median of the rounds' ratios.
+ * The sigil series loads each policy through sigil/new_policy; the IPE
+ * series through IPE's securityfs, in IPE's own format and signed, as far
+ * as IPE takes them: IPE refuses PKCS#7 messages over 64 KiB.
+ */
+
+#include <time.h>
+
+#include "common.h"
+
+#define ROUNDS	15
+#define RUNS	8
+#define PROGFILE DISK "/scale-prog"
+#define IPE	"/sys/kernel/security/ipe"
+
+static const unsigned int series[] = { 1, 250, 500, 1000, 10000, 100000 };
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static double timed_run(void)
+{
+	double t = now_us();
+	int rc = run(PROGFILE);
+
+	if (rc != PROG_EXIT) {
+		fprintf(stderr, "scale_bench: exec gave %d\n", rc);
+		exit(1);
+	}
+	return now_us() - t;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static void must(int rc, const char *what)
+{
+	if (rc) {
+		fprintf(stderr, "scale_bench: %s: %s\n", what, strerror(-rc));
+		exit(1);
+	}
+}
+
+/* Write a whole file to @target; 0 or -errno; the time in @ms. */
+static int load(const char *dir, const char *file, const char *target, double *ms)
+{
+	char path[256];
+	size_t len;
+	double t;
+	void *buf;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	buf = slurp(path, &len);
+	if (!buf)
+		return -ENOENT;
+	t = now_us();
+	rc = write_file(target, buf, len);
+	if (ms)
+		*ms = (now_us() - t) / 1e3;
+	free(buf);
+	return rc;
+}
+
+static int ipe_activate(const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), IPE "/policies/%s/active", name);
+	return write_str(path, "1");
+}
+
+static int sigil_activate(const char *name)
+{
+	return activate(name);
+}
+
+/* Median ratio of exec under @pol to exec under @base, alternating. */
+static void measure(const char *lsm, unsigned int n, double load_ms,
+		    int (*act)(const char *), const char *base, const char *pol)
+{
+	double v[ROUNDS * RUNS], b[ROUNDS * RUNS], ratio[ROUNDS];
+	int r, i;
+
+	for (r = 0; r < ROUNDS; r++) {
+		must(act(base), base);
+		timed_run();
+		for (i = 0; i < RUNS; i++)
+			b[r * RUNS + i] = timed_run();
+		must(act(pol), pol);
+		timed_run();
+		for (i = 0; i < RUNS; i++)
+			v[r * RUNS + i] = timed_run();
+		ratio[r] = median(v + r * RUNS, RUNS) / median(b + r * RUNS, RUNS);
+	}
+	printf("%-6s %7u %9.0f %11.0f %11.0f %8.3f\n", lsm, n, load_ms,
+	       median(v, ROUNDS * RUNS), median(b, ROUNDS * RUNS),
+	       median(ratio, ROUNDS));
+	fflush(stdout);
+	must(act(base), base);
+}
+
+int main(int argc, char **argv)
+{
+	char file[64], name[64], text[160];
+	const char *dir;
+	unsigned int i;
+	double ms;
+	int rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s DIR\n", argv[0]);
+		return 2;
+	}
+	dir = argv[1];
+	/* PROGFILE is "sig_bench --make PROGFILE 65536 PROG": the host's file. */
+	rc = enable_verity(PROGFILE);
+	must(rc == -EEXIST ? 0 : rc, "enable fs-verity on " PROGFILE);
+	{
+		char have[65], want[80] = "";
+		FILE *f;
+
+		must(verity_digest(PROGFILE, have), "measure " PROGFILE);
+		snprintf(file, sizeof(file), "%s/digest", dir);
+		f = fopen(file, "r");
+		if (!f || !fgets(want, sizeof(want), f))
+			must(-ENOENT, file);
+		fclose(f);
+		want[strcspn(want, "\n")] = '\0';
+		if (strcmp(have, want)) {
+			fprintf(stderr, "scale_bench: %s has digest %s, the policies list %s\n",
+				PROGFILE, have, want);
+			return 1;
+		}
+	}
+	printf("sigil bench: exec latency against policy size; the executed file's\n"
+	       "digest is the last of N fs-verity digest rules.\n"
+	       "ratio: against the same exec with both LSMs' policies reduced to\n"
+	       "       DEFAULT action=ALLOW, in this boot; median of %d rounds\n", ROUNDS);
+	printf("%-6s %7s %9s %11s %11s %8s\n", "lsm", "rules", "load_ms",
+	       "median_us", "baseline_us", "ratio");
+	fflush(stdout);
+
+	snprintf(text, sizeof(text), "policy_name=s_base policy_version=1.0.0\n"
+		 "DEFAULT action=ALLOW\n");
+	rc = write_str(SFS "/new_policy", text);
+	must(rc == -EEXIST ? 0 : rc, "s_base");
+
+	for (i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
+		snprintf(file, sizeof(file), "%u.pol", series[i]);
+		must(load(dir, file, SFS "/new_policy", &ms), file);
+		snprintf(name, sizeof(name), "scale_%u", series[i]);
+		measure("sigil", series[i], ms, sigil_activate, "s_base", name);
+		must(delete_policy(name), name);
+	}
+
+	rc = load(dir, "base.p7s", IPE "/new_policy", NULL);
+	if (rc) {
+		printf("ipe    IPE refuses its allow-all policy: %s\n", strerror(-rc));
+		return 0;
+	}
+	for (i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
+		snprintf(file, sizeof(file), "%u.p7s", series[i]);
+		rc = load(dir, file, IPE "/new_policy", &ms);
+		if (rc) {
+			printf("ipe    %7u refused: %s (%d)\n", series[i],
+			       strerror(-rc), rc);
+			fflush(stdout);
+			continue;
+		}
+		snprintf(name, sizeof(name), "scale_%u", series[i]);
+		measure("ipe", series[i], ms, ipe_activate, "scale_base", name);
+	}
+	return 0;
+}
