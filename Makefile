@@ -59,9 +59,9 @@ GUEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -static \
 GUEST_TESTS	:= $(patsubst selftests/%.c,$(BUILD)/guest/%,$(wildcard selftests/*_test.c))
 GUEST_PROG	:= $(BUILD)/guest/prog42
 
-.PHONY: all deps kernel unit guest check bench demo fuzz modules clean
+.PHONY: all deps kernel sigilctl unit guest check bench demo fuzz modules install clean
 
-all: kernel unit guest
+all: kernel sigilctl unit guest
 
 deps:
 	@scripts/deps
@@ -90,6 +90,22 @@ kernel: $(KSRC)/Makefile
 	@scripts/overlay $(KSRC) >/dev/null
 	$(MAKE) $(KOBJ)/.config
 	$(KMAKE) -j$(JOBS) bzImage
+
+# ---- sigilctl ----
+
+SIGILCTL	:= $(BUILD)/sigilctl
+SIGILCTL_SRCS	:= $(wildcard userspace/*.c)
+TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		   -Wno-missing-field-initializers -D_GNU_SOURCE \
+		   -Ipolicy -Ikeys -Iuserspace
+TOOL_LIBS	:= -lcrypto -lkeyutils -lfsverity -lgpgme -lpthread
+
+$(SIGILCTL): $(SIGILCTL_SRCS) userspace/sigilctl.h $(SHARED_SRCS) $(SHARED_HDRS)
+	@scripts/deps tool
+	@mkdir -p $(@D)
+	gcc $(TOOL_CFLAGS) -o $@ $(SIGILCTL_SRCS) $(SHARED_SRCS) $(TOOL_LIBS)
+
+sigilctl: $(SIGILCTL)
 
 # ---- tests ----
 

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sigilctl policy check|load|update|activate|delete|list|show.  check uses
+ * the kernel's own parser (policy/parser.c), so what it accepts the kernel
+ * accepts; the others drive sigil/new_policy and policies/<name>/.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "signed.h"
+#include "sigilctl.h"
+
+/* ---- check ---- */
+
+struct gather {
+	u8 *out;
+	size_t len;
+};
+
+static void gather_piece(void *ctx, const u8 *data, size_t n)
+{
+	struct gather *g = ctx;
+
+	memcpy(g->out + g->len, data, n);
+	g->len += n;
+}
+
+static int check_one(const char *file)
+{
+	struct sigil_parse_opts opts = { .props = SIGIL_PROPS_PARSEABLE };
+	struct sigil_parse_error err;
+	struct sigil_policy *pol;
+	struct pgp_error perr;
+	struct sigil_msg m;
+	const char *text;
+	size_t len, tlen;
+	u8 *buf, *gathered = NULL;
+	int rc;
+
+	rc = read_all(file, &buf, &len);
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", file, strerror(-rc));
+		return EXIT_FAIL;
+	}
+	/* A signed policy is checked by its text. */
+	text = (const char *)buf;
+	tlen = len;
+	rc = sigil_msg_parse(buf, len, &m, &perr);
+	if (!rc && m.form == SIGIL_MSG_PKCS7) {
+		fprintf(stderr, "%s: attached PKCS#7: check the policy text before signing it\n",
+			file);
+		free(buf);
+		return EXIT_FAIL;
+	}
+	if (!rc && m.form != SIGIL_MSG_TEXT) {
+		struct gather g = { malloc(m.text_len + 1), 0 };
+
+		sigil_msg_text(buf, &m, gather_piece, &g);
+		gathered = g.out;
+		text = (const char *)gathered;
+		tlen = g.len;
+	}
+	rc = sigil_policy_parse(text, tlen, &opts, &pol, &err);
+	if (opt_json) {
+		bool first = true;
+
+		putchar('{');
+		json_kv_str("file", file, &first);
+		json_kv_bool("ok", !rc, &first);
+		if (rc) {
+			json_kv_num("line", err.line, &first);
+			json_kv_num("column", err.col, &first);
+			json_kv_num("errno", -rc, &first);
+			json_kv_str("message", err.msg, &first);
+		} else {
+			char v[32];
+
+			snprintf(v, sizeof(v), "%u.%u.%u", pol->version[0],
+				 pol->version[1], pol->version[2]);
+			json_kv_str("name", pol->name, &first);
+			json_kv_str("version", v, &first);
+			json_kv_num("rules", pol->nrules, &first);
+			json_kv_num("indexed_rules", sigil_indexed_rules(pol), &first);
+		}
+		puts("}");
+	} else if (rc) {
+		if (err.col)
+			printf("%s:%u:%u: error: %s\n", file, err.line, err.col, err.msg);
+		else
+			printf("%s:%u: error: %s\n", file, err.line, err.msg);
+	} else {
+		printf("%s: ok: policy '%s' version %u.%u.%u, %u rules\n", file,
+		       pol->name, pol->version[0], pol->version[1],
+		       pol->version[2], pol->nrules);
+	}
+	if (!rc)
+		sigil_policy_free(pol);
+	free(gathered);
+	free(buf);
+	return rc ? EXIT_FAIL : EXIT_OK;
+}
+
+int cmd_policy_check(int argc, char **argv)
+{
+	int i, rc = EXIT_OK;
+
+	if (help_requested(argc, argv, "policy check"))
+		return EXIT_OK;
+	if (argc < 2)
+		return usage_error("policy check", "which policy files?");
+	for (i = 1; i < argc; i++)
+		if (check_one(argv[i]) != EXIT_OK)
+			rc = EXIT_FAIL;
+	return rc;
+}
+
+/* ---- writes to securityfs ---- */
+
+/* Report a refused write with the kernel's reason from status. */
+static int refused(const char *what, int rc)
+{
+	char *why = status_value("last_policy_error");
+
+	warnx("%s: %s%s%s", what, strerror(-rc), why ? ": " : "", why ? why : "");
+	free(why);
+	return rc == -EPERM || rc == -EACCES ? EXIT_ENV : EXIT_FAIL;
+}
+
+/*
+ * The bytes to write for @file: as they are, or, for an armored OpenPGP
+ * message, its binary form, which is what the kernel takes.
+ */
+static int load_bytes(const char *file, u8 **out, size_t *out_len)
+{
+	struct pgp_error perr = { 0 };
+	size_t len, pos = 0;
+	u8 *buf, *bin;
+	int rc;
+
+	rc = read_all(file, &buf, &len);
+	if (rc) {
+		warnx("%s: %s", file, strerror(-rc));
+		return EXIT_FAIL;
+	}
+	if (len > 27 && !memcmp(buf, "-----BEGIN PGP MESSAGE-----", 27)) {
+		bin = malloc(len);
+		rc = pgp_dearmor((const char *)buf, len, &pos, "PGP MESSAGE", bin,
+				 len, out_len, &perr);
+		free(buf);
+		if (rc) {
+			warnx("%s: %s", file, perr.msg[0] ? perr.msg : "cannot dearmor");
+			free(bin);
+			return EXIT_FAIL;
+		}
+		*out = bin;
+		return EXIT_OK;
+	}
+	*out = buf;
+	*out_len = len;
+	return EXIT_OK;
+}
+
+static int write_policy(const char *target, const char *file)
+{
+	char path[512];
+	size_t len;
+	u8 *buf;
+	int rc;
+
+	if (!sigil_present())
+		return EXIT_ENV;
+	rc = load_bytes(file, &buf, &len);
+	if (rc)
+		return rc;
+	sfs_path(path, sizeof(path), "%s", target);
+	rc = write_once(path, buf, len);
+	free(buf);
+	if (rc == -ENOENT && strcmp(target, "new_policy"))
+		warnx("%s: no such policy is loaded", target);
+	return rc ? refused(file, rc) : EXIT_OK;
+}
+
+int cmd_policy_load(int argc, char **argv)
+{
+	int rc;
+
+	if (help_requested(argc, argv, "policy load"))
+		return EXIT_OK;
+	if (argc != 2)
+		return usage_error("policy load", "one policy file");
+	rc = write_policy("new_policy", argv[1]);
+	if (!rc && !opt_json)
+		printf("loaded %s; activate it with 'sigilctl policy activate NAME'\n",
+		       argv[1]);
+	return rc;
+}
+
+int cmd_policy_update(int argc, char **argv)
+{
+	char target[300];
+
+	if (help_requested(argc, argv, "policy update"))
+		return EXIT_OK;
+	if (argc != 3)
+		return usage_error("policy update", "a policy name and a file");
+	snprintf(target, sizeof(target), "policies/%s/update", argv[1]);
+	return write_policy(target, argv[2]);
+}
+
+static int policy_switch(int argc, char **argv, const char *cmd,
+			 const char *file)
+{
+	char path[512];
+	int rc;
+
+	if (help_requested(argc, argv, cmd))
+		return EXIT_OK;
+	if (argc != 2)
+		return usage_error(cmd, "one policy name");
+	if (!sigil_present())
+		return EXIT_ENV;
+	sfs_path(path, sizeof(path), "policies/%s/%s", argv[1], file);
+	rc = write_once(path, "1", 1);
+	if (rc == -ENOENT) {
+		warnx("no policy '%s' is loaded", argv[1]);
+		return EXIT_FAIL;
+	}
+	return rc ? refused(argv[1], rc) : EXIT_OK;
+}
+
+int cmd_policy_activate(int argc, char **argv)
+{
+	return policy_switch(argc, argv, "policy activate", "active");
+}
+
+int cmd_policy_delete(int argc, char **argv)
+{
+	return policy_switch(argc, argv, "policy delete", "delete");
+}
+
+/* ---- list, show ---- */
+
+static char *policy_file(const char *name, const char *file)
+{
+	char path[512];
+	size_t len;
+	u8 *buf;
+
+	sfs_path(path, sizeof(path), "policies/%s/%s", name, file);
+	if (read_all(path, &buf, &len))
+		return NULL;
+	while (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	return (char *)buf;
+}
+
+static void print_policy(const char *name, bool *first_obj)
+{
+	char *version = policy_file(name, "version");
+	char *active = policy_file(name, "active");
+	char *signer = policy_file(name, "signer");
+
+	if (opt_json) {
+		bool first = true;
+
+		if (!*first_obj)
+			putchar(',');
+		*first_obj = false;
+		putchar('{');
+		json_kv_str("name", name, &first);
+		json_kv_str("version", version, &first);
+		json_kv_bool("active", active && !strcmp(active, "1"), &first);
+		json_kv_str("signer", signer, &first);
+		putchar('}');
+	} else {
+		printf("%-24s %-10s %-7s %s\n", name, version ? version : "?",
+		       active && !strcmp(active, "1") ? "active" : "-",
+		       signer ? signer : "?");
+	}
+	free(version);
+	free(active);
+	free(signer);
+}
+
+int cmd_policy_list(int argc, char **argv)
+{
+	char path[512];
+	struct dirent *e;
+	bool first = true;
+	DIR *d;
+
+	if (help_requested(argc, argv, "policy list"))
+		return EXIT_OK;
+	if (argc != 1)
+		return usage_error("policy list", "no arguments");
+	if (!sigil_present())
+		return EXIT_ENV;
+	sfs_path(path, sizeof(path), "policies");
+	d = opendir(path);
+	if (!d) {
+		warnx("%s: %s", path, strerror(errno));
+		return EXIT_ENV;
+	}
+	if (opt_json)
+		putchar('[');
+	else
+		printf("%-24s %-10s %-7s %s\n", "NAME", "VERSION", "STATE", "SIGNER");
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			print_policy(e->d_name, &first);
+	if (opt_json)
+		puts("]");
+	closedir(d);
+	return EXIT_OK;
+}
+
+int cmd_policy_show(int argc, char **argv)
+{
+	char *text;
+	bool first = true;
+
+	if (help_requested(argc, argv, "policy show"))
+		return EXIT_OK;
+	if (argc != 2)
+		return usage_error("policy show", "one policy name");
+	if (!sigil_present())
+		return EXIT_ENV;
+	text = policy_file(argv[1], "policy");
+	if (!text) {
+		warnx("no policy '%s' is loaded", argv[1]);
+		return EXIT_FAIL;
+	}
+	if (opt_json) {
+		char *version = policy_file(argv[1], "version");
+		char *active = policy_file(argv[1], "active");
+		char *signer = policy_file(argv[1], "signer");
+
+		putchar('{');
+		json_kv_str("name", argv[1], &first);
+		json_kv_str("version", version, &first);
+		json_kv_bool("active", active && !strcmp(active, "1"), &first);
+		json_kv_str("signer", signer, &first);
+		json_kv_str("text", text, &first);
+		puts("}");
+		free(version);
+		free(active);
+		free(signer);
+	} else {
+		printf("# ");
+		print_policy(argv[1], &first);
+		printf("%s\n", text);
+	}
+	free(text);
+	return EXIT_OK;
+}

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sigilctl: keys, policies, signatures and explanations for sigil.  Git-
+ * style commands ("sigilctl policy load FILE"); every command takes --help,
+ * and those whose output a script would read take --json.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "sigilctl.h"
+
+bool opt_json;
+
+const struct sigilctl_cmd sigilctl_cmds[] = {
+	{ "key", "add", cmd_key_add, "[--also-fsverity] FILE...",
+	  "load OpenPGP keys and X.509 certificates into .sigil" },
+	{ "key", "list", cmd_key_list, "", "list the keys in .sigil" },
+	{ "key", "lock", cmd_key_lock, "", "lock .sigil until reboot" },
+	{ "policy", "check", cmd_policy_check, "FILE...",
+	  "check policies offline, with the kernel's parser" },
+	{ "policy", "load", cmd_policy_load, "FILE",
+	  "load a policy (signed, or plain on test kernels)" },
+	{ "policy", "update", cmd_policy_update, "NAME FILE",
+	  "replace a loaded policy with a newer version" },
+	{ "policy", "activate", cmd_policy_activate, "NAME",
+	  "enforce a loaded policy" },
+	{ "policy", "delete", cmd_policy_delete, "NAME",
+	  "unload a policy that is not active" },
+	{ "policy", "list", cmd_policy_list, "", "list the loaded policies" },
+	{ "policy", "show", cmd_policy_show, "NAME",
+	  "print a loaded policy and what is known of it" },
+	{ NULL, "status", cmd_status, "", "mode, active policy, keys, counters" },
+	{ NULL, "log", cmd_log, "[--follow]", "the latest decisions" },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+	const struct sigilctl_cmd *c;
+
+	fprintf(f, "usage: sigilctl [--json] COMMAND [ARGS]\n\ncommands:\n");
+	for (c = sigilctl_cmds; c->name; c++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s%s%s", c->group ? c->group : "",
+			 c->group ? " " : "", c->name);
+		fprintf(f, "  %-16s %s\n", name, c->summary);
+	}
+	fprintf(f, "\n'sigilctl COMMAND --help' describes a command; see sigilctl(8).\n"
+		   "exit status: 0 done, 1 failed or refused, 2 usage, 3 no sigil here\n");
+}
+
+/* ---- shared helpers ---- */
+
+const char *sfs_dir(void)
+{
+	const char *d = getenv("SIGIL_SECURITYFS");
+
+	return d && *d ? d : "/sys/kernel/security/sigil";
+}
+
+int sfs_path(char *buf, size_t size, const char *fmt, ...)
+{
+	int n = snprintf(buf, size, "%s/", sfs_dir());
+	va_list ap;
+
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, size - n, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+bool sigil_present(void)
+{
+	char path[512];
+	struct stat st;
+
+	sfs_path(path, sizeof(path), "status");
+	if (!stat(path, &st))
+		return true;
+	warnx("%s: no sigil in this kernel (is securityfs mounted, and sigil in lsm=?)",
+	      sfs_dir());
+	return false;
+}
+
+void warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sigilctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Is @c the command @cmd names: "add" or "key add"? */
+static bool is_cmd(const struct sigilctl_cmd *c, const char *cmd)
+{
+	size_t g = c->group ? strlen(c->group) : 0;
+
+	if (g && !strncmp(cmd, c->group, g) && cmd[g] == ' ')
+		return !strcmp(cmd + g + 1, c->name);
+	return !strcmp(cmd, c->name);
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	const struct sigilctl_cmd *c;
+	va_list ap;
+
+	fputs("sigilctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	for (c = sigilctl_cmds; c->name; c++)
+		if (is_cmd(c, cmd))
+			fprintf(stderr, "usage: sigilctl %s%s%s %s\n",
+				c->group ? c->group : "", c->group ? " " : "",
+				c->name, c->args);
+	return EXIT_USAGE;
+}
+
+/*
+ * 1 when argv holds --help or -h: the usage of @cmd ("policy list", or
+ * "status") went to stdout.
+ */
+int help_requested(int argc, char **argv, const char *cmd)
+{
+	const struct sigilctl_cmd *c;
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			break;
+	if (i == argc)
+		return 0;
+	for (c = sigilctl_cmds; c->name; c++)
+		if (is_cmd(c, cmd))
+			printf("usage: sigilctl %s%s%s %s\n  %s\n",
+			       c->group ? c->group : "", c->group ? " " : "",
+			       c->name, c->args, c->summary);
+	printf("See sigilctl(8) for the options and exit codes.\n");
+	return 1;
+}
+
+int read_all(const char *path, u8 **buf, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	u8 *b;
+	ssize_t r;
+
+	if (fd < 0)
+		return -errno;
+	b = malloc(cap + 1);
+	if (!b)
+		return -ENOMEM;
+	while ((r = read(fd, b + n, cap - n)) > 0) {
+		n += r;
+		if (n == cap) {
+			u8 *g = realloc(b, 2 * cap + 1);
+
+			if (!g) {
+				free(b);
+				return -ENOMEM;
+			}
+			b = g;
+			cap *= 2;
+		}
+	}
+	if (fd)
+		close(fd);
+	if (r < 0) {
+		free(b);
+		return -errno;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* Write @buf to @path in one write(), as sigil wants policies. */
+int write_once(const char *path, const void *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, buf, len);
+	rc = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+	if (close(fd) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+/* A "key: value" of sigil/status, malloc()ed, or NULL. */
+char *status_value(const char *key)
+{
+	char path[512], *line, *save, *val = NULL;
+	size_t len, klen = strlen(key);
+	u8 *buf;
+
+	sfs_path(path, sizeof(path), "status");
+	if (read_all(path, &buf, &len))
+		return NULL;
+	for (line = strtok_r((char *)buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			val = strdup(line + klen + (line[klen + 1] == ' ' ? 2 : 1));
+			break;
+		}
+	free(buf);
+	return val;
+}
+
+void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+void json_key(const char *key, bool *first)
+{
+	if (!*first)
+		putchar(',');
+	*first = false;
+	json_str(key);
+	putchar(':');
+}
+
+void json_kv_str(const char *key, const char *val, bool *first)
+{
+	json_key(key, first);
+	if (val)
+		json_str(val);
+	else
+		fputs("null", stdout);
+}
+
+void json_kv_num(const char *key, long long val, bool *first)
+{
+	json_key(key, first);
+	printf("%lld", val);
+}
+
+void json_kv_bool(const char *key, bool val, bool *first)
+{
+	json_key(key, first);
+	fputs(val ? "true" : "false", stdout);
+}
+
+void hex_str(char *out, const u8 *bytes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", bytes[i]);
+	out[2 * n] = '\0';
+}
+
+/* ---- dispatch ---- */
+
+int main(int argc, char **argv)
+{
+	const struct sigilctl_cmd *c;
+	int i, j;
+
+	/* --json may come anywhere: take it out. */
+	for (i = j = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			opt_json = true;
+		else
+			argv[j++] = argv[i];
+	}
+	argc = j;
+	argv[argc] = NULL;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	for (c = sigilctl_cmds; c->name; c++) {
+		if (!c->group && !strcmp(argv[1], c->name))
+			return c->fn(argc - 1, argv + 1);
+		if (c->group && !strcmp(argv[1], c->group) && argc > 2 &&
+		    !strcmp(argv[2], c->name))
+			return c->fn(argc - 2, argv + 2);
+	}
+	warnx("unknown command '%s%s%s'", argv[1], argc > 2 ? " " : "",
+	      argc > 2 ? argv[2] : "");
+	usage(stderr);
+	return EXIT_USAGE;
+}

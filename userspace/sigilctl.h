@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * sigilctl: the command table, exit codes, output helpers (text and JSON)
+ * and the securityfs paths that every command shares.
+ */
+#ifndef _SIGILCTL_H
+#define _SIGILCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "compat.h"
+
+/* Exit codes, documented in sigilctl(8). */
+#define EXIT_OK		0	/* done; for check/verify/explain: all good */
+#define EXIT_FAIL	1	/* done, and something failed or was refused */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_ENV	3	/* no sigil in this kernel, or not allowed */
+
+/**
+ * struct sigilctl_cmd - one command
+ * @group: "policy", "key", or NULL for a top-level command
+ * @name: the command's name
+ * @fn: runs it; argv[0] is the command's name, options follow
+ * @args: its arguments, for usage lines
+ * @summary: one line for the command list
+ */
+struct sigilctl_cmd {
+	const char *group;
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *args;
+	const char *summary;
+};
+
+/* Set by --json anywhere on the command line. */
+extern bool opt_json;
+
+/* Where sigil's securityfs files are: $SIGIL_SECURITYFS, for tests. */
+const char *sfs_dir(void);
+int sfs_path(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool sigil_present(void);
+
+/* Messages: "sigilctl: ..." on stderr. */
+void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int help_requested(int argc, char **argv, const char *cmd);
+
+/* Files. */
+int read_all(const char *path, u8 **buf, size_t *len);
+int write_once(const char *path, const void *buf, size_t len);
+char *status_value(const char *key);
+
+/* JSON output, written to stdout. */
+void json_str(const char *s);
+void json_key(const char *key, bool *first);
+void json_kv_str(const char *key, const char *val, bool *first);
+void json_kv_num(const char *key, long long val, bool *first);
+void json_kv_bool(const char *key, bool val, bool *first);
+void hex_str(char *out, const u8 *bytes, size_t n);
+
+/* Commands, by file. */
+int cmd_policy_check(int argc, char **argv);
+int cmd_policy_load(int argc, char **argv);
+int cmd_policy_update(int argc, char **argv);
+int cmd_policy_activate(int argc, char **argv);
+int cmd_policy_delete(int argc, char **argv);
+int cmd_policy_list(int argc, char **argv);
+int cmd_policy_show(int argc, char **argv);
+int cmd_key_add(int argc, char **argv);
+int cmd_key_list(int argc, char **argv);
+int cmd_key_lock(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+
+extern const struct sigilctl_cmd sigilctl_cmds[];
+
+#endif /* _SIGILCTL_H */
