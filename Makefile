@@ -99,6 +99,8 @@ TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -Wno-missing-field-initializers -D_GNU_SOURCE \
 		   -Ipolicy -Ikeys -Iuserspace
 TOOL_LIBS	:= -lcrypto -lkeyutils -lfsverity -lgpgme -lpthread
+# policy sign and policy load undo gpg's compression (zlib).
+TOOL_LIBS	+= -lz
 
 $(SIGILCTL): $(SIGILCTL_SRCS) userspace/sigilctl.h $(SHARED_SRCS) $(SHARED_HDRS)
 	@scripts/deps tool

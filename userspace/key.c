@@ -40,6 +40,9 @@ static key_serial_t find_keyring(const char *name)
 	return id;
 }
 
+/* key add --dry-run: parse and report, add nothing. */
+static bool dry_run;
+
 struct added {
 	bool *first;
 	int failed;
@@ -61,17 +64,19 @@ static void report(struct added *a, const char *file, const char *kind,
 		json_kv_str("type", kind, &first);
 		json_kv_str("id", id, &first);
 		json_kv_str("keyring", ring, &first);
-		json_kv_bool("loaded", !err, &first);
+		json_kv_bool("loaded", !err && !dry_run, &first);
 		if (err) {
 			json_kv_num("errno", err, &first);
 			json_kv_str("error", why, &first);
-		} else {
+		} else if (!dry_run) {
 			json_kv_num("serial", serial, &first);
 		}
 		putchar('}');
 	} else if (err) {
 		printf("%s: %s %s: refused by %s: %s%s%s\n", file, kind, id, ring,
 		       strerror(err), why && *why ? ": " : "", why ? why : "");
+	} else if (dry_run) {
+		printf("%s: %s %s -> %s (dry run: not added)\n", file, kind, id, ring);
 	} else {
 		printf("%s: %s %s -> %s (key %ld)\n", file, kind, id, ring, serial);
 	}
@@ -85,7 +90,7 @@ static void add_one(struct added *a, const char *file, const char *kind,
 		    const char *id, const void *data, size_t len,
 		    key_serial_t ring, const char *ring_name)
 {
-	long serial = add_key("asymmetric", "", data, len, ring);
+	long serial = dry_run ? 0 : add_key("asymmetric", "", data, len, ring);
 	int err = serial < 0 ? errno : 0;
 
 	/* The kernel logs why it refused a key; see dmesg. */
@@ -229,6 +234,8 @@ int cmd_key_add(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--also-fsverity"))
 			fsverity = true;
+		else if (!strcmp(argv[i], "--dry-run"))
+			dry_run = true;
 		else if (argv[i][0] == '-' && argv[i][1])
 			return usage_error("key add", "unknown option %s", argv[i]);
 		else
@@ -236,10 +243,10 @@ int cmd_key_add(int argc, char **argv)
 	}
 	if (!nfiles)
 		return usage_error("key add", "which key files?");
-	if (!sigil_present())
+	if (!dry_run && !sigil_present())
 		return EXIT_ENV;
-	sigil = find_keyring(".sigil");
-	if (fsverity)
+	sigil = dry_run ? 0 : find_keyring(".sigil");
+	if (fsverity && !dry_run)
 		fsv = find_keyring(".fs-verity");
 	if (sigil < 0 || (fsverity && fsv < 0)) {
 		warnx("cannot find the %s keyring in /proc/keys",
@@ -253,6 +260,9 @@ int cmd_key_add(int argc, char **argv)
 			add_file(&a, argv[i], fsverity, sigil, fsv);
 	if (opt_json)
 		puts("]");
+	else if (dry_run)
+		printf("%d readable, %d unreadable (dry run: nothing added)\n",
+		       a.loaded, a.failed);
 	else
 		printf("%d loaded, %d refused\n", a.loaded, a.failed);
 	return a.failed ? EXIT_FAIL : EXIT_OK;

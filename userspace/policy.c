@@ -176,6 +176,7 @@ static int write_policy(const char *target, const char *file)
 	rc = load_bytes(file, &buf, &len);
 	if (rc)
 		return rc;
+	policy_uncompress(file, &buf, &len);
 	sfs_path(path, sizeof(path), "%s", target);
 	rc = write_once(path, buf, len);
 	free(buf);

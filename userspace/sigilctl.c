@@ -18,7 +18,7 @@
 bool opt_json;
 
 const struct sigilctl_cmd sigilctl_cmds[] = {
-	{ "key", "add", cmd_key_add, "[--also-fsverity] FILE...",
+	{ "key", "add", cmd_key_add, "[--also-fsverity] [--dry-run] FILE...",
 	  "load OpenPGP keys and X.509 certificates into .sigil" },
 	{ "key", "list", cmd_key_list, "", "list the keys in .sigil" },
 	{ "key", "lock", cmd_key_lock, "", "lock .sigil until reboot" },
@@ -32,6 +32,9 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	  "enforce a loaded policy" },
 	{ "policy", "delete", cmd_policy_delete, "NAME",
 	  "unload a policy that is not active" },
+	{ "policy", "sign", cmd_policy_sign,
+	  "[--pkcs7 --key KEY --cert CERT | --pgp [--pgp-key ID]] [--detached-container] -o OUT FILE",
+	  "check a policy, then sign it in a form the kernel takes" },
 	{ "policy", "list", cmd_policy_list, "", "list the loaded policies" },
 	{ "policy", "show", cmd_policy_show, "NAME",
 	  "print a loaded policy and what is known of it" },

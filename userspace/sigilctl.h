@@ -70,6 +70,11 @@ int cmd_policy_activate(int argc, char **argv);
 int cmd_policy_delete(int argc, char **argv);
 int cmd_policy_list(int argc, char **argv);
 int cmd_policy_show(int argc, char **argv);
+/* policy_sign.c */
+int cmd_policy_sign(int argc, char **argv);
+int pgp_msg_uncompress(const u8 *buf, size_t len, u8 **out, size_t *out_len,
+		       char *why, size_t why_size);
+void policy_uncompress(const char *file, u8 **buf, size_t *len);
 int cmd_key_add(int argc, char **argv);
 int cmd_key_list(int argc, char **argv);
 int cmd_key_lock(int argc, char **argv);
