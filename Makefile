@@ -13,6 +13,8 @@
 #   make modules  build the OpenPGP key parser as a module against KDIR
 #                 (default: Debian's linux-headers-6.12)
 #   make clean    remove build/ outputs except the unpacked kernel and ccache
+#   make install  sigilctl, its manual page sigilctl(8) and its bash completion
+#                 into $(DESTDIR)$(PREFIX) (default /usr/local)
 #
 # Every target installs what it is missing through scripts/deps.
 
@@ -108,6 +110,27 @@ $(SIGILCTL): $(SIGILCTL_SRCS) userspace/sigilctl.h $(SHARED_SRCS) $(SHARED_HDRS)
 	gcc $(TOOL_CFLAGS) -o $@ $(SIGILCTL_SRCS) $(SHARED_SRCS) $(TOOL_LIBS)
 
 sigilctl: $(SIGILCTL)
+
+# ---- install: sigilctl, sigilctl(8), bash completion ----
+
+PREFIX		?= /usr/local
+DESTDIR		?=
+SIGILCTL_MAN	:= $(BUILD)/sigilctl.8
+
+# rst2man stops at the first warning: a page that renders wrong fails here.
+$(SIGILCTL_MAN): Documentation/sigilctl.rst
+	@scripts/deps tool
+	@mkdir -p $(@D)
+	rst2man --halt=warning --strip-comments $< $@
+
+.PHONY: man
+man: $(SIGILCTL_MAN)
+
+install: $(SIGILCTL) $(SIGILCTL_MAN)
+	install -D -m 0755 $(SIGILCTL) $(DESTDIR)$(PREFIX)/sbin/sigilctl
+	install -D -m 0644 $(SIGILCTL_MAN) $(DESTDIR)$(PREFIX)/share/man/man8/sigilctl.8
+	install -D -m 0644 userspace/sigilctl.bash-completion \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/sigilctl
 
 # ---- tests ----
 
