@@ -160,6 +160,13 @@ $(SIG_FIXTURES)/ids: selftests/sig-fixtures selftests/signing.sh $(GUEST_PROG) $
 $(POLICY_FIXTURES)/v1.p7: selftests/policy-fixtures $(SIG_FIXTURES)/ids
 	selftests/policy-fixtures $(POLICY_FIXTURES) $(SIG_FIXTURES)
 
+# Keys made for the guest tests of sigilctl, and policies that sigilctl
+# itself signed with them.
+SIGILCTL_FIXTURES := $(BUILD)/host/sigilctl-fixtures
+$(SIGILCTL_FIXTURES)/ids: selftests/sigilctl-fixtures $(SIGILCTL)
+	@scripts/deps host
+	selftests/sigilctl-fixtures $(SIGILCTL_FIXTURES) $(SIGILCTL)
+
 # dm-verity volumes made by veritysetup, and a root hash signed by openssl,
 # for the guest.
 $(DMV_FIXTURES)/dmv/params: selftests/dmverity-fixtures selftests/keys/dmverity.pem \
@@ -202,6 +209,7 @@ modules:
 check: deps
 	$(MAKE) kernel
 	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest
+	$(MAKE) $(SIGILCTL) $(SIGILCTL_MAN) $(SIGILCTL_FIXTURES)/ids
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
 		--policy-fixtures $(POLICY_FIXTURES) --dmv-fixtures $(DMV_FIXTURES) \
 		--ipe-examples $(IPE_EXAMPLES) --ksrc $(KSRC) --host $(UNIT_TESTS) \

@@ -46,6 +46,7 @@ static bool dry_run;
 struct added {
 	bool *first;
 	int failed;
+	int denied;	/* of them, refused for want of permission */
 	int loaded;
 };
 
@@ -84,6 +85,8 @@ static void report(struct added *a, const char *file, const char *kind,
 		a->failed++;
 	else
 		a->loaded++;
+	if (err == EPERM || err == EACCES)
+		a->denied++;
 }
 
 static void add_one(struct added *a, const char *file, const char *kind,
@@ -248,7 +251,7 @@ int cmd_key_add(int argc, char **argv)
 	sigil = dry_run ? 0 : find_keyring(".sigil");
 	if (fsverity && !dry_run)
 		fsv = find_keyring(".fs-verity");
-	if (sigil < 0 || (fsverity && fsv < 0)) {
+	if (sigil < 0 || (fsverity && !dry_run && fsv < 0)) {
 		warnx("cannot find the %s keyring in /proc/keys",
 		      sigil < 0 ? ".sigil" : ".fs-verity");
 		return EXIT_ENV;
@@ -265,6 +268,8 @@ int cmd_key_add(int argc, char **argv)
 		       a.loaded, a.failed);
 	else
 		printf("%d loaded, %d refused\n", a.loaded, a.failed);
+	if (a.failed && a.denied == a.failed)
+		return EXIT_ENV;
 	return a.failed ? EXIT_FAIL : EXIT_OK;
 }
 

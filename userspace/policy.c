@@ -120,10 +120,25 @@ int cmd_policy_check(int argc, char **argv)
 
 /* ---- writes to securityfs ---- */
 
-/* Report a refused write with the kernel's reason from status. */
-static int refused(const char *what, int rc)
+/* sigil's count of failed policy operations, from status; -1 if unknown. */
+static long long policy_errors(void)
 {
-	char *why = status_value("last_policy_error");
+	char *v = status_value("policy_errors");
+	long long n = v ? atoll(v) : -1;
+
+	free(v);
+	return n;
+}
+
+/*
+ * Report a refused write, with the kernel's reason from status when the
+ * write recorded one: a write refused before sigil looked at it (EPERM,
+ * ENOENT) leaves an older reason there.
+ */
+static int refused(const char *what, int rc, long long errors_before)
+{
+	char *why = policy_errors() != errors_before ?
+		    status_value("last_policy_error") : NULL;
 
 	warnx("%s: %s%s%s", what, strerror(-rc), why ? ": " : "", why ? why : "");
 	free(why);
@@ -166,6 +181,7 @@ static int load_bytes(const char *file, u8 **out, size_t *out_len)
 
 static int write_policy(const char *target, const char *file)
 {
+	long long errors;
 	char path[512];
 	size_t len;
 	u8 *buf;
@@ -178,11 +194,12 @@ static int write_policy(const char *target, const char *file)
 		return rc;
 	policy_uncompress(file, &buf, &len);
 	sfs_path(path, sizeof(path), "%s", target);
+	errors = policy_errors();
 	rc = write_once(path, buf, len);
 	free(buf);
 	if (rc == -ENOENT && strcmp(target, "new_policy"))
 		warnx("%s: no such policy is loaded", target);
-	return rc ? refused(file, rc) : EXIT_OK;
+	return rc ? refused(file, rc, errors) : EXIT_OK;
 }
 
 int cmd_policy_load(int argc, char **argv)
@@ -215,6 +232,7 @@ int cmd_policy_update(int argc, char **argv)
 static int policy_switch(int argc, char **argv, const char *cmd,
 			 const char *file)
 {
+	long long errors;
 	char path[512];
 	int rc;
 
@@ -225,12 +243,13 @@ static int policy_switch(int argc, char **argv, const char *cmd,
 	if (!sigil_present())
 		return EXIT_ENV;
 	sfs_path(path, sizeof(path), "policies/%s/%s", argv[1], file);
+	errors = policy_errors();
 	rc = write_once(path, "1", 1);
 	if (rc == -ENOENT) {
 		warnx("no policy '%s' is loaded", argv[1]);
 		return EXIT_FAIL;
 	}
-	return rc ? refused(argv[1], rc) : EXIT_OK;
+	return rc ? refused(argv[1], rc, errors) : EXIT_OK;
 }
 
 int cmd_policy_activate(int argc, char **argv)
