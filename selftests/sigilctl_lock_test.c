@@ -90,4 +90,21 @@ TEST(key_lock_locks_sigil_until_reboot)
 	EXPECT_EQ(1, status_num("keyring_locked"));
 }
 
+/*
+ * What key lock writes, seen in a stand-in for securityfs: in the full
+ * suite, keyring_lock_test has locked .sigil before this runs.
+ */
+TEST(key_lock_writes_1_to_keyring_locked)
+{
+	char v[16];
+
+	ASSERT_EQ(0, system("mkdir -p /tmp/sfs && echo 'keyring_locked: 0' > /tmp/sfs/status && "
+			    ": > /tmp/sfs/keyring_locked"));
+	EXPECT_EQ(0, system("SIGIL_SECURITYFS=/tmp/sfs " CTL " key lock >/dev/null"));
+	EXPECT_EQ(1, read_file("/tmp/sfs/keyring_locked", v, sizeof(v)));
+	EXPECT_STREQ("1", v);
+	/* It takes no arguments. */
+	EXPECT_EQ(2, ctl(false, "key lock now"));
+}
+
 TEST_HARNESS_MAIN

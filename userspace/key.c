@@ -98,6 +98,8 @@ static void add_one(struct added *a, const char *file, const char *kind,
 
 	/* The kernel logs why it refused a key; see dmesg. */
 	report(a, file, kind, id, ring_name, serial, err,
+	       err == EPERM || err == EACCES ?
+	       "the keyring is locked, or CAP_MAC_ADMIN is missing" :
 	       err ? "the kernel log says why" : NULL);
 }
 
