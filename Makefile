@@ -196,6 +196,9 @@ $(BUILD)/guest/%: selftests/%.c selftests/common.h selftests/audit.h | $(KSRC)/M
 	@mkdir -p $(@D)
 	gcc $(GUEST_CFLAGS) -o $@ $<
 
+# Guest tests that run sigilctl share its helpers.
+$(BUILD)/guest/sigilctl_test $(BUILD)/guest/sigilctl_lock_test: selftests/sigilctl.h
+
 $(GUEST_PROG): selftests/prog42.c
 	@mkdir -p $(@D)
 	gcc -O2 -static -nostdlib -fno-pie -no-pie -Wall -Werror -o $@ $<

@@ -268,13 +268,19 @@ static inline void *slurp(const char *path, size_t *len)
 #define SIGS	"/sigs"
 
 /* A value from /sigs/ids: a key identifier in hex. */
-static inline const char *sig_id(const char *key)
+#define sig_id(key) ids_value(SIGS "/ids", key)
+
+/*
+ * The value of KEY=VALUE in a fixture's @file of such lines, or "".  The
+ * last four values stay valid.
+ */
+static inline const char *ids_value(const char *file, const char *key)
 {
 	static char ids[4][80];
 	static int next;
 	char line[256], *v = ids[next++ % 4];
 	size_t klen = strlen(key);
-	FILE *f = fopen(SIGS "/ids", "r");
+	FILE *f = fopen(file, "r");
 
 	v[0] = '\0';
 	while (f && fgets(line, sizeof(line), f))

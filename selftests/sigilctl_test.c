@@ -7,88 +7,14 @@
  * parsed.  key lock is in sigilctl_lock_test, which runs last.
  */
 
-#include <ctype.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
-#include "common.h"
+#include "sigilctl.h"
 #include "kselftest_harness.h"
 
-#define CTL	"/bin/sigilctl"
-#define FIX	"/sigilctl"
-#define POL	FIX "/policies"
-#define KEYS	FIX "/keys"
-
-/* ---- running sigilctl ---- */
-
-struct ctl_result {
-	int status;
-	char out[65536];
-	char err[8192];
-};
-
-static struct ctl_result r;
-
-/*
- * Run "sigilctl ARGS" through the shell, without CAP_MAC_ADMIN when
- * @unprivileged; its exit status, stdout and stderr are left in r.
- */
-static int __attribute__((format(printf, 2, 3)))
-ctl_as(bool unprivileged, const char *fmt, ...)
-{
-	char *args, *cmd;
-	va_list ap;
-	pid_t pid;
-	int st;
-
-	va_start(ap, fmt);
-	if (vasprintf(&args, fmt, ap) < 0)
-		args = NULL;
-	va_end(ap);
-	if (!args || asprintf(&cmd, CTL " %s >/tmp/ctl.out 2>/tmp/ctl.err", args) < 0)
-		return -1;
-	free(args);
-	pid = fork();
-	if (!pid) {
-		/* Out of the bounding set too, or exec as root brings it back. */
-		if (unprivileged && (prctl(PR_CAPBSET_DROP, CAP_MAC_ADMIN, 0, 0, 0) ||
-				     drop_mac_admin()))
-			_exit(99);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(98);
-	}
-	free(cmd);
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
-		return -1;
-	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	if (read_file("/tmp/ctl.out", r.out, sizeof(r.out)) < 0)
-		r.out[0] = '\0';
-	if (read_file("/tmp/ctl.err", r.err, sizeof(r.err)) < 0)
-		r.err[0] = '\0';
-	return r.status;
-}
-
-#define ctl(...) ctl_as(false, __VA_ARGS__)
-
-/* A value from /sigilctl/ids: a fingerprint or SKID in lower-case hex. */
-static const char *fix_id(const char *key)
-{
-	static char ids[4][80];
-	static int next;
-	char line[256], *v = ids[next++ % 4];
-	size_t klen = strlen(key);
-	FILE *f = fopen(FIX "/ids", "r");
-
-	v[0] = '\0';
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, klen) && line[klen] == '=')
-			snprintf(v, 80, "%.*s", (int)strcspn(line + klen + 1, "\n"),
-				 line + klen + 1);
-	if (f)
-		fclose(f);
-	return v;
-}
+#define POL	CTL_FIX "/policies"
+#define KEYS	CTL_FIX "/keys"
 
 static long key_by_id(const char *ring_name, const char *id)
 {
@@ -114,199 +40,6 @@ static bool in_keyring(const char *ring_name, long serial)
 	return false;
 }
 
-/* ---- a small JSON reader: enough to check sigilctl's output ---- */
-
-static const char *json_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-/* Skip the JSON value at @p: its end, or NULL when it is not valid JSON. */
-static const char *json_skip(const char *p)
-{
-	char close;
-	int i;
-
-	p = json_ws(p);
-	switch (*p) {
-	case '"':
-		for (p++; *p != '"'; p++) {
-			if (!*p || (unsigned char)*p < 0x20)
-				return NULL;
-			if (*p != '\\')
-				continue;
-			p++;
-			if (*p == 'u') {
-				for (i = 0; i < 4; i++)
-					if (!isxdigit((unsigned char)*++p))
-						return NULL;
-			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
-				return NULL;
-			}
-		}
-		return p + 1;
-	case '{':
-	case '[':
-		close = *p == '{' ? '}' : ']';
-		p = json_ws(p + 1);
-		if (*p == close)
-			return p + 1;
-		for (;;) {
-			if (close == '}') {
-				if (*p != '"' || !(p = json_skip(p)))
-					return NULL;
-				p = json_ws(p);
-				if (*p++ != ':')
-					return NULL;
-			}
-			p = json_skip(p);
-			if (!p)
-				return NULL;
-			p = json_ws(p);
-			if (*p == close)
-				return p + 1;
-			if (*p++ != ',')
-				return NULL;
-			p = json_ws(p);
-		}
-	case 't':
-		return strncmp(p, "true", 4) ? NULL : p + 4;
-	case 'f':
-		return strncmp(p, "false", 5) ? NULL : p + 5;
-	case 'n':
-		return strncmp(p, "null", 4) ? NULL : p + 4;
-	default: {
-		char *end;
-
-		if (*p != '-' && !isdigit((unsigned char)*p))
-			return NULL;
-		strtod(p, &end);
-		return end;
-	}
-	}
-}
-
-/* Is @s one JSON value and nothing else (a line of JSON lines: up to \n)? */
-static bool json_doc(const char *s)
-{
-	const char *e = json_skip(s);
-
-	while (e && (*e == ' ' || *e == '\t' || *e == '\r'))
-		e++;
-	return e && (!*e || *e == '\n');
-}
-
-/* The value of @key in the object at @obj, or NULL. */
-static const char *json_get(const char *obj, const char *key)
-{
-	const char *p = json_ws(obj), *k, *v;
-	size_t klen = strlen(key);
-
-	if (*p != '{')
-		return NULL;
-	p = json_ws(p + 1);
-	while (*p == '"') {
-		k = p + 1;
-		p = json_skip(p);
-		if (!p)
-			return NULL;
-		bool match = (size_t)(p - 1 - k) == klen && !memcmp(k, key, klen);
-
-		p = json_ws(p);
-		if (*p++ != ':')
-			return NULL;
-		v = json_ws(p);
-		if (match)
-			return v;
-		p = json_skip(v);
-		if (!p)
-			return NULL;
-		p = json_ws(p);
-		if (*p != ',')
-			break;
-		p = json_ws(p + 1);
-	}
-	return NULL;
-}
-
-/* Element @i of the array at @arr, or NULL. */
-static const char *json_at(const char *arr, int i)
-{
-	const char *p = json_ws(arr);
-
-	if (*p != '[')
-		return NULL;
-	p = json_ws(p + 1);
-	if (*p == ']')
-		return NULL;
-	while (i--) {
-		p = json_skip(p);
-		if (!p)
-			return NULL;
-		p = json_ws(p);
-		if (*p != ',')
-			return NULL;
-		p = json_ws(p + 1);
-	}
-	return p;
-}
-
-static int json_len(const char *arr)
-{
-	int n = 0;
-
-	while (json_at(arr, n))
-		n++;
-	return n;
-}
-
-/* The string at @v, unescaped into @buf ("" when @v is not a string). */
-static const char *json_str(const char *v, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (!v || *v != '"')
-		return buf;
-	for (v++; *v && *v != '"' && n + 1 < size; v++) {
-		if (*v == '\\') {
-			v++;
-			if (*v == 'u') {
-				buf[n++] = (char)strtol((char[]){ v[1], v[2], v[3], v[4], 0 },
-							NULL, 16);
-				v += 4;
-				continue;
-			}
-			buf[n++] = *v == 'n' ? '\n' : *v == 't' ? '\t' : *v;
-			continue;
-		}
-		buf[n++] = *v;
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-static bool json_is(const char *v, const char *want)
-{
-	static char buf[256];
-
-	return v && !strcmp(json_str(v, buf, sizeof(buf)), want);
-}
-
-/* The element of the array @arr whose @key is the string @val, or NULL. */
-static const char *json_find(const char *arr, const char *key, const char *val)
-{
-	const char *e;
-	int i;
-
-	for (i = 0; (e = json_at(arr, i)); i++)
-		if (json_is(json_get(e, key), val))
-			return e;
-	return NULL;
-}
-
 /* The contents of @path, trailing newlines dropped. */
 static const char *text_of(const char *path)
 {
@@ -328,11 +61,26 @@ static const char *policy_value(const char *name, const char *file)
 	return buf;
 }
 
+/* An unsigned policy, ctlplain 1.0.0, in /tmp/ctlplain.pol. */
+static int write_plain_policy(void)
+{
+	static const char text[] = "policy_name=ctlplain policy_version=1.0.0\n"
+				   "DEFAULT action=ALLOW\n";
+	int fd = open("/tmp/ctlplain.pol", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = write(fd, text, sizeof(text) - 1) == sizeof(text) - 1 ? 0 : -EIO;
+	close(fd);
+	return rc;
+}
+
 /* ---- key add, key list ---- */
 
 TEST(key_add_openpgp_keyring_adds_each_key_by_fingerprint)
 {
-	const char *a = fix_id("CTL_A_FPR"), *b = fix_id("CTL_B_FPR"), *e;
+	const char *a = ctl_fix_id("CTL_A_FPR"), *b = ctl_fix_id("CTL_B_FPR"), *e;
 	char line[256];
 
 	ASSERT_EQ(40, strlen(a));
@@ -371,8 +119,8 @@ TEST(key_add_openpgp_keyring_adds_each_key_by_fingerprint)
 
 TEST(key_add_x509_pem_der_and_also_fsverity)
 {
-	const char *rsa = fix_id("RSA_SKID"), *ec = fix_id("EC_SKID");
-	const char *der = fix_id("DER_SKID"), *fsv = fix_id("FSV_SKID"), *e;
+	const char *rsa = ctl_fix_id("RSA_SKID"), *ec = ctl_fix_id("EC_SKID");
+	const char *der = ctl_fix_id("DER_SKID"), *fsv = ctl_fix_id("FSV_SKID"), *e;
 	char line[256];
 
 	ASSERT_NE(0, strlen(rsa));
@@ -420,7 +168,7 @@ TEST(key_add_x509_pem_der_and_also_fsverity)
 
 TEST(key_list_shows_the_keys_added)
 {
-	const char *rsa = fix_id("RSA_SKID"), *ec = fix_id("EC_SKID"), *e;
+	const char *rsa = ctl_fix_id("RSA_SKID"), *ec = ctl_fix_id("EC_SKID"), *e;
 	long s1, s2;
 	char want[32];
 
@@ -495,7 +243,7 @@ TEST(policy_check_prints_file_line_column)
  */
 TEST(policy_signed_load_update_activate_show_list_delete)
 {
-	const char *signer = fix_id("SIGNER_SKID"), *a = fix_id("CTL_A_FPR"), *e;
+	const char *signer = ctl_fix_id("SIGNER_SKID"), *a = ctl_fix_id("CTL_A_FPR"), *e;
 	char want[256], pgp_signer[64], text[8192];
 
 	ASSERT_EQ(0, ctl("key add " KEYS "/signer.pem " KEYS "/two.asc"));
@@ -524,7 +272,8 @@ TEST(policy_signed_load_update_activate_show_list_delete)
 	EXPECT_EQ(1, ctl("policy update ctl " POL "/ctl-0.9.p7"));
 	TH_LOG("%s", r.err);
 	EXPECT_NE(NULL, strstr(r.err, strerror(ESTALE)));
-	EXPECT_NE(NULL, strstr(r.err, "update rejected: 'ctl' 0.9.0 is not newer than the loaded 1.0.0"));
+	EXPECT_NE(NULL, strstr(r.err, "update rejected: 'ctl' 0.9.0 is not newer than "
+			      "the loaded 1.0.0"));
 	EXPECT_STREQ("1.0.0", policy_value("ctl", "version"));
 
 	ASSERT_EQ(0, ctl("policy activate ctl"));
@@ -558,7 +307,7 @@ TEST(policy_signed_load_update_activate_show_list_delete)
 
 	keyring_remove(signer);
 	keyring_remove(a);
-	keyring_remove(fix_id("CTL_B_FPR"));
+	keyring_remove(ctl_fix_id("CTL_B_FPR"));
 }
 
 /*
@@ -568,7 +317,7 @@ TEST(policy_signed_load_update_activate_show_list_delete)
  */
 TEST(policy_load_converts_gpg_compressed_and_armored_messages)
 {
-	const char *a = fix_id("CTL_A_FPR");
+	const char *a = ctl_fix_id("CTL_A_FPR");
 	char want[128];
 
 	ASSERT_EQ(0, ctl("key add " KEYS "/two.asc"));
@@ -593,7 +342,7 @@ TEST(policy_load_converts_gpg_compressed_and_armored_messages)
 	EXPECT_EQ(0, delete_policy("gz"));
 	EXPECT_EQ(0, delete_policy("asc"));
 	keyring_remove(a);
-	keyring_remove(fix_id("CTL_B_FPR"));
+	keyring_remove(ctl_fix_id("CTL_B_FPR"));
 }
 
 TEST(policy_load_unsigned_and_the_kernels_reasons)
@@ -601,7 +350,7 @@ TEST(policy_load_unsigned_and_the_kernels_reasons)
 	const char *e;
 
 	delete_policy("ctlplain");
-	ASSERT_EQ(0, system("printf 'policy_name=ctlplain policy_version=1.0.0\\nDEFAULT action=ALLOW\\n' > /tmp/ctlplain.pol"));
+	ASSERT_EQ(0, write_plain_policy());
 	ASSERT_EQ(0, ctl("policy load /tmp/ctlplain.pol"));
 	ASSERT_EQ(0, ctl("--json policy list"));
 	e = json_find(r.out, "name", "ctlplain");
@@ -627,7 +376,7 @@ TEST(policy_load_unsigned_and_the_kernels_reasons)
 TEST(writes_need_cap_mac_admin)
 {
 	delete_policy("ctlplain");
-	ASSERT_EQ(0, system("printf 'policy_name=ctlplain policy_version=1.0.0\\nDEFAULT action=ALLOW\\n' > /tmp/ctlplain.pol"));
+	ASSERT_EQ(0, write_plain_policy());
 	EXPECT_EQ(3, ctl_as(true, "policy load /tmp/ctlplain.pol"));
 	TH_LOG("%s", r.err);
 	/* Refused before sigil looked: no older reason from status. */
@@ -635,7 +384,7 @@ TEST(writes_need_cap_mac_admin)
 	EXPECT_EQ(-ENOENT, access(SFS "/policies/ctlplain", F_OK) ? -errno : 0);
 	EXPECT_EQ(3, ctl_as(true, "policy activate baseline"));
 	EXPECT_EQ(3, ctl_as(true, "key add " KEYS "/two.pem"));
-	EXPECT_GT(0, key_by_id(".sigil", fix_id("RSA_SKID")));
+	EXPECT_GT(0, key_by_id(".sigil", ctl_fix_id("RSA_SKID")));
 	/* Reading is allowed. */
 	EXPECT_EQ(0, ctl_as(true, "status"));
 }
@@ -695,7 +444,8 @@ TEST(log_names_the_deciding_rule)
 	TH_LOG("%.*s", (int)strcspn(line, "\n"), line);
 	EXPECT_EQ(0, strncmp(line, "seq=", 4));
 	EXPECT_NE(NULL, strstr(line, " action=DENY enforce=1 op=EXECUTE hook=BPRM_CHECK "));
-	EXPECT_NE(NULL, strstr(line, " policy=\"ctllog\" line=4 rule=\"DEFAULT op=EXECUTE action=DENY\""));
+	EXPECT_NE(NULL, strstr(line, " policy=\"ctllog\" line=4 "
+			       "rule=\"DEFAULT op=EXECUTE action=DENY\""));
 	seq = atoll(line + 4);
 
 	/* JSON lines: each parses, seq as in the text, in order. */

@@ -16,6 +16,8 @@
 
 /* ---- check ---- */
 
+static int load_bytes(const char *file, u8 **out, size_t *out_len);
+
 struct gather {
 	u8 *out;
 	size_t len;
@@ -41,22 +43,40 @@ static int check_one(const char *file)
 	u8 *buf, *gathered = NULL;
 	int rc;
 
-	rc = read_all(file, &buf, &len);
-	if (rc) {
-		fprintf(stderr, "%s: %s\n", file, strerror(-rc));
+	/* As policy load would write it: armor and compression undone. */
+	rc = load_bytes(file, &buf, &len);
+	if (rc)
 		return EXIT_FAIL;
-	}
+	policy_uncompress(file, &buf, &len);
 	/* A signed policy is checked by its text. */
 	text = (const char *)buf;
 	tlen = len;
 	rc = sigil_msg_parse(buf, len, &m, &perr);
-	if (!rc && m.form == SIGIL_MSG_PKCS7) {
+	if (rc) {
+		const char *why = perr.msg[0] ? perr.msg : "an incomplete signed message";
+
+		if (opt_json) {
+			bool first = true;
+
+			putchar('{');
+			json_kv_str("file", file, &first);
+			json_kv_bool("ok", false, &first);
+			json_kv_num("errno", rc == -EAGAIN ? EBADMSG : -rc, &first);
+			json_kv_str("message", why, &first);
+			puts("}");
+		} else {
+			printf("%s: error: %s\n", file, why);
+		}
+		free(buf);
+		return EXIT_FAIL;
+	}
+	if (m.form == SIGIL_MSG_PKCS7) {
 		fprintf(stderr, "%s: attached PKCS#7: check the policy text before signing it\n",
 			file);
 		free(buf);
 		return EXIT_FAIL;
 	}
-	if (!rc && m.form != SIGIL_MSG_TEXT) {
+	if (m.form != SIGIL_MSG_TEXT) {
 		struct gather g = { malloc(m.text_len + 1), 0 };
 
 		sigil_msg_text(buf, &m, gather_piece, &g);
