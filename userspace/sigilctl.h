@@ -75,6 +75,7 @@ int cmd_key_list(int argc, char **argv);
 int cmd_key_lock(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 extern const struct sigilctl_cmd sigilctl_cmds[];
 
