@@ -115,6 +115,9 @@ $(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit
 	@mkdir -p $(@D)
 	gcc $(HOST_CFLAGS) -o $@ $< $(SHARED_SRCS) -lcrypto
 
+# Drives sigilctl explain --policy.
+$(BUILD)/host/explain_test: $(SIGILCTL)
+
 # Keys and signatures made by gpg and sq, once per build directory.
 $(PGP_FIXTURES)/manifest: selftests/unit/pgp-fixtures
 	@scripts/deps host
@@ -177,6 +180,7 @@ modules:
 check: deps
 	$(MAKE) kernel
 	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest
+	$(MAKE) $(SIGILCTL)
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
 		--policy-fixtures $(POLICY_FIXTURES) --dmv-fixtures $(DMV_FIXTURES) \
 		--ipe-examples $(IPE_EXAMPLES) --ksrc $(KSRC) --host $(UNIT_TESTS) \
