@@ -79,13 +79,6 @@ static void put_digest(struct answer *a, const char *key,
 		    dg->size, dg->bytes);
 }
 
-static const char *const match_names[] = {
-	[SIGIL_MATCH_RULE]		= "rule",
-	[SIGIL_MATCH_OP_DEFAULT]	= "op_default",
-	[SIGIL_MATCH_GLOBAL_DEFAULT]	= "global_default",
-	[SIGIL_MATCH_ERROR]		= "error",
-};
-
 static void put_decision(struct answer *a, const struct sigil_explanation *x)
 {
 	const struct sigil_policy *p = x->lp->policy;
@@ -97,7 +90,7 @@ static void put_decision(struct answer *a, const struct sigil_explanation *x)
 	    p->version[2]);
 	put(a, "enforce=%d\n", x->enforcing);
 	put(a, "action=%s\n", d->action == SIGIL_ACTION_ALLOW ? "ALLOW" : "DENY");
-	put(a, "match=%s\n", match_names[d->match]);
+	put(a, "match=%s\n", sigil_match_names[d->match]);
 	if (d->match == SIGIL_MATCH_ERROR) {
 		sigil_decision_reason(why, sizeof(why), d, &x->seen);
 		put(a, "error=%d\n", d->error);

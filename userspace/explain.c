@@ -578,13 +578,6 @@ static void decide_offline(struct offline *o, unsigned int op,
 	sigil_policy_decide(o->pol, op, &o->facts, d);
 }
 
-static const char *const match_names[] = {
-	[SIGIL_MATCH_RULE] = "rule",
-	[SIGIL_MATCH_OP_DEFAULT] = "op_default",
-	[SIGIL_MATCH_GLOBAL_DEFAULT] = "global_default",
-	[SIGIL_MATCH_ERROR] = "error",
-};
-
 static void add_digest(struct answer *a, const char *key,
 		       const struct sigil_digest *dg)
 {
@@ -626,7 +619,7 @@ static void add_decision(struct answer *a, const struct offline *o,
 	unsigned int k;
 
 	add(a, "action", d->action == SIGIL_ACTION_ALLOW ? "ALLOW" : "DENY");
-	add(a, "match", match_names[d->match]);
+	add(a, "match", sigil_match_names[d->match]);
 	if (d->match == SIGIL_MATCH_ERROR) {
 		addf(a, "error", "%d", d->error);
 		if (o->error_kind >= 0 &&
@@ -764,7 +757,7 @@ static int explain_offline(const char *file, int fd, const char *path,
 	if (alt.action != d.action || alt.match != d.match || alt.src != d.src) {
 		add(a, "if_verified_action",
 		    alt.action == SIGIL_ACTION_ALLOW ? "ALLOW" : "DENY");
-		add(a, "if_verified_match", match_names[alt.match]);
+		add(a, "if_verified_match", sigil_match_names[alt.match]);
 		if (alt.src) {
 			addf(a, "if_verified_line", "%u", alt.src->line);
 			addf(a, "if_verified_rule", "%.*s", (int)alt.src->len,
