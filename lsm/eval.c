@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Evaluation of one event against the active policy: gather the facts the
- * rules ask for, decide, count, log.  This is the exec hot path: once the
+ * rules ask for, decide, count, log; or, for sigil/explain, the same
+ * decision with the facts it rested on.  This is the exec hot path: once the
  * file's signatures are in the verdict cache it takes no lock but RCU and
  * allocates nothing.
  */
