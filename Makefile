@@ -177,6 +177,7 @@ modules:
 check: deps
 	$(MAKE) kernel
 	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest
+	$(MAKE) sigilctl
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
 		--policy-fixtures $(POLICY_FIXTURES) --dmv-fixtures $(DMV_FIXTURES) \
 		--ipe-examples $(IPE_EXAMPLES) --ksrc $(KSRC) --host $(UNIT_TESTS) \

@@ -402,12 +402,16 @@ static struct vkey *ring_key(const u8 *id, size_t len)
 	strcpy(desc, "id:");
 	hex_str(desc + 3, id, len);
 	serial = keyctl_search(sigil_ring, "asymmetric", desc, 0);
-	if (serial < 0 || keyctl_pkey_query(serial, "", &q) < 0)
+	if (serial < 0)
 		return NULL;
 	memset(&k, 0, sizeof(k));
 	k.serialno = serial;
-	k.key_bits = q.key_size;
 	k.ecdsa = key_is_ecdsa(serial);
+	/* The kernel refuses queries without an encoding its algorithm takes. */
+	if (keyctl_pkey_query(serial, k.ecdsa ? "enc=x962 hash=sha256" :
+			      "enc=pkcs1 hash=sha256", &q) < 0)
+		return NULL;
+	k.key_bits = q.key_size;
 	if (keyctl_describe_alloc(serial, &d) >= 0) {
 		name = d;
 		/* "type;uid;gid;perm;description" */
