@@ -20,7 +20,7 @@
 #define OUT	"/tmp/sigilctl.out"
 
 /* Run sigilctl with @args (a shell word list); its exit status, or -1. */
-static int __attribute__((format(printf, 1, 2))) sigilctl(const char *fmt, ...)
+static __printf(1, 2) int sigilctl(const char *fmt, ...)
 {
 	char args[1024], cmd[1200];
 	va_list ap;

@@ -115,7 +115,8 @@ int sign_list_files(char **paths, int n, struct sign_entry **out, size_t *count)
 	int i, rc;
 
 	walk_files = NULL;
-	walk_n = walk_cap = 0;
+	walk_n = 0;
+	walk_cap = 0;
 	for (i = 0; i < n; i++) {
 		struct stat st;
 
@@ -168,11 +169,8 @@ const char *sign_skip_reason(int fd, const struct stat *st, bool all)
 
 /* ---- helpers ---- */
 
-static int fail(struct sign_file *f, int err, const char *why, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
 /* Record a failure: @why names the step, @fmt details it (or NULL). */
-static int fail(struct sign_file *f, int err, const char *why, const char *fmt, ...)
+static __printf(4, 5) int fail(struct sign_file *f, int err, const char *why, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -787,8 +785,8 @@ static int parse_args(int argc, char **argv, struct sign_opts *o, int *first_pat
 		if (!strcmp(a, "--")) {
 			i++;
 			break;
-		} else if (!strcmp(a, "--fsverity") || !strcmp(a, "--ima") ||
-			   !strcmp(a, "--pgp")) {
+		}
+		if (!strcmp(a, "--fsverity") || !strcmp(a, "--ima") || !strcmp(a, "--pgp")) {
 			enum sign_format fmt = a[2] == 'f' ? SIGN_FSVERITY :
 					       a[2] == 'i' ? SIGN_IMA : SIGN_PGP;
 
@@ -817,10 +815,10 @@ static int parse_args(int argc, char **argv, struct sign_opts *o, int *first_pat
 			o->quiet = true;
 		} else if (!strcmp(a, "--no-enable")) {
 			o->no_enable = true;
-		} else if (a[0] == '-' && a[1]) {
-			return usage_error("sign", "unknown option %s, or it lacks its value", a);
-		} else {
+		} else if (a[0] != '-' || !a[1]) {
 			break;
+		} else {
+			return usage_error("sign", "unknown option %s, or it lacks its value", a);
 		}
 	}
 	*first_path = i;
@@ -835,7 +833,8 @@ static int parse_args(int argc, char **argv, struct sign_opts *o, int *first_pat
 	if (o->format == SIGN_PGP && (o->key || o->cert))
 		return usage_error("sign", "--pgp signs through gpg: name the key with --pgp-key");
 	if (o->format != SIGN_PGP && (!o->key || !o->cert || o->pgp_key))
-		return usage_error("sign", "--fsverity and --ima need --key KEY.pem --cert CERT.pem");
+		return usage_error("sign",
+				   "--fsverity and --ima need --key KEY.pem --cert CERT.pem");
 	if (o->no_enable && !o->v3 && o->kind != SIGIL_XATTR_VERITY)
 		return usage_error("sign", "--no-enable goes with --ima --v3 or --pgp --kind 1");
 	if (!o->kind)

@@ -382,7 +382,7 @@ static bool key_is_ecdsa(key_serial_t serial)
 	snprintf(want, sizeof(want), "%08x ", serial);
 	while (f && fgets(line, sizeof(line), f))
 		if (!strncmp(line, want, strlen(want)))
-			ecdsa = strstr(line, ".ecdsa") != NULL;
+			ecdsa = strstr(line, ".ecdsa");
 	if (f)
 		fclose(f);
 	return ecdsa;
@@ -467,10 +467,7 @@ static int hash_fd(int fd, const char *hash, const u8 *prefix, size_t plen,
 	return ok ? 0 : -EIO;
 }
 
-static void set_state(struct vsig *s, const char *state, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_state(struct vsig *s, const char *state, const char *fmt, ...)
+static __printf(3, 4) void set_state(struct vsig *s, const char *state, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -480,6 +477,48 @@ static void set_state(struct vsig *s, const char *state, const char *fmt, ...)
 		vsnprintf(s->detail, sizeof(s->detail), fmt, ap);
 		va_end(ap);
 	}
+}
+
+/*
+ * A PKCS#7 signature checked by the kernel with a .sigil key: the raw
+ * signature over the hash of the content, so only messages without signed
+ * attributes (fsverity sign and libfsverity make none).
+ */
+static void ring_check_pkcs7(const struct vkey *k, const u8 *der, size_t len,
+			     const u8 *content, size_t clen, struct vsig *s)
+{
+	const u8 *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, len);
+	STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
+	CMS_SignerInfo *si = sis ? sk_CMS_SignerInfo_value(sis, 0) : NULL;
+	struct pgp_span span = { content, clen };
+	X509_ALGOR *dig = NULL;
+	ASN1_OCTET_STRING *sv;
+	const char *hash = NULL;
+	unsigned int mdlen, i;
+	char lower[16];
+	u8 md[64];
+
+	if (si)
+		CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
+	if (dig)
+		hash = OBJ_nid2sn(OBJ_obj2nid(dig->algorithm));
+	if (!si || CMS_signed_get_attr_count(si) > 0 || !hash) {
+		set_state(s, "unchecked", "--keyring checks messages without signed attributes");
+		CMS_ContentInfo_free(cms);
+		return;
+	}
+	/* OpenSSL's "SHA256" is the kernel's "sha256". */
+	for (i = 0; hash[i] && i < sizeof(lower) - 1; i++)
+		lower[i] = hash[i] >= 'A' && hash[i] <= 'Z' ? hash[i] + 32 : hash[i];
+	lower[i] = '\0';
+	sv = CMS_SignerInfo_get0_signature(si);
+	if (hash_spans(lower, &span, 1, md, &mdlen) ||
+	    key_verify(k, lower, md, mdlen, ASN1_STRING_get0_data(sv), ASN1_STRING_length(sv)))
+		set_state(s, "bad-signature", NULL);
+	else
+		set_state(s, "valid", NULL);
+	CMS_ContentInfo_free(cms);
 }
 
 /* The fs-verity builtin signature, over the formatted digest. */
@@ -538,15 +577,19 @@ static bool check_fsverity(int fd, struct vsig *s)
 	} else {
 		for (i = 0; i < nkeys && !k; i++) {
 			struct vkey *c = &keys[i];
+			bool match;
 
 			if (!c->x509)
 				continue;
-			if (id.skid ? c->skid && c->skid_len == id.skid_len &&
-				      !memcmp(c->skid, id.skid, id.skid_len) :
-				      c->issuer && c->issuer_len == id.issuer_len &&
-				      c->serial_len == id.serial_len &&
-				      !memcmp(c->issuer, id.issuer, id.issuer_len) &&
-				      !memcmp(c->serial, id.serial, id.serial_len))
+			if (id.skid)
+				match = c->skid && c->skid_len == id.skid_len &&
+					!memcmp(c->skid, id.skid, id.skid_len);
+			else
+				match = c->issuer && c->issuer_len == id.issuer_len &&
+					c->serial_len == id.serial_len &&
+					!memcmp(c->issuer, id.issuer, id.issuer_len) &&
+					!memcmp(c->serial, id.serial, id.serial_len);
+			if (match)
 				k = c;
 		}
 	}
@@ -556,49 +599,18 @@ static bool check_fsverity(int fd, struct vsig *s)
 	}
 	snprintf(s->signer, sizeof(s->signer), "%s", k->id);
 	if (k->serialno) {
-		/* The kernel verifies the raw signature; no signed attributes here. */
-		const u8 *p = sig;
-		CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, len);
-		STACK_OF(CMS_SignerInfo) *sis = cms ? CMS_get0_SignerInfos(cms) : NULL;
-		CMS_SignerInfo *si = sis ? sk_CMS_SignerInfo_value(sis, 0) : NULL;
-		X509_ALGOR *dig = NULL;
-		ASN1_OCTET_STRING *sv;
-		u8 md[64];
-		unsigned int mdlen;
-		const char *hash;
-
-		if (si)
-			CMS_SignerInfo_get0_algs(si, NULL, NULL, &dig, NULL);
-		hash = dig ? OBJ_nid2sn(OBJ_obj2nid(dig->algorithm)) : NULL;
-		if (!si || CMS_signed_get_attr_count(si) > 0 || !hash) {
-			set_state(s, "unchecked", "--keyring checks messages without signed attributes");
-		} else {
-			struct pgp_span span = { fmt, flen };
-			char lower[16];
-
-			for (i = 0; hash[i] && i < sizeof(lower) - 1; i++)
-				lower[i] = hash[i] >= 'A' && hash[i] <= 'Z' ? hash[i] + 32 : hash[i];
-			lower[i] = '\0';
-			sv = CMS_SignerInfo_get0_signature(si);
-			if (hash_spans(lower, &span, 1, md, &mdlen) ||
-			    key_verify(k, lower, md, mdlen, ASN1_STRING_get0_data(sv),
-				       ASN1_STRING_length(sv)))
-				set_state(s, "bad-signature", NULL);
-			else
-				set_state(s, "valid", NULL);
-		}
-		CMS_ContentInfo_free(cms);
+		ring_check_pkcs7(k, sig, len, fmt, flen, s);
 	} else {
 		const u8 *p = sig;
 		CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, len);
 		BIO *content = BIO_new_mem_buf(fmt, (int)flen);
 		STACK_OF(X509) *certs = sk_X509_new_null();
+		int ok;
 
 		sk_X509_push(certs, k->x509);
-		set_state(s, cms && CMS_verify(cms, certs, NULL, content, NULL,
-					       CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY |
-					       CMS_NOINTERN) == 1 ?
-			  "valid" : "bad-signature", NULL);
+		ok = cms && CMS_verify(cms, certs, NULL, content, NULL,
+				       CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY | CMS_NOINTERN) == 1;
+		set_state(s, ok ? "valid" : "bad-signature", NULL);
 		sk_X509_free(certs);
 		BIO_free(content);
 		CMS_ContentInfo_free(cms);
