@@ -91,6 +91,7 @@ FIXTURE_VARIANT(sign) {
 	const char *args;	/* sigilctl sign's options, or NULL: signed on the host */
 	const char *host_sig;	/* security.sigil value made on the host */
 	int verity;		/* a host signature needs fs-verity enabled here */
+	int content;		/* it signs the content, which stays writable */
 	const char *format;	/* what verify calls the signature */
 };
 
@@ -103,13 +104,13 @@ FIXTURE_VARIANT_ADD(sign, fsverity) {
 FIXTURE_VARIANT_ADD(sign, ima_v2) {
 	.name = "ima2", .prop = "ima_signature", .signer = "RSA_SKID",
 	.args = "--ima --key " SIGS "/keys/rsa.key --cert " SIGS "/keys/rsa.pem",
-	.format = "ima-v2",
+	.format = "ima-v2", .content = 1,
 };
 
 FIXTURE_VARIANT_ADD(sign, ima_v2_ecdsa) {
 	.name = "ima2ec", .prop = "ima_signature", .signer = "EC_SKID",
 	.args = "--ima --key " SIGS "/keys/ec.key --cert " SIGS "/keys/ec.pem",
-	.format = "ima-v2",
+	.format = "ima-v2", .content = 1,
 };
 
 FIXTURE_VARIANT_ADD(sign, ima_v3) {
@@ -125,7 +126,7 @@ FIXTURE_VARIANT_ADD(sign, pgp_kind1) {
 
 FIXTURE_VARIANT_ADD(sign, pgp_kind2) {
 	.name = "pgp2", .prop = "pgp_signature", .signer = "PGP_FPR",
-	.host_sig = HOST_SIGNED "/a.pgp2", .format = "pgp-kind2",
+	.host_sig = HOST_SIGNED "/a.pgp2", .format = "pgp-kind2", .content = 1,
 };
 
 /* Only files whose signature of this kind, by this signer, verifies run. */
@@ -194,6 +195,7 @@ TEST_F(sign, signed_file_runs_and_unsigned_is_denied)
 TEST_F(sign, verify_with_key_files_and_keyring)
 {
 	char want[256];
+	int fd;
 
 	ASSERT_EQ(0, place_signed(variant, self->path));
 	snprintf(want, sizeof(want), "%s: %s: valid: ", self->path, variant->format);
@@ -212,6 +214,22 @@ TEST_F(sign, verify_with_key_files_and_keyring)
 	EXPECT_EQ(1, sigilctl("verify --keys " SIGS "/keys/stranger.pem %s", self->path));
 	snprintf(want, sizeof(want), "%s: unknown-key", variant->format);
 	EXPECT_TRUE(output_has(want));
+
+	/* A signature over the content no longer verifies once it changed. */
+	if (!variant->content)
+		return;		/* fs-verity files cannot be written */
+	fd = open(self->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, write(fd, "Z", 1));
+	close(fd);
+	snprintf(want, sizeof(want), "%s: %s: bad-signature: ", self->path, variant->format);
+	EXPECT_EQ(1, sigilctl("verify --keyring %s", self->path));
+	EXPECT_TRUE(output_has(want));
+	EXPECT_EQ(1, sigilctl("verify --keys " SIGS "/keys/rsa.der --keys " SIGS
+			      "/keys/ec.pem --keys " SIGS "/keys/pgp.pgp %s", self->path));
+	EXPECT_TRUE(output_has(want));
+	ASSERT_EQ(0, sign_policy(variant));
+	EXPECT_EQ(-EACCES, run(self->path));
 }
 
 /*
