@@ -50,7 +50,7 @@ static int output_has(const char *s)
 	return 0;
 }
 
-/* Add the key in /sigs/keys/@file to @ring unless it is there already. */
+/* Add /sigs/keys/@file to @ring unless the key named @id_key is there. */
 static int ensure_key(long ring, const char *id_key, const char *file)
 {
 	char id[96], path[128];
