@@ -182,6 +182,10 @@ static __printf(4, 5) int fail(struct sign_file *f, int err, const char *why, co
 		if (vasprintf(&f->msg, fmt, ap) < 0)
 			f->msg = NULL;
 		va_end(ap);
+		if (f->msg && !f->msg[0]) {	/* a library that said nothing */
+			free(f->msg);
+			f->msg = NULL;
+		}
 	}
 	return -1;
 }
@@ -266,6 +270,7 @@ static int verity_digest(struct sign_file *f, int fd, const struct stat *st,
 		return 0;
 	if (rc != -ENODATA && rc != -EOPNOTSUPP && rc != -ENOTTY)
 		return fail(f, -rc, "cannot measure fs-verity", NULL);
+	fsverity_msg[0] = '\0';
 	rc = compute_verity(fd, st, &d);
 	if (rc)
 		return fail(f, -rc, "cannot compute the fs-verity digest", "%s", fsverity_msg);
@@ -293,8 +298,11 @@ static int set_and_enable(struct sign_file *f, int fd, const char *name,
 	ssize_t old_len = -1;
 	int rc;
 
-	if (enable)
+	if (enable) {
 		old_len = fgetxattr(fd, name, old, sizeof(old));
+		if (old_len < 0 && errno == ERANGE)
+			return fail(f, ERANGE, "cannot keep the old xattr to restore it", "%s", name);
+	}
 	if (fsetxattr(fd, name, value, len, 0))
 		return fail(f, errno, "cannot set the xattr", "%s", name);
 	if (!enable)
@@ -328,6 +336,7 @@ static int sign_fsverity(const struct sign_opts *o, struct sign_file *f, int fd,
 	u16 alg;
 	int rc;
 
+	fsverity_msg[0] = '\0';
 	if (!sign_measure_verity(fd, &alg, digest, &size))
 		return fail(f, EEXIST, "fs-verity is already enabled",
 			    "its builtin signature can only be given when it is enabled");
