@@ -140,6 +140,9 @@ $(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit
 	@mkdir -p $(@D)
 	gcc $(HOST_CFLAGS) -o $@ $< $(SHARED_SRCS) -lcrypto
 
+# Drives sigilctl explain --policy.
+$(BUILD)/host/explain_test: $(SIGILCTL)
+
 # Keys and signatures made by gpg and sq, once per build directory.
 $(PGP_FIXTURES)/manifest: selftests/unit/pgp-fixtures
 	@scripts/deps host

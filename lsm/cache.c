@@ -105,25 +105,27 @@ void sigil_cache_invalidate(const struct inode *inode)
 
 /**
  * sigil_cache_lookup() - the cached result of one signature kind
- * @inode: the inode
+ * @t: the file; with @t->quiet, the lookup is not counted
  * @kind: enum sigil_sig_kind
  *
  * Context: RCU read side; the result is valid until rcu_read_unlock().
  * Return: the result, or NULL when there is no current one.
  */
-const struct sigil_sig_result *sigil_cache_lookup(const struct inode *inode,
+const struct sigil_sig_result *sigil_cache_lookup(const struct sigil_target *t,
 						  unsigned int kind)
 {
-	struct sigil_inode *si = sigil_inode(inode);
+	struct sigil_inode *si = sigil_inode(t->inode);
 	const struct sigil_verdict *v = rcu_dereference(si->verdict);
 
 	if (v && (v->have & BIT(kind)) &&
 	    v->global_gen == atomic64_read_acquire(&sigil_cache_gen) &&
 	    v->inode_gen == atomic64_read_acquire(&si->gen)) {
-		this_cpu_inc(sigil_cache_hits);
+		if (!t->quiet)
+			this_cpu_inc(sigil_cache_hits);
 		return &v->sig[kind];
 	}
-	this_cpu_inc(sigil_cache_misses);
+	if (!t->quiet)
+		this_cpu_inc(sigil_cache_misses);
 	return NULL;
 }
 
@@ -181,7 +183,8 @@ static bool cacheable(const struct inode *inode, unsigned int kind,
 
 /**
  * sigil_cache_fill() - verify one kind of signature and cache the result
- * @t: the file
+ * @t: the file; with @t->quiet, the verification is neither counted nor
+ *     cached
  * @kind: enum sigil_sig_kind
  * @res: the result
  * @err: why verification failed
@@ -209,7 +212,8 @@ int sigil_cache_fill(const struct sigil_target *t, unsigned int kind,
 	inode_gen = atomic64_read_acquire(&si->gen);
 
 	memset(res, 0, sizeof(*res));
-	atomic_long_inc(&sigil_cache_verifications);
+	if (!t->quiet)
+		atomic_long_inc(&sigil_cache_verifications);
 	switch (kind) {
 	case SIGIL_SIG_FSVERITY:
 		rc = sigil_verify_fsverity(t, res, err);
@@ -223,7 +227,7 @@ int sigil_cache_fill(const struct sigil_target *t, unsigned int kind,
 	default:
 		rc = -EINVAL;
 	}
-	if (!rc && cacheable(t->inode, kind, res))
+	if (!rc && !t->quiet && cacheable(t->inode, kind, res))
 		cache_store(si, kind, res, global_gen, inode_gen);
 	return rc;
 }

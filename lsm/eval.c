@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Evaluation of one event against the active policy: gather the facts the
- * rules ask for, decide, count, log.  This is the exec hot path: once the
+ * rules ask for, decide, count, log; or, for sigil/explain, the same
+ * decision with the facts it rested on.  This is the exec hot path: once the
  * file's signatures are in the verdict cache it takes no lock but RCU and
  * allocates nothing.
  */
@@ -62,7 +63,7 @@ static int fetch_signature(struct sigil_file_facts *ff, unsigned int kind)
 	if (ff->filled & BIT(kind)) {
 		res = &ff->local[kind];
 	} else {
-		res = sigil_cache_lookup(ff->target.inode, kind);
+		res = sigil_cache_lookup(&ff->target, kind);
 		if (!res) {
 			ff->need = kind;
 			return -EAGAIN;
@@ -135,12 +136,11 @@ static void fill(struct sigil_file_facts *ff)
 	ff->seen.why = ff->why.msg;
 }
 
-/**
- * sigil_evaluate() - decide an event with the active policy
- * @ev: the event
- *
- * With no active policy everything is allowed.  A denial, and with
- * success_audit an allow, is logged with the statement that decided.
+/*
+ * Decide @ev with the active policy: the one evaluation behind both the
+ * hooks and sigil/explain.  Returns with the RCU read lock held, which
+ * keeps the policy and every fact that @ff points to alive, and with the
+ * policy that decided, or NULL when none is active.
  *
  * A rule that needs a signature which is not in the per-inode cache stops
  * the evaluation; the signature is verified outside the RCU section, where
@@ -148,47 +148,72 @@ static void fill(struct sigil_file_facts *ff)
  * at most once per event, so it starts at most once per kind.  When every
  * result is cached, nothing here sleeps or allocates.
  *
+ * @quiet asks the cache to count nothing and keep nothing (an explanation
+ * is not an event); it changes no decision.
+ */
+static struct sigil_loaded *decide(const struct sigil_event *ev,
+				   struct sigil_file_facts *ff,
+				   struct sigil_decision *d, bool quiet)
+	__acquires(RCU)
+{
+	struct sigil_loaded *lp;
+
+	memset(ff, 0, sizeof(*ff));
+	ff->target.file = ev->file;
+	ff->target.no_content = ev->hook == SIGIL_HOOK_MPROTECT;
+	ff->target.quiet = quiet;
+	ff->seen.error_kind = -1;
+	/*
+	 * The real inode, not an overlayfs one: it carries fs-verity.  Looked
+	 * up before the RCU section, as d_real() may sleep in general.
+	 */
+	if (ev->file)
+		ff->target.inode = d_real_inode(ev->file->f_path.dentry);
+
+	for (;;) {
+		memset(&ff->facts, 0, sizeof(ff->facts));
+		ff->facts.fetch = fetch_fact;
+		ff->need = -1;
+		ff->seen.looked = 0;
+		ff->seen.dmverity = SIGIL_DMV_NOT_LOOKED;
+
+		rcu_read_lock();
+		lp = rcu_dereference(sigil_active);
+		if (!lp)
+			return NULL;
+		sigil_policy_decide(lp->policy, ev->op, &ff->facts, d);
+		if (d->match != SIGIL_MATCH_ERROR || d->error != -EAGAIN ||
+		    ff->need < 0)
+			return lp;
+		rcu_read_unlock();
+		fill(ff);
+	}
+}
+
+/**
+ * sigil_evaluate() - decide an event with the active policy
+ * @ev: the event
+ *
+ * With no active policy everything is allowed.  A denial, and with
+ * success_audit an allow, is logged with the statement that decided.
+ * Once the file's signatures are in the verdict cache, nothing here
+ * sleeps or allocates (see decide()).
+ *
  * Return:
  * * %0		- allowed, or denied in permissive mode
  * * %-EACCES	- denied
  */
 int sigil_evaluate(const struct sigil_event *ev)
 {
-	struct sigil_file_facts ff = {
-		.target.file = ev->file,
-		.target.no_content = ev->hook == SIGIL_HOOK_MPROTECT,
-		.seen.error_kind = -1,
-	};
+	struct sigil_file_facts ff;
 	struct sigil_decision d;
 	struct sigil_loaded *lp;
 	bool enforcing, deny;
 
-	/*
-	 * The real inode, not an overlayfs one: it carries fs-verity.  Looked
-	 * up before the RCU section, as d_real() may sleep in general.
-	 */
-	if (ev->file)
-		ff.target.inode = d_real_inode(ev->file->f_path.dentry);
-
-	for (;;) {
-		memset(&ff.facts, 0, sizeof(ff.facts));
-		ff.facts.fetch = fetch_fact;
-		ff.need = -1;
-		ff.seen.looked = 0;
-		ff.seen.dmverity = SIGIL_DMV_NOT_LOOKED;
-
-		rcu_read_lock();
-		lp = rcu_dereference(sigil_active);
-		if (!lp) {
-			rcu_read_unlock();
-			return 0;
-		}
-		sigil_policy_decide(lp->policy, ev->op, &ff.facts, &d);
-		if (d.match != SIGIL_MATCH_ERROR || d.error != -EAGAIN ||
-		    ff.need < 0)
-			break;
+	lp = decide(ev, &ff, &d, false);
+	if (!lp) {
 		rcu_read_unlock();
-		fill(&ff);
+		return 0;
 	}
 
 	deny = d.action != SIGIL_ACTION_ALLOW;
@@ -208,6 +233,54 @@ int sigil_evaluate(const struct sigil_event *ev)
 	rcu_read_unlock();
 
 	return deny && enforcing ? -EACCES : 0;
+}
+
+/**
+ * sigil_explain() - decide an event as sigil_evaluate() would, and say why
+ * @ev: the event
+ * @x: the decision, the policy that made it and the facts the rules
+ *     looked at, copied out of the RCU section
+ *
+ * The same evaluation as sigil_evaluate(), with nothing enforced, counted
+ * or logged, and with signature verdicts neither counted nor stored in the
+ * cache.  The caller drops @x->lp with sigil_policy_put() when it is set.
+ *
+ * Context: process context; may sleep to verify a signature.
+ */
+void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x)
+{
+	struct sigil_file_facts ff;
+	unsigned int k;
+
+	memset(x, 0, sizeof(*x));
+	x->lp = decide(ev, &ff, &x->d, true);
+	x->enforcing = READ_ONCE(sigil_enforce);
+	if (!x->lp) {
+		rcu_read_unlock();
+		return;
+	}
+	/*
+	 * The active policy's reference from the list of loaded policies
+	 * outlives this RCU section: deleting or replacing a policy waits for
+	 * readers (synchronize_rcu()) before dropping it.
+	 */
+	kref_get(&x->lp->ref);
+	x->known = ff.facts.known;
+	x->truths = ff.facts.truths;
+	x->fsverity_digest = ff.facts.fsverity_digest;
+	x->dmverity_roothash = ff.facts.dmverity_roothash;
+	/* Cached verdicts are only valid under RCU: copy their signers. */
+	for (k = 0; k < __SIGIL_SIG_MAX; k++)
+		if (ff.facts.signers[k])
+			x->signers[k] = *ff.facts.signers[k];
+	rcu_read_unlock();
+
+	x->seen = ff.seen;
+	x->seen.roothash = &x->dmverity_roothash;
+	if (ff.seen.why) {
+		strscpy(x->why, ff.seen.why, sizeof(x->why));
+		x->seen.why = x->why;
+	}
 }
 
 /**

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * securityfs root, /sys/kernel/security/sigil/: mode switches, policy
- * loading, status and the decision log.  Every write needs CAP_MAC_ADMIN.
+ * loading, status, the decision log and the explain query.  Every write
+ * needs CAP_MAC_ADMIN.
  */
 
 #include "sigil.h"
@@ -274,6 +275,7 @@ static const struct sigil_fs_file sigil_files[] = {
 	{ "log",		0400, &log_fops },
 	{ "keyring_locked",	0600, &keyring_locked_fops },
 	{ "keyring_remove",	0200, &keyring_remove_fops },
+	{ "explain",		0600, &sigil_explain_fops },
 };
 
 /**

@@ -179,16 +179,19 @@ struct sigil_cache_stats {
  * @no_content: the caller holds the mm's mmap lock (mprotect), under which
  *		the file must not be read: content signatures fail with
  *		-EDEADLK
+ * @quiet: an explanation (sigil/explain), not an event: the cache counts
+ *	   nothing and keeps no verdict verified for it
  */
 struct sigil_target {
 	struct file *file;
 	struct inode *inode;
 	bool no_content;
+	bool quiet;
 };
 
 void sigil_cache_invalidate_all(void);
 void sigil_cache_invalidate(const struct inode *inode);
-const struct sigil_sig_result *sigil_cache_lookup(const struct inode *inode,
+const struct sigil_sig_result *sigil_cache_lookup(const struct sigil_target *t,
 						  unsigned int kind);
 int sigil_cache_fill(const struct sigil_target *t, unsigned int kind,
 		     struct sigil_sig_result *res, struct pgp_error *err);
@@ -379,6 +382,8 @@ size_t sigil_loaded_bytes(const struct sigil_loaded *lp);
  * struct sigil_policy_stats - what status reports about policies
  * @loaded: number of loaded policies
  * @bytes: kernel memory of every loaded policy, text included
+ * @rules: rules of every loaded policy
+ * @rule_bytes: kernel memory of their compiled rules
  * @load_failures: failed loads since boot
  */
 struct sigil_policy_stats {
@@ -449,6 +454,40 @@ void sigil_decision_reason(char *buf, size_t size,
 			   const struct sigil_sig_report *sigs);
 int sigil_log_show(struct seq_file *m);
 size_t sigil_quote(char *buf, size_t size, const char *s, size_t n);
+
+/* ---- explanations: sigil/explain (eval.c, explain.c) ---- */
+
+/**
+ * struct sigil_explanation - one decision and what it rested on
+ * @lp: the policy that decided, with a reference that the caller drops
+ *	with sigil_policy_put(); NULL when no policy is active, and then
+ *	everything is allowed
+ * @d: the decision; @d.src points into @lp's policy
+ * @enforcing: whether a denial would have been enforced
+ * @known: SIGIL_PROP_BIT() of each property whose fact the rules looked at
+ * @truths: SIGIL_PROP_BIT() of each boolean property among them that held
+ * @fsverity_digest: the file's fs-verity digest, when looked at
+ * @dmverity_roothash: its volume's root hash, when looked at
+ * @signers: per enum sigil_sig_kind whose signature verified, its signer
+ * @seen: what the signatures came to, as the log reports them; its
+ *	  pointers point into this structure
+ * @why: what failed, for @seen.why
+ */
+struct sigil_explanation {
+	struct sigil_loaded *lp;
+	struct sigil_decision d;
+	bool enforcing;
+	u32 known;
+	u32 truths;
+	struct sigil_digest fsverity_digest;
+	struct sigil_digest dmverity_roothash;
+	struct sigil_signer signers[__SIGIL_SIG_MAX];
+	struct sigil_sig_report seen;
+	char why[PGP_ERR_MSG_MAX];
+};
+
+void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x);
+extern const struct file_operations sigil_explain_fops;
 
 /* ---- audit records (audit.c, built with CONFIG_AUDIT) ---- */
 

@@ -23,6 +23,13 @@ const char *const sigil_action_names[__SIGIL_ACTION_MAX] = {
 	[SIGIL_ACTION_DENY]	= "DENY",
 };
 
+const char *const sigil_match_names[__SIGIL_MATCH_MAX] = {
+	[SIGIL_MATCH_RULE]		= "rule",
+	[SIGIL_MATCH_OP_DEFAULT]	= "op_default",
+	[SIGIL_MATCH_GLOBAL_DEFAULT]	= "global_default",
+	[SIGIL_MATCH_ERROR]		= "error",
+};
+
 const char *const sigil_prop_names[__SIGIL_PROP_MAX] = {
 	[SIGIL_PROP_BOOT_VERIFIED]	= "boot_verified",
 	[SIGIL_PROP_DMVERITY_ROOTHASH]	= "dmverity_roothash",

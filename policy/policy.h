@@ -344,7 +344,11 @@ enum sigil_match {
 	SIGIL_MATCH_OP_DEFAULT,
 	SIGIL_MATCH_GLOBAL_DEFAULT,
 	SIGIL_MATCH_ERROR,
+	__SIGIL_MATCH_MAX
 };
+
+/* As sigil/explain and sigilctl explain name them: "rule", "op_default"... */
+extern const char *const sigil_match_names[__SIGIL_MATCH_MAX];
 
 /**
  * struct sigil_decision - the outcome of one evaluation

@@ -27,6 +27,7 @@ TEST(securityfs_layout)
 		{ SFS "/log", S_IFREG | 0400 },
 		{ SFS "/keyring_locked", S_IFREG | 0600 },
 		{ SFS "/keyring_remove", S_IFREG | 0200 },
+		{ SFS "/explain", S_IFREG | 0600 },
 		{ SFS "/policies", S_IFDIR | 0755 },
 	};
 	struct stat st;

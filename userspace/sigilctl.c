@@ -40,6 +40,14 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	  "print a loaded policy and what is known of it" },
 	{ NULL, "status", cmd_status, "", "mode, active policy, keys, counters" },
 	{ NULL, "log", cmd_log, "[--follow]", "the latest decisions" },
+	{ NULL, "explain", cmd_explain, "PATH [--op OP] [--policy FILE]",
+	  "which rule decides for a file, and on what facts" },
+	{ NULL, "sign", cmd_sign,
+	  "--fsverity|--ima [--v3]|--pgp [--kind 1|2] [--key KEY --cert CERT | --pgp-key ID] "
+	  "[--all] [--jobs N] [--quiet] [--no-enable] PATH...",
+	  "sign files and trees in place: fs-verity, security.ima, security.sigil" },
+	{ NULL, "verify", cmd_verify, "[--keys FILE]... [--keyring] [--all] PATH...",
+	  "check the signatures on files offline, against key files or .sigil" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

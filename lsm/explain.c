@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sigil/explain: why the active policy allows or denies an operation on a
+ * file.  The caller writes "OP FD", sigil decides as its hook would, and
+ * the caller reads the decision and the facts it rested on as key=value
+ * lines (Documentation/admin-guide.rst lists the keys).
+ */
+
+#include "sigil.h"
+
+#include <linux/dcache.h>
+#include <linux/file.h>
+#include <linux/mount.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+/* Longest query: an operation's name, blanks and a descriptor number. */
+#define EXPLAIN_QUERY_MAX	64
+/* Room for every line but those with untrusted text, which come on top. */
+#define EXPLAIN_FIXED_BYTES	2048
+
+/**
+ * struct explain_answer - one open file's latest answer
+ * @lock: serializes replacing @text against reading it
+ * @text: the answer, kvmalloc()ed; NULL until a query succeeds
+ * @len: its length
+ */
+struct explain_answer {
+	struct mutex lock;	/* protects text and len */
+	char *text;
+	size_t len;
+};
+
+struct answer {
+	char *buf;
+	size_t len;
+	size_t size;
+};
+
+static __printf(2, 3) void put(struct answer *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	a->len += vscnprintf(a->buf + a->len, a->size - a->len, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * "KEY=VALUE\n" with VALUE's bytes as they are, except that a byte which
+ * could end the line early or confuse a parser (control bytes, DEL, a
+ * backslash, anything above 0x7e) is written as \xHH: at most 4n bytes.
+ */
+static void put_escaped(struct answer *a, const char *key, const char *s,
+			size_t n)
+{
+	size_t i;
+
+	put(a, "%s=", key);
+	for (i = 0; i < n; i++) {
+		u8 c = s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			put(a, "%c", c);
+		else
+			put(a, "\\x%02x", c);
+	}
+	put(a, "\n");
+}
+
+static void put_digest(struct answer *a, const char *key,
+		       const struct sigil_digest *dg)
+{
+	if (dg->algo == SIGIL_HASH_NONE)
+		put(a, "%s=none\n", key);
+	else
+		put(a, "%s=%s:%*phN\n", key, sigil_hash_algos[dg->algo].name,
+		    dg->size, dg->bytes);
+}
+
+static void put_decision(struct answer *a, const struct sigil_explanation *x)
+{
+	const struct sigil_policy *p = x->lp->policy;
+	const struct sigil_decision *d = &x->d;
+	char why[SIGIL_REASON_MAX];
+
+	put_escaped(a, "policy", p->name, strlen(p->name));
+	put(a, "version=%u.%u.%u\n", p->version[0], p->version[1],
+	    p->version[2]);
+	put(a, "enforce=%d\n", x->enforcing);
+	put(a, "action=%s\n", d->action == SIGIL_ACTION_ALLOW ? "ALLOW" : "DENY");
+	put(a, "match=%s\n", sigil_match_names[d->match]);
+	if (d->match == SIGIL_MATCH_ERROR) {
+		sigil_decision_reason(why, sizeof(why), d, &x->seen);
+		put(a, "error=%d\n", d->error);
+		put_escaped(a, "reason", why, strlen(why));
+		return;
+	}
+	put(a, "line=%u\n", d->src->line);
+	put_escaped(a, "rule", x->lp->text + d->src->off, d->src->len);
+}
+
+static void put_signature(struct answer *a, const struct sigil_explanation *x,
+			  unsigned int kind)
+{
+	const struct sigil_signer *s = &x->signers[kind];
+	const char *prop = sigil_prop_names[sigil_sig_props[kind]];
+	unsigned int i;
+
+	if (x->seen.error_kind == kind) {
+		put(a, "%s=error\n", prop);
+		return;
+	}
+	if (!(x->seen.looked & BIT(kind)))
+		return;
+	put(a, "%s=%s\n", prop, sigil_sig_state_names[x->seen.state[kind]]);
+	if (!s->nids)
+		return;
+	put(a, "%s_signer=", sigil_sig_kind_names[kind]);
+	for (i = 0; i < s->nids; i++)
+		put(a, "%s%*phN", i ? "," : "", s->len[i], s->id[i]);
+	put(a, "\n");
+}
+
+/* The facts the rules looked at, in the order of enum sigil_prop_type. */
+static void put_facts(struct answer *a, const struct sigil_explanation *x)
+{
+	const u32 dmv = SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH);
+	unsigned int k;
+
+	if (x->known & SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED))
+		put(a, "boot_verified=%s\n",
+		    x->truths & SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) ?
+		    "TRUE" : "FALSE");
+	if (x->known & dmv) {
+		if (x->seen.dmverity == SIGIL_DMV_NONE)
+			put(a, "dmverity_roothash=none\n");
+		else if (x->dmverity_roothash.algo == SIGIL_HASH_NONE)
+			put(a, "dmverity_roothash=unknown\n");
+		else
+			put_digest(a, "dmverity_roothash", &x->dmverity_roothash);
+		put(a, "dmverity_signature=%s\n",
+		    x->truths & SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE) ?
+		    "TRUE" : "FALSE");
+	}
+	if (x->known & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST))
+		put_digest(a, "fsverity_digest", &x->fsverity_digest);
+	for (k = 0; k < __SIGIL_SIG_MAX; k++)
+		put_signature(a, x, k);
+}
+
+/* Format the answer into a new buffer sized for its untrusted parts. */
+static int format_answer(const struct sigil_event *ev,
+			 const struct sigil_explanation *x, char **text,
+			 size_t *len)
+{
+	const struct super_block *sb = ev->file->f_path.mnt->mnt_sb;
+	struct answer a = { };
+	const char *path;
+	char *pathbuf;
+	int rc = 0;
+
+	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!pathbuf)
+		return -ENOMEM;
+	path = d_path(&ev->file->f_path, pathbuf, PATH_MAX);
+	if (IS_ERR(path))
+		path = "?";
+
+	a.size = EXPLAIN_FIXED_BYTES + 4 * (strlen(path) + strlen(sb->s_id));
+	if (x->lp)
+		a.size += 4 * (strlen(x->lp->policy->name) + SIGIL_REASON_MAX +
+			       (x->d.src ? x->d.src->len : 0));
+	a.buf = kvmalloc(a.size, GFP_KERNEL);
+	if (!a.buf) {
+		rc = -ENOMEM;
+		goto out_free_path;
+	}
+
+	put(&a, "op=%s\n", sigil_op_names[ev->op]);
+	put_escaped(&a, "path", path, strlen(path));
+	put_escaped(&a, "dev", sb->s_id, strlen(sb->s_id));
+	put(&a, "ino=%lu\n", file_inode(ev->file)->i_ino);
+	if (x->lp) {
+		put_decision(&a, x);
+		put_facts(&a, x);
+	} else {
+		put(&a, "policy=none\nenforce=%d\naction=ALLOW\nmatch=no_policy\n",
+		    x->enforcing);
+	}
+	*text = a.buf;
+	*len = a.len;
+out_free_path:
+	kfree(pathbuf);
+	return rc;
+}
+
+/* Parse "OP FD" into an event whose file the caller fput()s. */
+static int parse_query(const char __user *ubuf, size_t len,
+		       struct sigil_event *ev)
+{
+	char query[EXPLAIN_QUERY_MAX], *p, *op;
+	unsigned int fd, i;
+	struct file *file;
+
+	if (!len || len >= sizeof(query))
+		return -EINVAL;
+	if (copy_from_user(query, ubuf, len))
+		return -EFAULT;
+	query[len] = '\0';
+	p = strim(query);
+	op = strsep(&p, " \t");
+	if (!p)
+		return -EINVAL;
+	p = skip_spaces(p);
+	/* One line, two words: "EXECUTE 3\n" but not "EXECUTE 3 4". */
+	if (strpbrk(p, " \t\n") || kstrtouint(p, 10, &fd))
+		return -EINVAL;
+	for (i = 0; i < __SIGIL_OP_MAX; i++)
+		if (!strcmp(op, sigil_op_names[i]))
+			break;
+	if (i == __SIGIL_OP_MAX)
+		return -EINVAL;
+
+	/* fget() does not return O_PATH descriptors. */
+	file = fget(fd);
+	if (!file)
+		return -EBADF;
+	/* What read(2) asks: the caller opened it for reading. */
+	if (!(file->f_mode & FMODE_READ)) {
+		fput(file);
+		return -EBADF;
+	}
+	if (!S_ISREG(file_inode(file)->i_mode)) {
+		fput(file);
+		return -EINVAL;
+	}
+	ev->op = i;
+	/* The hook that would decide: execve() for EXECUTE, else a read. */
+	ev->hook = i == SIGIL_OP_EXECUTE ? SIGIL_HOOK_BPRM_CHECK :
+		   SIGIL_HOOK_KERNEL_READ;
+	ev->file = file;
+	return 0;
+}
+
+static int explain(const char __user *ubuf, size_t len, char **text,
+		   size_t *tlen)
+{
+	struct sigil_explanation *x;
+	struct sigil_event ev;
+	int rc;
+
+	rc = parse_query(ubuf, len, &ev);
+	if (rc)
+		return rc;
+	x = kmalloc(sizeof(*x), GFP_KERNEL);
+	if (!x) {
+		rc = -ENOMEM;
+		goto out_fput;
+	}
+	sigil_explain(&ev, x);
+	rc = format_answer(&ev, x, text, tlen);
+	if (x->lp)
+		sigil_policy_put(x->lp);
+	kfree(x);
+out_fput:
+	fput(ev.file);
+	return rc;
+}
+
+static int explain_open(struct inode *inode, struct file *file)
+{
+	struct explain_answer *ans = kzalloc(sizeof(*ans), GFP_KERNEL);
+
+	if (!ans)
+		return -ENOMEM;
+	mutex_init(&ans->lock);
+	file->private_data = ans;
+	return 0;
+}
+
+/*
+ * A query replaces the answer, or on failure removes it, so that a reader
+ * never takes an earlier answer for this one; the next read starts at its
+ * beginning.
+ */
+static ssize_t explain_write(struct file *file, const char __user *buf,
+			     size_t len, loff_t *ppos)
+{
+	struct explain_answer *ans = file->private_data;
+	size_t tlen = 0;
+	char *text = NULL;
+	int rc;
+
+	if (!sigil_may_admin(file))
+		return -EPERM;
+	rc = explain(buf, len, &text, &tlen);
+	mutex_lock(&ans->lock);
+	kvfree(ans->text);
+	ans->text = text;
+	ans->len = tlen;
+	mutex_unlock(&ans->lock);
+	if (rc)
+		return rc;
+	*ppos = 0;
+	return len;
+}
+
+static ssize_t explain_read(struct file *file, char __user *buf, size_t len,
+			    loff_t *ppos)
+{
+	struct explain_answer *ans = file->private_data;
+	ssize_t n;
+
+	mutex_lock(&ans->lock);
+	n = simple_read_from_buffer(buf, len, ppos, ans->text, ans->len);
+	mutex_unlock(&ans->lock);
+	return n;
+}
+
+static int explain_release(struct inode *inode, struct file *file)
+{
+	struct explain_answer *ans = file->private_data;
+
+	kvfree(ans->text);
+	mutex_destroy(&ans->lock);
+	kfree(ans);
+	return 0;
+}
+
+const struct file_operations sigil_explain_fops = {
+	.open = explain_open,
+	.write = explain_write,
+	.read = explain_read,
+	.release = explain_release,
+	.llseek = generic_file_llseek,
+};
