@@ -116,8 +116,9 @@ static bool is_cmd(const struct sigilctl_cmd *c, const char *cmd)
 {
 	size_t g = c->group ? strlen(c->group) : 0;
 
-	if (g && !strncmp(cmd, c->group, g) && cmd[g] == ' ')
-		return !strcmp(cmd + g + 1, c->name);
+	if (g)
+		return !strncmp(cmd, c->group, g) && cmd[g] == ' ' &&
+		       !strcmp(cmd + g + 1, c->name);
 	return !strcmp(cmd, c->name);
 }
 
