@@ -350,6 +350,11 @@ static int sign_fsverity(const struct sign_opts *o, struct sign_file *f, int fd,
 	/* Atomic: the file has fs-verity with this signature, or is unchanged. */
 	rc = libfsverity_enable_with_sig(fd, &p, sig, sig_len);
 	free(sig);
+	/* fs-verity checks the signature against its own keyring first. */
+	if (rc == -ENOKEY)
+		return fail(f, ENOKEY, "cannot enable fs-verity",
+			    "the certificate is not in .fs-verity: add it with 'sigilctl key add --also-fsverity %s'",
+			    o->cert);
 	if (rc)
 		return fail(f, -rc, "cannot enable fs-verity", "%s", fsverity_msg);
 	return 0;
