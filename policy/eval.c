@@ -148,6 +148,16 @@ static void decide_default(const struct sigil_policy *pol, unsigned int op,
 	}
 }
 
+/* Fill @d with the denial for a fact that could not be fetched. */
+static int decide_error(struct sigil_decision *d, int err, u8 prop)
+{
+	d->action = SIGIL_ACTION_DENY;
+	d->match = SIGIL_MATCH_ERROR;
+	d->error = err;
+	d->error_prop = prop;
+	return err;
+}
+
 /*
  * Does rule @r match?  1 or 0; on an error, fill @d with the denial and
  * return the negative errno.
@@ -165,13 +175,8 @@ static int rule_matches(const struct sigil_policy *pol,
 	last = prop + r->nprops;
 	for (; prop < last; prop++) {
 		holds = prop_holds(pol, prop, facts);
-		if (holds < 0) {
-			d->action = SIGIL_ACTION_DENY;
-			d->match = SIGIL_MATCH_ERROR;
-			d->error = holds;
-			d->error_prop = prop->type;
-			return holds;
-		}
+		if (holds < 0)
+			return decide_error(d, holds, prop->type);
 		if (!holds)
 			return 0;
 	}
@@ -183,6 +188,27 @@ static void decide_rule(const struct sigil_rule *r, struct sigil_decision *d)
 	d->action = r->action;
 	d->match = SIGIL_MATCH_RULE;
 	d->src = &r->src;
+}
+
+/*
+ * Check rules [@r, @end) in order: 1 when one matched and decided @d, 0
+ * when none did, or the negative errno of a failed fetch (@d is the denial).
+ */
+static int first_match(const struct sigil_policy *pol,
+		       const struct sigil_rule *r, const struct sigil_rule *end,
+		       struct sigil_facts *facts, struct sigil_decision *d)
+{
+	int rc;
+
+	for (; r < end; r++) {
+		rc = rule_matches(pol, r, facts, d);
+		if (rc) {
+			if (rc > 0)
+				decide_rule(r, d);
+			return rc;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -252,13 +278,8 @@ int sigil_policy_decide(const struct sigil_policy *pol, unsigned int op,
 		if (run->mask) {
 			/* What the run's first rule would fetch, and fail on. */
 			rc = need_fact(facts, run->type);
-			if (rc) {
-				decision->action = SIGIL_ACTION_DENY;
-				decision->match = SIGIL_MATCH_ERROR;
-				decision->error = rc;
-				decision->error_prop = run->type;
-				return rc;
-			}
+			if (rc)
+				return decide_error(decision, rc, run->type);
 			r = lookup(pol, run, facts);
 			if (r) {
 				decide_rule(r, decision);
@@ -266,15 +287,9 @@ int sigil_policy_decide(const struct sigil_policy *pol, unsigned int op,
 			}
 			continue;
 		}
-		for (; r < end; r++) {
-			rc = rule_matches(pol, r, facts, decision);
-			if (rc < 0)
-				return rc;
-			if (rc) {
-				decide_rule(r, decision);
-				return 0;
-			}
-		}
+		rc = first_match(pol, r, end, facts, decision);
+		if (rc)
+			return rc < 0 ? rc : 0;
 	}
 	decide_default(pol, op, decision);
 	return 0;
@@ -297,7 +312,7 @@ int sigil_policy_decide_linear(const struct sigil_policy *pol, unsigned int op,
 			       struct sigil_facts *facts,
 			       struct sigil_decision *decision)
 {
-	const struct sigil_rule *r, *end;
+	const struct sigil_rule *r;
 	int rc;
 
 	memset(decision, 0, sizeof(*decision));
@@ -306,16 +321,9 @@ int sigil_policy_decide_linear(const struct sigil_policy *pol, unsigned int op,
 		return decision->error;
 	}
 	r = pol->rules + pol->ops[op].first;
-	end = r + pol->ops[op].count;
-	for (; r < end; r++) {
-		rc = rule_matches(pol, r, facts, decision);
-		if (rc < 0)
-			return rc;
-		if (rc) {
-			decide_rule(r, decision);
-			return 0;
-		}
-	}
+	rc = first_match(pol, r, r + pol->ops[op].count, facts, decision);
+	if (rc)
+		return rc < 0 ? rc : 0;
 	decide_default(pol, op, decision);
 	return 0;
 }
