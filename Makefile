@@ -195,7 +195,7 @@ fuzz: $(FUZZERS)
 			$(BUILD)/fuzz/corpus-$$name selftests/fuzz/corpus/$$name || exit 1; \
 	done
 
-$(BUILD)/guest/%: selftests/%.c selftests/common.h selftests/audit.h | $(KSRC)/Makefile
+$(BUILD)/guest/%: selftests/%.c selftests/common.h selftests/audit.h selftests/bench.h | $(KSRC)/Makefile
 	@mkdir -p $(@D)
 	gcc $(GUEST_CFLAGS) -o $@ $<
 

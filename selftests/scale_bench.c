@@ -18,9 +18,8 @@
  * as IPE takes them: IPE refuses PKCS#7 messages over 64 KiB.
  */
 
-#include <time.h>
 
-#include "common.h"
+#include "bench.h"
 
 #define ROUNDS	15
 #define RUNS	8
@@ -28,47 +27,6 @@
 #define IPE	"/sys/kernel/security/ipe"
 
 static const unsigned int series[] = { 1, 250, 500, 1000, 10000, 100000 };
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static double timed_run(void)
-{
-	double t = now_us();
-	int rc = run(PROGFILE);
-
-	if (rc != PROG_EXIT) {
-		fprintf(stderr, "scale_bench: exec gave %d\n", rc);
-		exit(1);
-	}
-	return now_us() - t;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void must(int rc, const char *what)
-{
-	if (rc) {
-		fprintf(stderr, "scale_bench: %s: %s\n", what, strerror(-rc));
-		exit(1);
-	}
-}
 
 /* Write a whole file to @target; 0 or -errno; the time in @ms. */
 static int load(const char *dir, const char *file, const char *target, double *ms)
@@ -113,13 +71,13 @@ static void measure(const char *lsm, unsigned int n, double load_ms,
 
 	for (r = 0; r < ROUNDS; r++) {
 		must(act(base), base);
-		timed_run();
+		timed_run(PROGFILE);
 		for (i = 0; i < RUNS; i++)
-			b[r * RUNS + i] = timed_run();
+			b[r * RUNS + i] = timed_run(PROGFILE);
 		must(act(pol), pol);
-		timed_run();
+		timed_run(PROGFILE);
 		for (i = 0; i < RUNS; i++)
-			v[r * RUNS + i] = timed_run();
+			v[r * RUNS + i] = timed_run(PROGFILE);
 		ratio[r] = median(v + r * RUNS, RUNS) / median(b + r * RUNS, RUNS);
 	}
 	printf("%-6s %7u %9.0f %11.0f %11.0f %8.3f\n", lsm, n, load_ms,

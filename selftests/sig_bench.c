@@ -26,9 +26,8 @@
  */
 
 #include <sys/xattr.h>
-#include <time.h>
 
-#include "common.h"
+#include "bench.h"
 
 #define ROUNDS	15
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -70,48 +69,6 @@ static int make_file(const char *path, unsigned long size, const char *prog)
 		off += chunk;
 	}
 	return close(out);
-}
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-/* One exec of @path, in microseconds; exits on a failed run. */
-static double timed_run(const char *path)
-{
-	double t = now_us();
-	int rc = run(path);
-
-	if (rc != PROG_EXIT) {
-		fprintf(stderr, "sig_bench: %s: exec gave %d\n", path, rc);
-		exit(1);
-	}
-	return now_us() - t;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-static void must(int rc, const char *what)
-{
-	if (rc) {
-		fprintf(stderr, "sig_bench: %s: %s\n", what, strerror(-rc));
-		exit(1);
-	}
 }
 
 static void policy(const char *name, const char *rule)
