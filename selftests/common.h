@@ -104,6 +104,19 @@ static inline int policy_write(const char *name, const char *file,
 	return write_str(path, value);
 }
 
+/* The first line of policies/@name/@file, without its newline; "" if none. */
+static inline const char *policy_line(const char *name, const char *file,
+				      char *buf, size_t size)
+{
+	char path[512];
+
+	policy_path(path, sizeof(path), name, file);
+	if (read_file(path, buf, size) < 0)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
 static inline int activate(const char *name)
 {
 	return policy_write(name, "active", "1");
@@ -304,6 +317,21 @@ static inline long add_key_file(const char *path, long ring)
 	rc = add_key("asymmetric", "", buf, len, ring);
 	free(buf);
 	return rc;
+}
+
+/*
+ * Add /sigs/keys/@file to @ring unless the key named @id_key in /sigs/ids
+ * is there already: adding a key again would empty the verdict cache.
+ */
+static inline int ensure_key(long ring, const char *id_key, const char *file)
+{
+	char id[96], path[128];
+
+	snprintf(id, sizeof(id), "id:%s", sig_id(id_key));
+	if (search(ring, id) >= 0)
+		return 0;
+	snprintf(path, sizeof(path), SIGS "/keys/%s", file);
+	return add_key_file(path, ring) < 0 ? -errno : 0;
 }
 
 /* Copy @src to @dst, then append @extra bytes so that digests differ. */

@@ -100,19 +100,6 @@ static int has_key(const char *answer, const char *key)
 	return !strncmp(answer, want + 1, strlen(want + 1)) || strstr(answer, want);
 }
 
-/* Add @file to .sigil unless its key, @id_key in /sigs/ids, is there. */
-static int ensure_key(const char *id_key, const char *file)
-{
-	long ring = sigil_keyring_id();
-	char id[96], path[128];
-
-	snprintf(id, sizeof(id), "id:%s", sig_id(id_key));
-	if (search(ring, id) >= 0)
-		return 0;
-	snprintf(path, sizeof(path), SIGS "/keys/%s", file);
-	return add_key_file(path, ring) < 0 ? -errno : 0;
-}
-
 static int set_xattr_from(const char *path, const char *xattr, const char *sig)
 {
 	size_t len;
@@ -150,8 +137,8 @@ FIXTURE_SETUP(explain)
 	ASSERT_EQ(0, set_xattr_from(IMA, "security.ima", SIGS "/files/a.ima2"));
 	ASSERT_EQ(0, copy_file(SIGS "/files/a", PGP, NULL));
 	ASSERT_EQ(0, set_xattr_from(PGP, "security.sigil", SIGS "/files/a.pgp2"));
-	ASSERT_EQ(0, ensure_key("RSA_SKID", "rsa.der"));
-	ASSERT_EQ(0, ensure_key("PGP_FPR", "pgp.pgp"));
+	ASSERT_EQ(0, ensure_key(sigil_keyring_id(), "RSA_SKID", "rsa.der"));
+	ASSERT_EQ(0, ensure_key(sigil_keyring_id(), "PGP_FPR", "pgp.pgp"));
 	ASSERT_EQ(0, verity_digest(ALLOWED, self->digest));
 	ASSERT_EQ(0, verity_digest(UNLISTED, self->unlisted));
 	ASSERT_EQ(0, load_policy("policy_name=t_explain policy_version=" TEST_VERSION "\n"

@@ -23,18 +23,6 @@ static int write_whole(const char *src, const char *target)
 	return rc;
 }
 
-static const char *pread_str(const char *policy, const char *file, char *buf,
-			     size_t size)
-{
-	char path[256];
-
-	policy_path(path, sizeof(path), policy, file);
-	if (read_file(path, buf, size) < 0)
-		buf[0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf;
-}
-
 TEST(update_of_the_active_policy_is_enforced_and_rollback_refused)
 {
 	char buf[256], path[256];
@@ -52,7 +40,7 @@ TEST(update_of_the_active_policy_is_enforced_and_rollback_refused)
 	ASSERT_EQ(0, write_whole(FIX "/v2.p7d", path));
 	EXPECT_STREQ("signed", status_get("active_policy", buf, sizeof(buf)));
 	EXPECT_STREQ("1.1.0", status_get("active_version", buf, sizeof(buf)));
-	EXPECT_STREQ("1", pread_str("signed", "active", buf, sizeof(buf)));
+	EXPECT_STREQ("1", policy_line("signed", "active", buf, sizeof(buf)));
 
 	/* Replaying v1, as an update or as a new policy to activate: no. */
 	EXPECT_EQ(-ESTALE, write_whole(FIX "/v1.p7", path));

@@ -50,18 +50,6 @@ static int output_has(const char *s)
 	return 0;
 }
 
-/* Add /sigs/keys/@file to @ring unless the key named @id_key is there. */
-static int ensure_key(long ring, const char *id_key, const char *file)
-{
-	char id[96], path[128];
-
-	snprintf(id, sizeof(id), "id:%s", sig_id(id_key));
-	if (search(ring, id) >= 0)
-		return 0;
-	snprintf(path, sizeof(path), SIGS "/keys/%s", file);
-	return add_key_file(path, ring) < 0 ? -errno : 0;
-}
-
 /*
  * The signers go into .sigil, the X.509 RSA key into .fs-verity too (it
  * checks builtin signatures before sigil does).  Keys other tests added

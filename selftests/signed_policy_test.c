@@ -13,7 +13,6 @@
 #include "kselftest_harness.h"
 
 #define FIX	"/policies"
-#define KEYS	"/sigs/keys"
 
 /* Write @path to @target (new_policy, or a policy's update) in pieces. */
 static int load_pieces(const char *path, const char *target, size_t piece)
@@ -61,34 +60,6 @@ static int update(const char *policy, const char *name)
 	return load_pieces(path, target, SIZE_MAX);
 }
 
-static const char *pread_str(const char *policy, const char *file, char *buf,
-			     size_t size)
-{
-	char path[256];
-
-	policy_path(path, sizeof(path), policy, file);
-	if (read_file(path, buf, size) < 0)
-		buf[0] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return buf;
-}
-
-static int add_sigs_key(const char *name)
-{
-	char path[256];
-	size_t len;
-	void *buf;
-	long id;
-
-	snprintf(path, sizeof(path), KEYS "/%s", name);
-	buf = slurp(path, &len);
-	if (!buf)
-		return -ENOENT;
-	id = add_key("asymmetric", "", buf, len, sigil_keyring_id());
-	free(buf);
-	return id < 0 ? -errno : 0;
-}
-
 static const char *last_error(char *buf, size_t size)
 {
 	return status_get("last_policy_error", buf, size);
@@ -98,11 +69,13 @@ static const char *const names[] = { "signed", "other", "low", "big", "mid" };
 
 static int setup(void)
 {
-	/* The keys that sign the fixtures; present already is fine. */
-	add_sigs_key("rsa.der");
-	add_sigs_key("pgp.pgp");
-	add_sigs_key("sq.pgp");
-	return restore_baseline();
+	/* The keys that sign the fixtures, unless other tests added them. */
+	long ring = sigil_keyring_id();
+
+	return ensure_key(ring, "RSA_SKID", "rsa.der") ?:
+	       ensure_key(ring, "PGP_FPR", "pgp.pgp") ?:
+	       ensure_key(ring, "SQ_SIGNER_FPR", "sq.pgp") ?:
+	       restore_baseline();
 }
 
 static void teardown(void)
@@ -163,8 +136,8 @@ TEST_F(form, loads_with_its_signer)
 	ASSERT_NE(NULL, want);
 	want[len] = '\0';
 	ASSERT_EQ(0, load(variant->file));
-	EXPECT_STREQ("1.0.0", pread_str("signed", "version", buf, sizeof(buf)));
-	pread_str("signed", "signer", buf, sizeof(buf));
+	EXPECT_STREQ("1.0.0", policy_line("signed", "version", buf, sizeof(buf)));
+	policy_line("signed", "signer", buf, sizeof(buf));
 	EXPECT_EQ(0, strncmp(buf, variant->signer, strlen(variant->signer)))
 		TH_LOG("signer: %s", buf);
 	/* The text is what was signed, byte for byte. */
@@ -199,10 +172,10 @@ TEST_F(signed_policy, loads_in_pieces)
 	char buf[64];
 
 	ASSERT_EQ(0, load_pieces(FIX "/" "v1.gpg", SFS "/new_policy", 7));
-	EXPECT_STREQ("1.0.0", pread_str("signed", "version", buf, sizeof(buf)));
+	EXPECT_STREQ("1.0.0", policy_line("signed", "version", buf, sizeof(buf)));
 	ASSERT_EQ(0, delete_policy("signed"));
 	ASSERT_EQ(0, load_pieces(FIX "/" "v1.p7d", SFS "/new_policy", 100));
-	EXPECT_STREQ("1.0.0", pread_str("signed", "version", buf, sizeof(buf)));
+	EXPECT_STREQ("1.0.0", policy_line("signed", "version", buf, sizeof(buf)));
 	ASSERT_EQ(0, delete_policy("signed"));
 }
 
@@ -242,7 +215,7 @@ TEST_F(signed_policy, refused_with_errno_and_reason)
 				       refusals[i].why))
 			TH_LOG("%s: %s", refusals[i].file, buf);
 		EXPECT_EQ(failures + 1, status_num("policy_errors"));
-		EXPECT_FALSE(pread_str("signed", "version", buf, sizeof(buf))[0]);
+		EXPECT_FALSE(policy_line("signed", "version", buf, sizeof(buf))[0]);
 	}
 }
 
@@ -285,7 +258,7 @@ TEST_F(signed_policy, unfinished_message_is_discarded)
 	close(fd);
 	EXPECT_NE(NULL, strstr(last_error(buf, sizeof(buf)), "discarded"))
 		TH_LOG("%s", buf);
-	EXPECT_FALSE(pread_str("signed", "version", buf, sizeof(buf))[0]);
+	EXPECT_FALSE(policy_line("signed", "version", buf, sizeof(buf))[0]);
 	free(msg);
 }
 
@@ -304,8 +277,8 @@ TEST_F(signed_policy, update_needs_same_name_and_higher_version)
 
 	/* A newer version, from another tool and form. */
 	EXPECT_EQ(0, update("signed", "v2.p7"));
-	EXPECT_STREQ("1.1.0", pread_str("signed", "version", buf, sizeof(buf)));
-	pread_str("signed", "signer", buf, sizeof(buf));
+	EXPECT_STREQ("1.1.0", policy_line("signed", "version", buf, sizeof(buf)));
+	policy_line("signed", "signer", buf, sizeof(buf));
 	EXPECT_EQ(0, strncmp(buf, "x509-skid:", 10));
 	EXPECT_STREQ("baseline", status_get("active_policy", buf, sizeof(buf)));
 
@@ -318,13 +291,13 @@ TEST_F(signed_policy, update_needs_same_name_and_higher_version)
 	EXPECT_NE(NULL, strstr(last_error(buf, sizeof(buf)), "keeps the name"));
 	/* A bad signature on the update: refused. */
 	EXPECT_EQ(-EKEYREJECTED, update("signed", "v1.gpgtamper"));
-	EXPECT_STREQ("1.1.0", pread_str("signed", "version", buf, sizeof(buf)));
+	EXPECT_STREQ("1.1.0", policy_line("signed", "version", buf, sizeof(buf)));
 
 	/* In pieces too. */
 	policy_path(buf, sizeof(buf), "signed", "update");
 	EXPECT_EQ(0, load_pieces(FIX "/v3.sq", buf, 50));
-	EXPECT_STREQ("1.2.0", pread_str("signed", "version", buf, sizeof(buf)));
-	pread_str("signed", "signer", buf, sizeof(buf));
+	EXPECT_STREQ("1.2.0", policy_line("signed", "version", buf, sizeof(buf)));
+	policy_line("signed", "signer", buf, sizeof(buf));
 	EXPECT_EQ(0, strncmp(buf, "openpgp:", 8));
 }
 
@@ -357,7 +330,7 @@ TEST_F(signed_policy, policy_over_4_mib_loads)
 			TH_LOG("%s: %s", files[i], last_error(buf, sizeof(buf)));
 		ksft_print_msg("%s: %zu-byte policy, 45,000 rules, loaded in %.0f ms\n",
 			       files[i], len, ms_since(&t0));
-		EXPECT_STREQ("1.0.0", pread_str("big", "version", buf, sizeof(buf)));
+		EXPECT_STREQ("1.0.0", policy_line("big", "version", buf, sizeof(buf)));
 		ASSERT_EQ(0, delete_policy("big"));
 	}
 }
@@ -371,8 +344,8 @@ TEST_F(signed_policy, boot_policy_was_active_from_the_start)
 
 	ASSERT_LT(0, read_file("/tmp/status-at-boot", buf, sizeof(buf)));
 	EXPECT_NE(NULL, strstr(buf, "active_policy: boot\n")) TH_LOG("%s", buf);
-	EXPECT_STREQ("built-in", pread_str("boot", "signer", buf, sizeof(buf)));
-	EXPECT_STREQ("0.0.0", pread_str("boot", "version", buf, sizeof(buf)));
+	EXPECT_STREQ("built-in", policy_line("boot", "signer", buf, sizeof(buf)));
+	EXPECT_STREQ("0.0.0", policy_line("boot", "version", buf, sizeof(buf)));
 }
 
 TEST_HARNESS_MAIN

@@ -18,18 +18,6 @@
 #define XATTR_IMA	"security.ima"
 #define XATTR_SIGIL	"security.sigil"
 
-/* Add @file to @ring unless the key named @id_key in OUTDIR/ids is there. */
-static int ensure_key(long ring, const char *id_key, const char *file)
-{
-	char id[96], path[128];
-
-	snprintf(id, sizeof(id), "id:%s", sig_id(id_key));
-	if (search(ring, id) >= 0)
-		return 0;
-	snprintf(path, sizeof(path), SIGS "/keys/%s", file);
-	return add_key_file(path, ring) < 0 ? -errno : 0;
-}
-
 /*
  * The signers go into .sigil; .fs-verity takes the X.509 signer and the
  * stranger, so that fs-verity accepts a file that sigil must still refuse.
