@@ -632,6 +632,39 @@ static int keep_sig(struct pgp_sigref *sigs, u8 *nsigs,
 }
 
 /**
+ * pgp_cert_end() - where the certificate at @pos of a keyring ends
+ * @buf: the keyring, binary
+ * @len: its length
+ * @pos: offset of the certificate's primary key packet
+ *
+ * For splitting a keyring into certificates: the walk stops at the next
+ * public or secret primary key, at a packet that cannot be read, or at the
+ * end.  The packets in between are not checked: pgp_parse_cert() does.
+ *
+ * Return: the offset just past the certificate; @pos when the packet at
+ * @pos itself cannot be read.
+ */
+size_t pgp_cert_end(const u8 *buf, size_t len, size_t pos)
+{
+	struct pgp_error err = { 0 };
+	struct pgp_packet pkt;
+	size_t end = pos;
+
+	if (pgp_read_packet(buf, len, &end, &pkt, &err))
+		return pos;
+	while (end < len) {
+		size_t next = end;
+
+		memset(&err, 0, sizeof(err));
+		if (pgp_read_packet(buf, len, &next, &pkt, &err) ||
+		    pkt.tag == PGP_TAG_PUBLIC_KEY || pkt.tag == PGP_TAG_SECRET_KEY)
+			break;
+		end = next;
+	}
+	return end;
+}
+
+/**
  * pgp_parse_cert() - parse one transferable public key
  * @buf: the input, which may hold further certificates after this one
  * @len: its length

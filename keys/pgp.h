@@ -276,6 +276,7 @@ int pgp_parse_key(const u8 *body, size_t len, struct pgp_key *key,
 int pgp_parse_sig(const u8 *body, size_t len, struct pgp_sig *sig,
 		  struct pgp_error *err);
 bool pgp_is_cert(const u8 *buf, size_t len);
+size_t pgp_cert_end(const u8 *buf, size_t len, size_t pos);
 int pgp_parse_cert(const u8 *buf, size_t len, struct pgp_cert *cert,
 		   struct pgp_error *err);
 

@@ -189,36 +189,25 @@ static int add_file(struct added *a, const char *file, bool fsverity,
 		warnx("%s: --also-fsverity takes X.509 certificates; OpenPGP keys go into .sigil only",
 		      file);
 	/* A keyring: each certificate, from one public-key packet to the next. */
-	pos = 0;
-	while (pos < len) {
+	for (pos = 0; pos < len;) {
 		struct pgp_packet pkt;
 		struct pgp_cert cert;
-		size_t start = pos, end;
 		char id[2 * PGP_FPR_SIZE + 9];
+		size_t end = pgp_cert_end(buf, len, pos);
 
 		memset(&err, 0, sizeof(err));
-		if (pgp_read_packet(buf, len, &pos, &pkt, &err)) {
+		if (end == pos) {
+			pgp_read_packet(buf, len, &end, &pkt, &err);
 			warnx("%s: byte %u: %s", file, err.offset, err.msg);
 			a->failed++;
 			break;
 		}
-		end = pos;
-		while (end < len) {
-			size_t next = end;
-
-			memset(&err, 0, sizeof(err));
-			if (pgp_read_packet(buf, len, &next, &pkt, &err) ||
-			    pkt.tag == PGP_TAG_PUBLIC_KEY || pkt.tag == PGP_TAG_SECRET_KEY)
-				break;
-			end = next;
-		}
-		memset(&err, 0, sizeof(err));
-		if (pgp_parse_cert(buf + start, end - start, &cert, &err)) {
+		if (pgp_parse_cert(buf + pos, end - pos, &cert, &err)) {
 			report(a, file, "openpgp", "?", ".sigil", 0, EBADMSG, err.msg);
 		} else {
 			strcpy(id, "openpgp:");
 			hex_str(id + 8, cert.primary.fpr, PGP_FPR_SIZE);
-			add_one(a, file, "openpgp", id + 8, buf + start, end - start,
+			add_one(a, file, "openpgp", id + 8, buf + pos, end - pos,
 				sigil, ".sigil");
 		}
 		pos = end;

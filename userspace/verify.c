@@ -323,24 +323,17 @@ static int load_key_file(const char *file)
 	}
 	/* Each certificate, from one primary key packet to the next. */
 	for (pos = 0; pos < len;) {
-		struct pgp_packet pkt;
-		size_t start = pos, end;
+		size_t end = pgp_cert_end(buf, len, pos);
 
-		memset(&err, 0, sizeof(err));
-		if (pgp_read_packet(buf, len, &pos, &pkt, &err)) {
+		if (end == pos) {
+			struct pgp_packet pkt;
+
+			memset(&err, 0, sizeof(err));
+			pgp_read_packet(buf, len, &end, &pkt, &err);
 			warnx("%s: byte %u: %s", file, err.offset, err.msg);
 			break;
 		}
-		for (end = pos; end < len;) {
-			size_t next = end;
-
-			memset(&err, 0, sizeof(err));
-			if (pgp_read_packet(buf, len, &next, &pkt, &err) ||
-			    pkt.tag == PGP_TAG_PUBLIC_KEY || pkt.tag == PGP_TAG_SECRET_KEY)
-				break;
-			end = next;
-		}
-		if (add_pgp_cert(file, buf + start, end - start))
+		if (add_pgp_cert(file, buf + pos, end - pos))
 			break;
 		pos = end;
 	}
