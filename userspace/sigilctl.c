@@ -100,15 +100,20 @@ bool sigil_present(void)
 	return false;
 }
 
+static void vwarnx(const char *fmt, va_list ap)
+{
+	fputs("sigilctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void warnx(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("sigilctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Is @c the command @cmd names: "add" or "key add"? */
@@ -127,11 +132,9 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	const struct sigilctl_cmd *c;
 	va_list ap;
 
-	fputs("sigilctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vwarnx(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	for (c = sigilctl_cmds; c->name; c++)
 		if (is_cmd(c, cmd))
 			fprintf(stderr, "usage: sigilctl %s%s%s %s\n",
