@@ -457,6 +457,37 @@ void sigil_msg_text(const u8 *buf, const struct sigil_msg *m,
 	}
 }
 
+struct text_copy {
+	u8 *out;
+	size_t len;
+};
+
+static void copy_piece(void *ctx, const u8 *data, size_t len)
+{
+	struct text_copy *c = ctx;
+
+	memcpy(c->out + c->len, data, len);
+	c->len += len;
+}
+
+/**
+ * sigil_msg_text_copy() - copy the policy text of a message in one piece
+ * @buf: the message
+ * @m: what sigil_msg_parse() found in it
+ * @out: room for @m->text_len bytes
+ *
+ * Not for %SIGIL_MSG_PKCS7, whose content only the PKCS#7 parser knows.
+ *
+ * Return: the number of bytes copied, @m->text_len.
+ */
+size_t sigil_msg_text_copy(const u8 *buf, const struct sigil_msg *m, u8 *out)
+{
+	struct text_copy c = { out, 0 };
+
+	sigil_msg_text(buf, m, copy_piece, &c);
+	return c.len;
+}
+
 /* ---- dispatch ---- */
 
 static bool starts(const u8 *buf, size_t len, const char *s)

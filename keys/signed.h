@@ -64,6 +64,7 @@ int sigil_msg_parse(const u8 *buf, size_t len, struct sigil_msg *m,
 		    struct pgp_error *err);
 void sigil_msg_text(const u8 *buf, const struct sigil_msg *m,
 		    pgp_update_fn fn, void *ctx);
+size_t sigil_msg_text_copy(const u8 *buf, const struct sigil_msg *m, u8 *out);
 const char *sigil_msg_form_name(enum sigil_msg_form form);
 
 #endif /* _SIGIL_SIGNED_H */

@@ -657,25 +657,12 @@ static void add_decision(struct answer *a, const struct offline *o,
 	}
 }
 
-struct gather {
-	char *out;
-	size_t len;
-};
-
-static void gather(void *ctx, const u8 *data, size_t n)
-{
-	struct gather *g = ctx;
-
-	memcpy(g->out + g->len, data, n);
-	g->len += n;
-}
-
 /* The text of a plain or signed policy file, malloc()ed; NULL on error. */
 static char *policy_text(const char *file, size_t *tlen)
 {
 	struct pgp_error perr;
 	struct sigil_msg m;
-	struct gather g;
+	char *text;
 	size_t len;
 	u8 *buf;
 	int rc;
@@ -695,15 +682,13 @@ static char *policy_text(const char *file, size_t *tlen)
 		free(buf);
 		return NULL;
 	}
-	g.out = malloc(m.text_len + 1);
-	g.len = 0;
-	if (g.out) {
-		sigil_msg_text(buf, &m, gather, &g);
-		g.out[g.len] = '\0';
-		*tlen = g.len;
+	text = malloc(m.text_len + 1);
+	if (text) {
+		*tlen = sigil_msg_text_copy(buf, &m, (u8 *)text);
+		text[*tlen] = '\0';
 	}
 	free(buf);
-	return g.out;
+	return text;
 }
 
 /* Decide offline with the policy in @file; EXIT_* */

@@ -18,19 +18,6 @@
 
 static int load_bytes(const char *file, u8 **out, size_t *out_len);
 
-struct gather {
-	u8 *out;
-	size_t len;
-};
-
-static void gather_piece(void *ctx, const u8 *data, size_t n)
-{
-	struct gather *g = ctx;
-
-	memcpy(g->out + g->len, data, n);
-	g->len += n;
-}
-
 static int check_one(const char *file)
 {
 	struct sigil_parse_opts opts = { .props = SIGIL_PROPS_PARSEABLE };
@@ -77,12 +64,13 @@ static int check_one(const char *file)
 		return EXIT_FAIL;
 	}
 	if (m.form != SIGIL_MSG_TEXT) {
-		struct gather g = { malloc(m.text_len + 1), 0 };
-
-		sigil_msg_text(buf, &m, gather_piece, &g);
-		gathered = g.out;
+		gathered = malloc(m.text_len + 1);
+		if (!gathered) {
+			free(buf);
+			return EXIT_FAIL;
+		}
+		tlen = sigil_msg_text_copy(buf, &m, gathered);
 		text = (const char *)gathered;
-		tlen = g.len;
 	}
 	rc = sigil_policy_parse(text, tlen, &opts, &pol, &err);
 	if (opt_json) {

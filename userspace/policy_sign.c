@@ -667,9 +667,9 @@ static int sign_pgp(const struct sign_opts *o, const u8 *text, size_t len,
 	struct pgp_error perr;
 	struct sigil_msg m;
 	char why[256], *raw;
-	size_t raw_len, tlen = 0;
+	size_t raw_len;
 	int rc = EXIT_FAIL, u;
-	u8 *msg = NULL;
+	u8 *msg = NULL, *signed_text;
 
 	gpgme_check_version(NULL);
 	e = gpgme_new(&ctx);
@@ -745,11 +745,15 @@ static int sign_pgp(const struct sign_opts *o, const u8 *text, size_t len,
 		      "an unknown digest");
 		goto out;
 	}
-	sigil_msg_text(msg, &m, NULL, &tlen);
-	if (tlen != len || (m.text && memcmp(m.text, text, len))) {
+	/* Whole, even when gpg cut the literal data into partial lengths. */
+	signed_text = m.text_len == len ? malloc(len + 1) : NULL;
+	if (!signed_text || sigil_msg_text_copy(msg, &m, signed_text) != len ||
+	    memcmp(signed_text, text, len)) {
+		free(signed_text);
 		warnx("gpg signed something other than the policy text");
 		goto out;
 	}
+	free(signed_text);
 	res->buf = msg;
 	res->form = SIGIL_MSG_PGP;
 	msg = NULL;
