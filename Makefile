@@ -135,7 +135,7 @@ install: $(SIGILCTL) $(SIGILCTL_MAN)
 # ---- tests ----
 
 $(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/tap.h \
-		selftests/unit/fixture.h
+		selftests/unit/fixture.h userspace/pgp_evp.h
 	@scripts/deps host
 	@mkdir -p $(@D)
 	gcc $(HOST_CFLAGS) -o $@ $< $(SHARED_SRCS) -lcrypto

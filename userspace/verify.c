@@ -28,6 +28,7 @@
 #include <openssl/x509v3.h>
 
 #include "filesig.h"
+#include "pgp_evp.h"
 #include "sigilctl.h"
 
 #define ID_MAX	(2 * 256 + 16)
@@ -152,35 +153,6 @@ static int add_x509(X509 *x)
 		X509_NAME_oneline(X509_get_subject_name(x), k->id, sizeof(k->id));
 	}
 	return 0;
-}
-
-static EVP_PKEY *pgp_evp_key(const struct pgp_key *key)
-{
-	u8 der[1200];
-	int n = pgp_key_to_kernel(key, der, sizeof(der));
-	EVP_PKEY *pkey = NULL;
-
-	if (n < 0)
-		return NULL;
-	if (key->algo == PGP_PK_ECDSA) {
-		OSSL_PARAM params[] = {
-			OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-					       key->curve == PGP_CURVE_P256 ?
-					       "prime256v1" : "secp384r1", 0),
-			OSSL_PARAM_octet_string(OSSL_PKEY_PARAM_PUB_KEY, der, n),
-			OSSL_PARAM_END,
-		};
-		EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-
-		if (c && EVP_PKEY_fromdata_init(c) > 0)
-			EVP_PKEY_fromdata(c, &pkey, EVP_PKEY_PUBLIC_KEY, params);
-		EVP_PKEY_CTX_free(c);
-	} else {
-		const u8 *p = der;
-
-		pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, n);
-	}
-	return pkey;
 }
 
 /* Check @digest against @sig with an OpenSSL key: 0, or -EKEYREJECTED. */

@@ -19,6 +19,7 @@
 #include "fixture.h"
 #include "pgp.h"
 #include "tap.h"
+#include "../../userspace/pgp_evp.h"
 
 static const char *dir;
 
@@ -27,35 +28,6 @@ static const char *dir;
 static u8 *slurp(const char *name, size_t *len)
 {
 	return read_fixture(dir, name, len);
-}
-
-static EVP_PKEY *evp_key(const struct pgp_key *key)
-{
-	u8 der[1200];
-	int n = pgp_key_to_kernel(key, der, sizeof(der));
-	EVP_PKEY *pkey = NULL;
-
-	if (n < 0)
-		return NULL;
-	if (key->algo == PGP_PK_ECDSA) {
-		OSSL_PARAM params[] = {
-			OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-					       key->curve == PGP_CURVE_P256 ?
-					       "prime256v1" : "secp384r1", 0),
-			OSSL_PARAM_octet_string(OSSL_PKEY_PARAM_PUB_KEY, der, n),
-			OSSL_PARAM_END,
-		};
-		EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
-
-		if (c && EVP_PKEY_fromdata_init(c) > 0)
-			EVP_PKEY_fromdata(c, &pkey, EVP_PKEY_PUBLIC_KEY, params);
-		EVP_PKEY_CTX_free(c);
-	} else {
-		const u8 *p = der;
-
-		pkey = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, n);
-	}
-	return pkey;
 }
 
 static int verify_calls;
@@ -86,7 +58,7 @@ static int ossl_verify(void *ctx, const struct pgp_key *key,
 		return -EBADMSG;
 
 	n = pgp_sig_to_kernel(sig, key, s, sizeof(s));
-	pkey = evp_key(key);
+	pkey = pgp_evp_key(key);
 	if (n < 0 || !pkey)
 		return -EINVAL;
 	pc = EVP_PKEY_CTX_new(pkey, NULL);
