@@ -14,7 +14,7 @@
 #include "pgp.h"
 
 /* The key, or NULL when OpenSSL cannot take it. */
-static inline static EVP_PKEY *pgp_evp_key(const struct pgp_key *key)
+static inline EVP_PKEY *pgp_evp_key(const struct pgp_key *key)
 {
 	u8 der[1200];
 	int n = pgp_key_to_kernel(key, der, sizeof(der));
