@@ -104,7 +104,7 @@ TOOL_LIBS	:= -lcrypto -lkeyutils -lfsverity -lgpgme -lpthread
 # policy sign and policy load undo gpg's compression (zlib).
 TOOL_LIBS	+= -lz
 
-$(SIGILCTL): $(SIGILCTL_SRCS) userspace/sigilctl.h $(SHARED_SRCS) $(SHARED_HDRS)
+$(SIGILCTL): $(SIGILCTL_SRCS) $(wildcard userspace/*.h) $(SHARED_SRCS) $(SHARED_HDRS)
 	@scripts/deps tool
 	@mkdir -p $(@D)
 	gcc $(TOOL_CFLAGS) -o $@ $(SIGILCTL_SRCS) $(SHARED_SRCS) $(TOOL_LIBS)
