@@ -16,9 +16,13 @@
 #   make install  sigilctl, its manual page sigilctl(8) and its bash completion
 #                 into $(DESTDIR)$(PREFIX) (default /usr/local)
 #
+# SIGIL_VERSION is sigil's version, the one that "sigilctl --version" prints;
+# "make SIGIL_VERSION=..." sets another.
+#
 # Every target installs what it is missing through scripts/deps.
 
 SHELL		:= /bin/bash
+SIGIL_VERSION	:= 0.11.0
 TOP		:= $(abspath .)
 BUILD		:= $(TOP)/build
 KVER		:= 6.12
@@ -61,7 +65,7 @@ GUEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -static \
 GUEST_TESTS	:= $(patsubst selftests/%.c,$(BUILD)/guest/%,$(wildcard selftests/*_test.c))
 GUEST_PROG	:= $(BUILD)/guest/prog42
 
-.PHONY: all deps kernel sigilctl unit guest check bench demo fuzz modules install clean
+.PHONY: all deps kernel sigilctl unit guest check bench demo fuzz modules install clean FORCE
 
 all: kernel sigilctl unit guest
 
@@ -99,12 +103,18 @@ SIGILCTL	:= $(BUILD)/sigilctl
 SIGILCTL_SRCS	:= $(wildcard userspace/*.c)
 TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -Wno-missing-field-initializers -D_GNU_SOURCE \
-		   -Ipolicy -Ikeys -Iuserspace
+		   -DSIGIL_VERSION='"$(SIGIL_VERSION)"' -Ipolicy -Ikeys -Iuserspace
 TOOL_LIBS	:= -lcrypto -lkeyutils -lfsverity -lgpgme -lpthread
 # policy sign and policy load undo gpg's compression (zlib).
 TOOL_LIBS	+= -lz
 
-$(SIGILCTL): $(SIGILCTL_SRCS) $(wildcard userspace/*.h) $(SHARED_SRCS) $(SHARED_HDRS)
+# Rewritten only when SIGIL_VERSION changes, so that sigilctl is rebuilt then.
+$(BUILD)/sigil-version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SIGIL_VERSION)' | cmp -s - $@ || echo '$(SIGIL_VERSION)' > $@
+
+$(SIGILCTL): $(SIGILCTL_SRCS) $(wildcard userspace/*.h) $(SHARED_SRCS) $(SHARED_HDRS) \
+		$(BUILD)/sigil-version
 	@scripts/deps tool
 	@mkdir -p $(@D)
 	gcc $(TOOL_CFLAGS) -o $@ $(SIGILCTL_SRCS) $(SHARED_SRCS) $(TOOL_LIBS)

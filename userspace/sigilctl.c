@@ -15,8 +15,21 @@
 
 #include "sigilctl.h"
 
+/* sigil's version, from SIGIL_VERSION in the Makefile. */
+#ifndef SIGIL_VERSION
+#error "SIGIL_VERSION is not defined: build sigilctl with make"
+#endif
+
 bool opt_json;
 
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+/*
+ * Every command: dispatch, "sigilctl --help", "sigilctl GROUP --help",
+ * "sigilctl COMMAND --help" and usage errors all read this table, and the
+ * bash completion offers the same commands (the host test checks it).
+ */
 const struct sigilctl_cmd sigilctl_cmds[] = {
 	{ "key", "add", cmd_key_add, "[--also-fsverity] [--dry-run] FILE...",
 	  "load OpenPGP keys and X.509 certificates into .sigil" },
@@ -48,23 +61,107 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	  "sign files and trees in place: fs-verity, security.ima, security.sigil" },
 	{ NULL, "verify", cmd_verify, "[--keys FILE]... [--keyring] [--all] PATH...",
 	  "check the signatures on files offline, against key files or .sigil" },
+	{ NULL, "help", cmd_help, "[GROUP] [COMMAND]",
+	  "list the commands, or describe one (also --help, -h)" },
+	{ NULL, "version", cmd_version, "", "print sigilctl's version (also --version)" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
+
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+/* Is @c the first command of its group in the table? */
+static bool first_of_group(const struct sigilctl_cmd *c)
+{
+	const struct sigilctl_cmd *p;
+
+	for (p = sigilctl_cmds; p != c; p++)
+		if (p->group && !strcmp(p->group, c->group))
+			return false;
+	return true;
+}
+
+/* The group named @word ("key"), as the table spells it, or NULL. */
+static const char *find_group(const char *word)
+{
+	const struct sigilctl_cmd *c;
+
+	for (c = sigilctl_cmds; c->name; c++)
+		if (c->group && !strcmp(c->group, word))
+			return c->group;
+	return NULL;
+}
+
+/* Command @name of @group, or the top-level command @name when @group is NULL. */
+static const struct sigilctl_cmd *find_cmd(const char *group, const char *name)
+{
+	const struct sigilctl_cmd *c;
+
+	for (c = sigilctl_cmds; c->name; c++)
+		if (!c->group == !group && (!group || !strcmp(c->group, group)) &&
+		    !strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+/* One line per command of @group, or of every command when @group is NULL. */
+static void list_cmds(FILE *f, const char *group)
+{
+	const struct sigilctl_cmd *c;
+
+	for (c = sigilctl_cmds; c->name; c++) {
+		char name[64];
+
+		if (group && (!c->group || strcmp(c->group, group)))
+			continue;
+		snprintf(name, sizeof(name), "%s%s%s",
+			 !group && c->group ? c->group : "",
+			 !group && c->group ? " " : "", c->name);
+		fprintf(f, "  %-16s %s\n", name, c->summary);
+	}
+}
 
 static void usage(FILE *f)
 {
 	const struct sigilctl_cmd *c;
+	const char *sep = "";
 
 	fprintf(f, "usage: sigilctl [--json] COMMAND [ARGS]\n\ncommands:\n");
-	for (c = sigilctl_cmds; c->name; c++) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "%s%s%s", c->group ? c->group : "",
-			 c->group ? " " : "", c->name);
-		fprintf(f, "  %-16s %s\n", name, c->summary);
-	}
-	fprintf(f, "\n'sigilctl COMMAND --help' describes a command; see sigilctl(8).\n"
+	list_cmds(f, NULL);
+	fprintf(f, "\n'sigilctl COMMAND --help' describes a command; 'sigilctl GROUP --help' lists\n"
+		   "the commands of a GROUP (");
+	for (c = sigilctl_cmds; c->name; c++)
+		if (c->group && first_of_group(c)) {
+			fprintf(f, "%s%s", sep, c->group);
+			sep = ", ";
+		}
+	fprintf(f, "). See sigilctl(8).\n"
 		   "exit status: 0 done, 1 failed or refused, 2 usage, 3 no sigil here\n");
+}
+
+/* "sigilctl key", "sigilctl key --help": the commands of @group. */
+static void group_usage(FILE *f, const char *group)
+{
+	fprintf(f, "usage: sigilctl %s COMMAND [ARGS]\n\ncommands:\n", group);
+	list_cmds(f, group);
+	fprintf(f, "\n'sigilctl %s COMMAND --help' describes a command; see sigilctl(8).\n",
+		group);
+}
+
+/* "usage: sigilctl key add [--also-fsverity] [--dry-run] FILE..." */
+static void usage_line(FILE *f, const struct sigilctl_cmd *c)
+{
+	fprintf(f, "usage: sigilctl %s%s%s%s%s\n", c->group ? c->group : "",
+		c->group ? " " : "", c->name, *c->args ? " " : "", c->args);
+}
+
+/* What "sigilctl COMMAND --help" prints, on stdout. */
+static void describe(const struct sigilctl_cmd *c)
+{
+	usage_line(stdout, c);
+	printf("  %s\nSee sigilctl(8) for the options and exit codes.\n", c->summary);
 }
 
 /* ---- shared helpers ---- */
@@ -137,9 +234,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	for (c = sigilctl_cmds; c->name; c++)
 		if (is_cmd(c, cmd))
-			fprintf(stderr, "usage: sigilctl %s%s%s %s\n",
-				c->group ? c->group : "", c->group ? " " : "",
-				c->name, c->args);
+			usage_line(stderr, c);
 	return EXIT_USAGE;
 }
 
@@ -153,16 +248,13 @@ int help_requested(int argc, char **argv, const char *cmd)
 	int i;
 
 	for (i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+		if (is_help(argv[i]))
 			break;
 	if (i == argc)
 		return 0;
 	for (c = sigilctl_cmds; c->name; c++)
 		if (is_cmd(c, cmd))
-			printf("usage: sigilctl %s%s%s %s\n  %s\n",
-			       c->group ? c->group : "", c->group ? " " : "",
-			       c->name, c->args, c->summary);
-	printf("See sigilctl(8) for the options and exit codes.\n");
+			describe(c);
 	return 1;
 }
 
@@ -296,9 +388,60 @@ void hex_str(char *out, const u8 *bytes, size_t n)
 
 /* ---- dispatch ---- */
 
+/*
+ * "unknown command 'key frob'; see 'sigilctl key --help'": one line, exit
+ * status 2.  @group is NULL for a top-level word.
+ */
+static int unknown_cmd(const char *group, const char *word)
+{
+	bool opt = *word == '-';
+
+	warnx("unknown %s '%s%s%s'; see 'sigilctl %s%s--help'",
+	      opt ? "option" : "command", group && !opt ? group : "",
+	      group && !opt ? " " : "", word, group ? group : "", group ? " " : "");
+	return EXIT_USAGE;
+}
+
+/* help [GROUP] [COMMAND]: what --help prints, at each level. */
+static int cmd_help(int argc, char **argv)
+{
+	const struct sigilctl_cmd *c;
+	const char *group;
+
+	if (help_requested(argc, argv, "help"))
+		return EXIT_OK;
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	group = find_group(argv[1]);
+	if (argc > (group ? 3 : 2))
+		return usage_error("help", "one command at a time");
+	if (group && argc == 2) {
+		group_usage(stdout, group);
+		return EXIT_OK;
+	}
+	c = group ? find_cmd(group, argv[2]) : find_cmd(NULL, argv[1]);
+	if (!c)
+		return unknown_cmd(group, argv[group ? 2 : 1]);
+	describe(c);
+	return EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	if (help_requested(argc, argv, "version"))
+		return EXIT_OK;
+	if (argc > 1)
+		return usage_error("version", "no arguments");
+	printf("sigilctl %s\n", SIGIL_VERSION);
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	const struct sigilctl_cmd *c;
+	const char *word, *group;
 	int i, j;
 
 	/* --json may come anywhere: take it out. */
@@ -311,20 +454,33 @@ int main(int argc, char **argv)
 	argc = j;
 	argv[argc] = NULL;
 
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
 	}
-	for (c = sigilctl_cmds; c->name; c++) {
-		if (!c->group && !strcmp(argv[1], c->name))
-			return c->fn(argc - 1, argv + 1);
-		if (c->group && !strcmp(argv[1], c->group) && argc > 2 &&
-		    !strcmp(argv[2], c->name))
-			return c->fn(argc - 2, argv + 2);
+	/* sigilctl's own options are commands: --help is help, --version version. */
+	word = argv[1];
+	if (is_help(word))
+		word = "help";
+	else if (!strcmp(word, "--version"))
+		word = "version";
+	c = find_cmd(NULL, word);
+	if (c)
+		return c->fn(argc - 1, argv + 1);
+
+	group = find_group(word);
+	if (!group)
+		return unknown_cmd(NULL, word);
+	if (argc < 3) {
+		group_usage(stderr, group);
+		return EXIT_USAGE;
 	}
-	warnx("unknown command '%s%s%s'", argv[1], argc > 2 ? " " : "",
-	      argc > 2 ? argv[2] : "");
-	usage(stderr);
-	return EXIT_USAGE;
+	if (is_help(argv[2])) {
+		group_usage(stdout, group);
+		return EXIT_OK;
+	}
+	c = find_cmd(group, argv[2]);
+	if (!c)
+		return unknown_cmd(group, argv[2]);
+	return c->fn(argc - 2, argv + 2);
 }
