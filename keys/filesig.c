@@ -14,10 +14,21 @@
  * @err: why it was refused
  *
  * The format is version 1, a kind (1: the signature covers the fs-verity
- * formatted digest; 2: the whole content), and one binary OpenPGP
- * signature packet filling the rest of the value.
+ * formatted digest; 2: the whole content), and one OpenPGP signature
+ * packet, not armored, filling the rest of the value.
  *
- * Return: 0, or -EBADMSG for anything else.
+ * The signature must be a binary one (type 0x00).  A text-mode signature
+ * (0x01) covers the data with its line endings canonicalized: LF, CR LF
+ * and any run of CRs before an LF hash alike, so it would vouch for every
+ * file that differs from the signed one only there, such as a script with
+ * a CR added to a line.  Only the type of a v4 signature is read here;
+ * pgp_parse_sig() and pgp_check_data_sig() check the rest.
+ *
+ * Return:
+ * * %0		- @x is filled in
+ * * %-EKEYREJECTED	- a text-mode signature
+ * * %-EBADMSG	- malformed: truncated, an unknown version or kind, not a
+ *		  signature packet, or bytes after it
  */
 int sigil_xattr_parse(const u8 *value, size_t len, struct sigil_xattr *x,
 		      struct pgp_error *err)
@@ -45,6 +56,9 @@ int sigil_xattr_parse(const u8 *value, size_t len, struct sigil_xattr *x,
 	if (pos != len)
 		return pgp_fail(err, -EBADMSG, pos,
 				"%zu bytes after the signature in security.sigil", len - pos);
+	if (pkt.len >= 2 && pkt.body[0] == 4 && pkt.body[1] == PGP_SIG_TEXT)
+		return pgp_fail(err, -EKEYREJECTED, pkt.body_start + 1,
+				"a text-mode (0x01) signature covers many byte strings; file signatures must be binary (0x00)");
 	x->kind = value[1];
 	x->packet = value + 2;
 	x->len = len - 2;

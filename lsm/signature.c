@@ -358,8 +358,14 @@ int sigil_verify_pgp(const struct sigil_target *t,
 	if (n < 0 || !value)
 		return n;
 	rc = sigil_xattr_parse(value, n, &x, err);
-	if (rc)
+	if (rc) {
+		/* A text-mode signature is refused, not malformed. */
+		if (rc == -EKEYREJECTED) {
+			res->state = SIGIL_SIG_REFUSED;
+			rc = 0;
+		}
 		goto out;
+	}
 	if (x.kind == SIGIL_XATTR_VERITY) {
 		size = fsverity_get_digest(t->inode, raw, &alg, NULL);
 		if (size <= 0) {

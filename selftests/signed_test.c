@@ -4,7 +4,7 @@
  * OpenPGP signatures in security.sigil, made on the host by fsverity sign,
  * openssl, evmctl, gpg and sq (selftests/sig-fixtures, in /sigs), checked
  * against .sigil on exec and on executable mmap; the per-inode verdict
- * cache, and failing closed.
+ * cache, failing closed, and text-mode OpenPGP signatures refused.
  */
 
 #include <sys/mman.h>
@@ -829,6 +829,85 @@ TEST_F(closed, permissive_mode_logs_the_error)
 	last_log_line(line, sizeof(line));
 	EXPECT_NE(NULL, strstr(line, "action=DENY enforce=0 "));
 	EXPECT_NE(NULL, strstr(line, " error=-74 reason=\"pgp_signature: security.sigil kind 9"));
+}
+
+/* ---- text-mode OpenPGP signatures ---- */
+
+/*
+ * A text-mode (0x01) signature covers the text with its line endings
+ * canonicalized, so script.pgp2text vouches for script-cr as well as for
+ * script: the same script with a CR before its last LF, which does
+ * something else (gpg verifies it; see sig-fixtures).  sigil refuses these
+ * signatures on any file, of either kind; the binary signature of the
+ * script lets it run.  The interpreter, /bin/sh, is boot_verified.
+ */
+FIXTURE(textmode) {
+	int unused;
+};
+
+FIXTURE_SETUP(textmode)
+{
+	mkdir(WORK, 0755);
+	ASSERT_EQ(0, restore_baseline());
+	ASSERT_EQ(0, load_keys());
+	ASSERT_EQ(0, mixed_policy("op=EXECUTE pgp_signature=TRUE action=ALLOW\n"));
+}
+
+FIXTURE_TEARDOWN(textmode)
+{
+	drop_policy("t_mixed");
+}
+
+/* /sigs/files/@src at @dst, its security.sigil /sigs/files/@sig. */
+static int place_sigil(const char *dst, const char *src, const char *sig,
+		       int verity)
+{
+	char from[256];
+	int rc;
+
+	snprintf(from, sizeof(from), SIGS "/files/%s", src);
+	unlink(dst);
+	rc = copy_file(from, dst, NULL);
+	if (!rc)
+		rc = set_xattr_from(dst, XATTR_SIGIL, sig, INTACT);
+	if (!rc && verity)
+		rc = enable_verity(dst);
+	return rc;
+}
+
+TEST_F(textmode, binary_signature_covers_only_its_bytes)
+{
+	ASSERT_EQ(0, place_sigil(WORK "/script", "script", "script.pgp2", 0));
+	EXPECT_EQ(PROG_EXIT, run(WORK "/script"));
+	ASSERT_EQ(0, place_sigil(WORK "/script-cr", "script-cr", "script.pgp2", 0));
+	EXPECT_EQ(-EACCES, run(WORK "/script-cr"));
+	EXPECT_TRUE(logged_state("pgp", "bad-signature"));
+}
+
+TEST_F(textmode, content_signature_is_refused)
+{
+	ASSERT_EQ(0, place_sigil(WORK "/text2", "script", "script.pgp2text", 0));
+	EXPECT_EQ(-EACCES, run(WORK "/text2"));
+	EXPECT_TRUE(logged_state("pgp", "refused"));
+}
+
+/* What the signature was made for: the same text, other bytes. */
+TEST_F(textmode, content_signature_with_cr_added_is_refused)
+{
+	ASSERT_EQ(0, place_sigil(WORK "/text2cr", "script-cr", "script.pgp2text", 0));
+	EXPECT_EQ(-EACCES, run(WORK "/text2cr"));
+	EXPECT_TRUE(logged_state("pgp", "refused"));
+}
+
+/* Refused for what it is, before fs-verity is looked at. */
+TEST_F(textmode, verity_signature_is_refused)
+{
+	ASSERT_EQ(0, place_sigil(WORK "/text1", "script", "script.pgp1text", 1));
+	EXPECT_EQ(-EACCES, run(WORK "/text1"));
+	EXPECT_TRUE(logged_state("pgp", "refused"));
+	ASSERT_EQ(0, place_sigil(WORK "/text1nv", "script", "script.pgp1text", 0));
+	EXPECT_EQ(-EACCES, run(WORK "/text1nv"));
+	EXPECT_TRUE(logged_state("pgp", "refused"));
 }
 
 TEST_HARNESS_MAIN

@@ -440,6 +440,8 @@ static int pgp_context(const struct sign_opts *o, gpgme_ctx_t *ctx, char *why,
 	}
 	gpgme_set_protocol(*ctx, GPGME_PROTOCOL_OpenPGP);
 	gpgme_set_armor(*ctx, 0);
+	/* A binary signature: the kernel refuses text-mode ones. */
+	gpgme_set_textmode(*ctx, 0);
 	if (o->pgp_key) {
 		e = gpgme_get_key(*ctx, o->pgp_key, &key, 1);
 		if (!e)
@@ -504,7 +506,11 @@ static int pgp_sign(const struct sign_opts *o, struct sign_file *f, int fd,
 	value[1] = (u8)o->kind;
 	memcpy(value + 2, sigbuf, len);
 	gpgme_free(sigbuf);
-	/* What the kernel will refuse is refused here, before anything is set. */
+	/*
+	 * What the kernel will refuse is refused here, before anything is
+	 * set: a text-mode signature too, which gpg makes whatever GPGME asks
+	 * when gpg.conf says "textmode".
+	 */
 	if (sigil_xattr_parse(value, len + 2, &x, &perr) ||
 	    pgp_read_packet(x.packet, x.len, &pos, &pkt, &perr) ||
 	    pgp_parse_sig(pkt.body, pkt.len, &sig, &perr) ||

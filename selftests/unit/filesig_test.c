@@ -3,8 +3,9 @@
  * Host tests for keys/filesig.c and keys/pkcs7.c: the signature formats
  * that fsverity sign, evmctl, gpg and sq produce (see sig-fixtures) parse
  * into exactly what those tools signed, and OpenSSL verifies the parsed
- * signatures over the bytes the kernel will hash.  Malformed values are
- * refused with the errno the kernel acts on.
+ * signatures over the bytes the kernel will hash.  Malformed values, and
+ * text-mode OpenPGP signatures, are refused with the errno the kernel acts
+ * on.
  */
 
 #include <errno.h>
@@ -463,6 +464,66 @@ static void test_sigil_malformed(void)
 	tap_end("sigil: truncated, padded, unknown version or kind, and non-signature values are refused");
 }
 
+/*
+ * A text-mode (0x01) signature covers the text with its line endings
+ * canonicalized: script.pgp2text covers script-cr, a script that does
+ * something else, as well as script (see sig-fixtures).  Such signatures
+ * are refused for what they are, whatever they sign, and the kernel and
+ * sigilctl both give this reason; the binary signature of the same script
+ * is taken.
+ */
+#define TEXT_MODE_REFUSED \
+	"a text-mode (0x01) signature covers many byte strings; file signatures must be binary (0x00)"
+
+static const struct text_case {
+	const char *sig;	/* fixture in files/ */
+	u8 kind;		/* enum sigil_xattr_kind */
+	u8 type;		/* the signature type gpg wrote */
+	int rc;			/* what sigil_xattr_parse() returns */
+} text_cases[] = {
+	{ "script.pgp2", SIGIL_XATTR_CONTENT, PGP_SIG_BINARY, 0 },
+	{ "script.pgp1text", SIGIL_XATTR_VERITY, PGP_SIG_TEXT, -EKEYREJECTED },
+	{ "script.pgp2text", SIGIL_XATTR_CONTENT, PGP_SIG_TEXT, -EKEYREJECTED },
+};
+
+static void text_case(const struct text_case *c)
+{
+	struct pgp_error err = { 0 };
+	struct sigil_xattr x = { 0 };
+	struct pgp_packet pkt = { 0 };
+	struct pgp_sig sig = { 0 };
+	size_t len, pos = 2;
+	char name[64];
+	u8 *value;
+	int rc;
+
+	tap_begin();
+	snprintf(name, sizeof(name), "files/%s", c->sig);
+	value = slurp(name, &len);
+	/* What gpg wrote, read without sigil_xattr_parse(). */
+	tap_check(len > 2 && value[1] == c->kind &&
+		  !pgp_read_packet(value, len, &pos, &pkt, &err) &&
+		  !pgp_parse_sig(pkt.body, pkt.len, &sig, &err) && sig.type == c->type,
+		  "kind %u, signature type 0x%02x, want %u and 0x%02x (%s)",
+		  value[1], sig.type, c->kind, c->type, err.msg);
+	rc = sigil_parse(value, len, &x, &err);
+	tap_check(rc == c->rc, "rc %d, want %d (%s)", rc, c->rc, err.msg);
+	if (c->rc) {
+		tap_check(!strcmp(err.msg, TEXT_MODE_REFUSED), "message: %s", err.msg);
+		tap_check(err.offset == pkt.body_start + 1 && value[err.offset] == PGP_SIG_TEXT,
+			  "offset %u is not the signature type's", err.offset);
+		tap_check(!x.packet, "a refused value was filled in");
+	} else {
+		tap_check(x.kind == c->kind && x.packet == value + 2 && x.len == len - 2,
+			  "kind %u", x.kind);
+		tap_check(!pgp_check_data_sig(&sig, &err), "%s", err.msg);
+	}
+	free(value);
+	tap_end("sigil: %s: a kind %u %s signature by gpg is %s", c->sig, c->kind,
+		c->type == PGP_SIG_TEXT ? "text-mode (0x01)" : "binary (0x00)",
+		c->rc ? "refused (EKEYREJECTED)" : "taken");
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const files[] = { "a", "b", "lib.so" };
@@ -501,6 +562,8 @@ int main(int argc, char **argv)
 	test_pkcs7_malformed();
 	test_ima_malformed();
 	test_sigil_malformed();
+	for (i = 0; i < sizeof(text_cases) / sizeof(text_cases[0]); i++)
+		text_case(&text_cases[i]);
 	EVP_PKEY_free(rsa);
 	EVP_PKEY_free(ec);
 	EVP_PKEY_free(pgp);
