@@ -90,6 +90,8 @@ static inline void sigil_cond_resched(void)
 #define __sigil_format(a, b)	__format__(__printf__, a, b)
 #define __printf(a, b)		__attribute__((__sigil_format(a, b)))
 #define fallthrough	__attribute__((__fallthrough__))
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
 
 #endif /* __KERNEL__ */
 

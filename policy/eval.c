@@ -56,6 +56,18 @@ bool sigil_signer_matches(const struct sigil_signer *signer, const u8 *id,
 	return false;
 }
 
+/* Does any of @signers, per enum sigil_sig_kind, name key @id? */
+static bool any_signer_matches(const struct sigil_signer *const *signers,
+			       const u8 *id, unsigned int len)
+{
+	unsigned int k;
+
+	for (k = 0; k < __SIGIL_SIG_MAX; k++)
+		if (signers[k] && sigil_signer_matches(signers[k], id, len))
+			return true;
+	return false;
+}
+
 /*
  * signer=ID holds when the signatures its rule requires were all made by
  * ID; in a rule that requires none, when any signature of the file was.
@@ -114,6 +126,12 @@ static int prop_holds(const struct sigil_policy *pol,
 		return digest_matches(pol, prop, &facts->fsverity_digest);
 	case SIGIL_PROP_DMVERITY_ROOTHASH:
 		return digest_matches(pol, prop, &facts->dmverity_roothash);
+	case SIGIL_PROP_PROGRAM_FSVERITY_DIGEST:
+		return digest_matches(pol, prop, &facts->program_fsverity_digest);
+	case SIGIL_PROP_PROGRAM_SIGNER:
+		return any_signer_matches(facts->program_signers,
+					  pol->values + prop->off, prop->size);
+	case SIGIL_PROP_ANONYMOUS:
 	case SIGIL_PROP_BOOT_VERIFIED:
 	case SIGIL_PROP_DMVERITY_SIGNATURE:
 	case SIGIL_PROP_FSVERITY_SIGNATURE:
@@ -293,6 +311,33 @@ int sigil_policy_decide(const struct sigil_policy *pol, unsigned int op,
 	}
 	decide_default(pol, op, decision);
 	return 0;
+}
+
+/**
+ * sigil_rule_props() - what the deciding rule required of the file
+ * @pol: the policy that decided
+ * @decision: a decision that @pol made
+ *
+ * Return: SIGIL_PROP_BIT() of each property that the deciding rule
+ * requires to hold positively (a boolean TRUE, a digest, a signer); 0 when
+ * a DEFAULT or an error decided.
+ */
+u32 sigil_rule_props(const struct sigil_policy *pol,
+		     const struct sigil_decision *decision)
+{
+	const struct sigil_rule *r;
+	const struct sigil_prop *prop;
+	u32 props = 0, i;
+
+	if (decision->match != SIGIL_MATCH_RULE)
+		return 0;
+	r = container_of(decision->src, struct sigil_rule, src);
+	for (i = 0; i < r->nprops; i++) {
+		prop = pol->props + r->first_prop + i;
+		if (prop->value || prop->size)
+			props |= SIGIL_PROP_BIT(prop->type);
+	}
+	return props;
 }
 
 #ifndef __KERNEL__

@@ -39,6 +39,9 @@ const char *const sigil_prop_names[__SIGIL_PROP_MAX] = {
 	[SIGIL_PROP_IMA_SIGNATURE]	= "ima_signature",
 	[SIGIL_PROP_PGP_SIGNATURE]	= "pgp_signature",
 	[SIGIL_PROP_SIGNER]		= "signer",
+	[SIGIL_PROP_ANONYMOUS]		= "anonymous",
+	[SIGIL_PROP_PROGRAM_FSVERITY_DIGEST] = "program_fsverity_digest",
+	[SIGIL_PROP_PROGRAM_SIGNER]	= "program_signer",
 };
 
 /* Names as the kernel crypto API spells them, which dm-verity reports. */
@@ -87,6 +90,10 @@ static const struct {
 	[SIGIL_PROP_IMA_SIGNATURE]	= { PROP_BOOL },
 	[SIGIL_PROP_PGP_SIGNATURE]	= { PROP_BOOL },
 	[SIGIL_PROP_SIGNER]		= { PROP_KEY_ID },
+	[SIGIL_PROP_ANONYMOUS]		= { PROP_BOOL },
+	[SIGIL_PROP_PROGRAM_FSVERITY_DIGEST] = { PROP_DIGEST,
+		HASH_BIT(SIGIL_HASH_SHA256) | HASH_BIT(SIGIL_HASH_SHA512) },
+	[SIGIL_PROP_PROGRAM_SIGNER]	= { PROP_KEY_ID },
 };
 
 /* Longest token quoted in an error message. */
@@ -451,6 +458,7 @@ static int parse_digest(struct parser *p, const struct token *t,
 static int parse_key_id(struct parser *p, const struct token *t,
 			const char *val, u32 vlen, struct sigil_prop *prop)
 {
+	const char *name = sigil_prop_names[prop->type];
 	struct sigil_policy *pol = p->pol;
 	u32 vcol = t->col + (u32)(val - t->s), i;
 	char q[QUOTE_MAX + 1];
@@ -465,13 +473,13 @@ static int parse_key_id(struct parser *p, const struct token *t,
 		if (hexval(val[i]) < 0) {
 			quote(q, sizeof(q), val + i, 1);
 			return fail(p, -EBADMSG, vcol + i,
-				    "signer: '%s' is not a hex digit", q);
+				    "%s: '%s' is not a hex digit", name, q);
 		}
 	}
 	if (vlen % 2 || vlen < 16 || vlen > 2 * SIGIL_SIGNER_ID_MAX)
 		return fail(p, -EBADMSG, vcol,
-			    "signer takes a key ID (16 hex digits), a fingerprint (40) or a subject key identifier (16 to 64), got %u digits",
-			    vlen);
+			    "%s takes a key ID (16 hex digits), a fingerprint (40) or a subject key identifier (16 to 64), got %u digits",
+			    name, vlen);
 	rc = grow(p, (void **)&pol->values, &p->cap_values,
 		  pol->nvalues + vlen / 2, 1);
 	if (rc)

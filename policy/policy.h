@@ -50,12 +50,26 @@ enum sigil_prop_type {
 	SIGIL_PROP_IMA_SIGNATURE,
 	SIGIL_PROP_PGP_SIGNATURE,
 	SIGIL_PROP_SIGNER,
+	SIGIL_PROP_ANONYMOUS,
+	SIGIL_PROP_PROGRAM_FSVERITY_DIGEST,
+	SIGIL_PROP_PROGRAM_SIGNER,
 	__SIGIL_PROP_MAX
 };
 
 #define SIGIL_PROP_BIT(type)	(1u << (type))
 /* Every property whose value the parser understands. */
 #define SIGIL_PROPS_PARSEABLE	(SIGIL_PROP_BIT(__SIGIL_PROP_MAX) - 1)
+/* Properties of the running program rather than of the event's file. */
+#define SIGIL_PROPS_PROGRAM	(SIGIL_PROP_BIT(SIGIL_PROP_PROGRAM_FSVERITY_DIGEST) | \
+				 SIGIL_PROP_BIT(SIGIL_PROP_PROGRAM_SIGNER))
+/*
+ * Properties whose truth rests on a file's content as it is now, which a
+ * write could change under a live mapping: see sigil_rule_props().
+ */
+#define SIGIL_PROPS_MUTABLE	(SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) | \
+				 SIGIL_PROP_BIT(SIGIL_PROP_IMA_SIGNATURE) | \
+				 SIGIL_PROP_BIT(SIGIL_PROP_PGP_SIGNATURE) | \
+				 SIGIL_PROP_BIT(SIGIL_PROP_SIGNER))
 
 /* The kinds of file signature, each with a property and a signer. */
 enum sigil_sig_kind {
@@ -325,9 +339,16 @@ bool sigil_signer_matches(const struct sigil_signer *signer, const u8 *id,
  * @dmverity_roothash: root hash of the dm-verity volume holding the file
  * @signers: per enum sigil_sig_kind, the key that made the file's signature
  *	     of that kind when it verified, else NULL
+ * @program_fsverity_digest: the fs-verity digest of the running program's
+ *			     executable
+ * @program_signers: per enum sigil_sig_kind, the key that made the running
+ *		     program's signature of that kind when it verified
  *
  * Facts are fetched lazily, so an event pays only for the properties that
- * the rules of its operation test, and for each at most once.
+ * the rules of its operation test, and for each at most once.  An event
+ * without a file (anonymous memory, data from a buffer) has every file
+ * fact absent and %SIGIL_PROP_ANONYMOUS true; the program facts describe
+ * the task that caused the event, whatever the event.
  */
 struct sigil_facts {
 	u32 known;
@@ -337,6 +358,8 @@ struct sigil_facts {
 	struct sigil_digest fsverity_digest;
 	struct sigil_digest dmverity_roothash;
 	const struct sigil_signer *signers[__SIGIL_SIG_MAX];
+	struct sigil_digest program_fsverity_digest;
+	const struct sigil_signer *program_signers[__SIGIL_SIG_MAX];
 };
 
 enum sigil_match {
@@ -370,6 +393,8 @@ struct sigil_decision {
 int sigil_policy_decide(const struct sigil_policy *pol, unsigned int op,
 			struct sigil_facts *facts,
 			struct sigil_decision *decision);
+u32 sigil_rule_props(const struct sigil_policy *pol,
+		     const struct sigil_decision *decision);
 
 /* compile.c */
 int sigil_policy_compile(struct sigil_policy *pol);
