@@ -145,6 +145,10 @@ void sigil_audit_decision(const struct sigil_event *ev,
 			 sigil_hook_names[ev->hook]);
 	log_task(ab);
 	log_file(ab, ev->file, path);
+	if (ev->op == SIGIL_OP_EXECUTE && ev->hook != SIGIL_HOOK_BPRM_CHECK)
+		audit_log_format(ab, " memory=%s",
+				 sigil_memory_names[ev->file ? ev->mem :
+						    SIGIL_MEM_ANONYMOUS]);
 	log_string(ab, "policy", p->name);
 	log_version(ab, p->version);
 	log_reason(ab, lp, d, sigs);

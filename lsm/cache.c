@@ -4,14 +4,21 @@
  * most once per inode, and the verdict is reused until something it
  * depends on changes.
  *
- * A verdict is tagged with two generations read before verification
- * started: the global one, bumped when the .sigil keyring or the active
- * policy changes, and the inode's own, bumped after every change to the
- * content or the signature xattrs (a write open, a truncate, setxattr,
- * removexattr, a new fs-verity signature).  A verdict is used only while
- * both tags are current, so a change that lands during a verification
- * makes its result stale instead of wrong.  Content hashing also refuses
- * files that are open for writing (see sigil_read_content()).
+ * A verdict is tagged with generations read before verification started:
+ * the global one, bumped when the .sigil keyring or the active policy
+ * changes, and the inode's own, changed after every change to the content
+ * or the signature xattrs (a write open, a truncate, setxattr, removexattr,
+ * a new fs-verity signature).  The verdict lives on the inode with the
+ * data; when the signature xattrs are another inode's (overlayfs metacopy,
+ * or an overlay descriptor opened before a copy-up), that inode's
+ * generation is a third tag.  A verdict is used only while every tag is
+ * current, so a change that lands during a verification makes its result
+ * stale instead of wrong.  Content hashing also refuses files that are
+ * open for writing (see sigil_read_content()).
+ *
+ * Inode generations are unique across inodes and time (new_inode_gen()):
+ * a tag names one state of one inode, even after that inode is freed and
+ * its memory reused, so a verdict can name another inode's state safely.
  *
  * Verdicts are immutable and RCU-freed: the exec path reads them under
  * rcu_read_lock() without taking a lock or allocating.
@@ -25,6 +32,24 @@
 
 static atomic64_t sigil_cache_gen = ATOMIC64_INIT(1);
 static struct kmem_cache *sigil_verdict_cache __ro_after_init;
+
+/*
+ * Inode generations: a per-CPU count above the CPU's number, so that no
+ * two are ever equal, with no shared cache line written.
+ */
+#define SIGIL_GEN_CPU_BITS	16
+static DEFINE_PER_CPU(u64, sigil_inode_gen_next);
+
+static u64 new_inode_gen(void)
+{
+	u64 n = get_cpu_var(sigil_inode_gen_next)++;
+	u64 gen = (n + 1) << SIGIL_GEN_CPU_BITS | smp_processor_id();
+
+	put_cpu_var(sigil_inode_gen_next);
+	return gen;
+}
+
+static_assert(CONFIG_NR_CPUS <= 1 << SIGIL_GEN_CPU_BITS);
 
 /* Statistics for sigil/status. */
 static DEFINE_PER_CPU(unsigned long, sigil_cache_hits);
@@ -53,6 +78,9 @@ const char *const sigil_sig_kind_names[__SIGIL_SIG_MAX] = {
  * @rcu: frees the verdict after readers are done
  * @global_gen: sigil_cache_gen when verification started
  * @inode_gen: the inode's generation when verification started
+ * @xattr_gen: the generation of the inode whose signature xattrs were
+ *	       read, when verification started; @inode_gen when it is the
+ *	       same inode
  * @have: BIT() of each enum sigil_sig_kind whose result is in @sig
  * @sig: per kind, its result
  */
@@ -60,6 +88,7 @@ struct sigil_verdict {
 	struct rcu_head rcu;
 	u64 global_gen;
 	u64 inode_gen;
+	u64 xattr_gen;
 	u8 have;
 	struct sigil_sig_result sig[__SIGIL_SIG_MAX];
 };
@@ -94,13 +123,29 @@ void sigil_cache_invalidate(const struct inode *inode)
 	struct sigil_inode *si = sigil_inode(inode);
 	struct sigil_verdict *old;
 
-	atomic64_inc_return(&si->gen);
+	/* Fully ordered, as the verdict's readers and fillers expect. */
+	atomic64_xchg(&si->gen, new_inode_gen());
 	if (!rcu_access_pointer(si->verdict))
 		return;
 	spin_lock(&si->lock);
 	old = rcu_replace_pointer(si->verdict, NULL, lockdep_is_held(&si->lock));
 	spin_unlock(&si->lock);
 	verdict_free(old);
+}
+
+/* The generations that a verdict for @t must carry to be current. */
+struct gens {
+	u64 global;
+	u64 inode;
+	u64 xattr;
+};
+
+static void read_gens(const struct sigil_target *t, struct gens *g)
+{
+	g->global = atomic64_read_acquire(&sigil_cache_gen);
+	g->inode = atomic64_read_acquire(&sigil_inode(t->inode)->gen);
+	g->xattr = t->meta == t->inode ? g->inode :
+		   atomic64_read_acquire(&sigil_inode(t->meta)->gen);
 }
 
 /**
@@ -116,10 +161,17 @@ const struct sigil_sig_result *sigil_cache_lookup(const struct sigil_target *t,
 {
 	struct sigil_inode *si = sigil_inode(t->inode);
 	const struct sigil_verdict *v = rcu_dereference(si->verdict);
+	struct gens g;
 
-	if (v && (v->have & BIT(kind)) &&
-	    v->global_gen == atomic64_read_acquire(&sigil_cache_gen) &&
-	    v->inode_gen == atomic64_read_acquire(&si->gen)) {
+	if (v && (v->have & BIT(kind))) {
+		read_gens(t, &g);
+		if (v->global_gen != g.global || v->inode_gen != g.inode ||
+		    v->xattr_gen != g.xattr)
+			v = NULL;
+	} else {
+		v = NULL;
+	}
+	if (v) {
 		if (!t->quiet)
 			this_cpu_inc(sigil_cache_hits);
 		return &v->sig[kind];
@@ -129,28 +181,32 @@ const struct sigil_sig_result *sigil_cache_lookup(const struct sigil_target *t,
 	return NULL;
 }
 
-/* Publish @res unless something changed since @global_gen, @inode_gen. */
-static void cache_store(struct sigil_inode *si, unsigned int kind,
-			const struct sigil_sig_result *res, u64 global_gen,
-			u64 inode_gen)
+/* Publish @res unless something changed since @g was read. */
+static void cache_store(const struct sigil_target *t, unsigned int kind,
+			const struct sigil_sig_result *res,
+			const struct gens *g)
 {
+	struct sigil_inode *si = sigil_inode(t->inode);
 	struct sigil_verdict *v, *old;
+	struct gens now;
 
 	v = kmem_cache_zalloc(sigil_verdict_cache, GFP_KERNEL);
 	if (!v)
 		return;		/* verified again next time */
-	v->global_gen = global_gen;
-	v->inode_gen = inode_gen;
+	v->global_gen = g->global;
+	v->inode_gen = g->inode;
+	v->xattr_gen = g->xattr;
 
 	spin_lock(&si->lock);
 	old = rcu_dereference_protected(si->verdict, lockdep_is_held(&si->lock));
-	if (global_gen != atomic64_read(&sigil_cache_gen) ||
-	    inode_gen != atomic64_read(&si->gen)) {
+	read_gens(t, &now);
+	if (memcmp(g, &now, sizeof(now))) {
 		spin_unlock(&si->lock);
 		kmem_cache_free(sigil_verdict_cache, v);
 		return;
 	}
-	if (old && old->global_gen == global_gen && old->inode_gen == inode_gen) {
+	if (old && old->global_gen == g->global && old->inode_gen == g->inode &&
+	    old->xattr_gen == g->xattr) {
 		v->have = old->have;
 		memcpy(v->sig, old->sig, sizeof(v->sig));
 	}
@@ -171,9 +227,11 @@ static void cache_store(struct sigil_inode *si, unsigned int kind,
  * anything on filesystems whose content can change with no hook seeing it
  * (FUSE: SB_I_IMA_UNVERIFIABLE_SIGNATURE, as IMA treats them).
  */
-static bool cacheable(const struct inode *inode, unsigned int kind,
+static bool cacheable(const struct sigil_target *t, unsigned int kind,
 		      const struct sigil_sig_result *res)
 {
+	const struct inode *inode = t->inode;
+
 	if (inode->i_sb->s_iflags & SB_I_IMA_UNVERIFIABLE_SIGNATURE)
 		return false;
 	if (res->state == SIGIL_SIG_NO_VERITY)
@@ -196,8 +254,7 @@ static bool cacheable(const struct inode *inode, unsigned int kind,
 int sigil_cache_fill(const struct sigil_target *t, unsigned int kind,
 		     struct sigil_sig_result *res, struct pgp_error *err)
 {
-	struct sigil_inode *si = sigil_inode(t->inode);
-	u64 global_gen, inode_gen;
+	struct gens g;
 	int rc;
 
 	if (!sigil_keyring)
@@ -208,8 +265,7 @@ int sigil_cache_fill(const struct sigil_target *t, unsigned int kind,
 	 * keyring, xattr, i_writecount and content reads after them (see
 	 * sigil_read_content()).
 	 */
-	global_gen = atomic64_read_acquire(&sigil_cache_gen);
-	inode_gen = atomic64_read_acquire(&si->gen);
+	read_gens(t, &g);
 
 	memset(res, 0, sizeof(*res));
 	if (!t->quiet)
@@ -227,8 +283,8 @@ int sigil_cache_fill(const struct sigil_target *t, unsigned int kind,
 	default:
 		rc = -EINVAL;
 	}
-	if (!rc && !t->quiet && cacheable(t->inode, kind, res))
-		cache_store(si, kind, res, global_gen, inode_gen);
+	if (!rc && !t->quiet && cacheable(t, kind, res))
+		cache_store(t, kind, res, &g);
 	return rc;
 }
 
@@ -327,12 +383,38 @@ static int hook_inode_setintegrity(const struct inode *inode,
 
 /* ---- invalidation ---- */
 
+/*
+ * Set once the initramfs is unpacked: see hook_initramfs_populated().  No
+ * barrier is needed: the unpacking sets it in program order, and userspace
+ * starts only after waiting for the unpacking to finish.
+ */
+bool sigil_boot_done;
+
+/*
+ * Until the initramfs is unpacked, every new inode may be one of its files:
+ * mark it.  boot_verified also asks for the initramfs superblock, so marks
+ * on other filesystems mean nothing.
+ */
 static int hook_inode_alloc_security(struct inode *inode)
 {
 	struct sigil_inode *si = sigil_inode(inode);
 
 	spin_lock_init(&si->lock);
+	atomic64_set(&si->gen, new_inode_gen());
+	if (!READ_ONCE(sigil_boot_done))
+		__set_bit(SIGIL_INODE_BOOT, &si->flags);
 	return 0;
+}
+
+/*
+ * A file from the initramfs that is written after boot holds what the
+ * writer put there: it is no longer boot_verified, ever.  Unpacking itself
+ * writes every file, and keeps the mark.
+ */
+static void boot_file_changed(struct inode *inode)
+{
+	if (READ_ONCE(sigil_boot_done))
+		clear_bit(SIGIL_INODE_BOOT, &sigil_inode(inode)->flags);
 }
 
 /* The blob goes away after a grace period: no reader can hold it. */
@@ -352,16 +434,29 @@ static void hook_inode_free_security_rcu(void *inode_security)
 /* get_write_access() came first: see sigil_read_content(). */
 static int hook_file_open(struct file *file)
 {
-	if ((file->f_mode & FMODE_WRITE) && S_ISREG(file_inode(file)->i_mode))
-		sigil_cache_invalidate(file_inode(file));
+	struct inode *inode = file_inode(file);
+
+	if ((file->f_mode & FMODE_WRITE) && S_ISREG(inode->i_mode)) {
+		boot_file_changed(inode);
+		sigil_cache_invalidate(inode);
+	}
 	return 0;
+}
+
+/* An executable mapping's file lets writers in again: see deny_writes(). */
+static void hook_file_release(struct file *file)
+{
+	if (test_bit(SIGIL_FILE_DENIES_WRITE, &sigil_file(file)->flags))
+		allow_write_access(file);
 }
 
 static void hook_inode_post_setattr(struct mnt_idmap *idmap,
 				    struct dentry *dentry, int ia_valid)
 {
-	if (ia_valid & ATTR_SIZE)
+	if (ia_valid & ATTR_SIZE) {
+		boot_file_changed(d_inode(dentry));
 		sigil_cache_invalidate(d_inode(dentry));
+	}
 }
 
 static bool is_signature_xattr(const char *name)
@@ -371,30 +466,26 @@ static bool is_signature_xattr(const char *name)
 }
 
 /*
- * Verdicts are kept on the inode with the data, which under overlayfs
- * metacopy is not the one with the xattrs: drop both.
+ * A verdict that read this inode's xattrs names its generation, whichever
+ * inode holds the data (see struct sigil_verdict): changing it is enough.
  */
 static void signature_changed(struct dentry *dentry, const char *name)
 {
-	struct inode *data;
-
-	if (!is_signature_xattr(name))
-		return;
-	sigil_cache_invalidate(d_inode(dentry));
-	data = d_real_inode(dentry);
-	if (data && data != d_inode(dentry))
-		sigil_cache_invalidate(data);
+	if (is_signature_xattr(name))
+		sigil_cache_invalidate(d_inode(dentry));
 }
 
 static void hook_inode_post_setxattr(struct dentry *dentry, const char *name,
 				     const void *value, size_t size, int flags)
 {
+	boot_file_changed(d_inode(dentry));
 	signature_changed(dentry, name);
 }
 
 static void hook_inode_post_removexattr(struct dentry *dentry,
 					const char *name)
 {
+	boot_file_changed(d_inode(dentry));
 	signature_changed(dentry, name);
 }
 
@@ -403,6 +494,7 @@ static struct security_hook_list sigil_cache_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(inode_free_security_rcu, hook_inode_free_security_rcu),
 	LSM_HOOK_INIT(inode_setintegrity, hook_inode_setintegrity),
 	LSM_HOOK_INIT(file_open, hook_file_open),
+	LSM_HOOK_INIT(file_release, hook_file_release),
 	LSM_HOOK_INIT(inode_post_setattr, hook_inode_post_setattr),
 	LSM_HOOK_INIT(inode_post_setxattr, hook_inode_post_setxattr),
 	LSM_HOOK_INIT(inode_post_removexattr, hook_inode_post_removexattr),

@@ -10,64 +10,153 @@
 #include "sigil.h"
 
 #include <linux/dcache.h>
+#include <linux/file.h>
+#include <linux/mm.h>
 #include <linux/mount.h>
 #include <linux/percpu.h>
+#include <linux/slab.h>
 
 const char *const sigil_hook_names[__SIGIL_HOOK_MAX] = {
 	[SIGIL_HOOK_BPRM_CHECK]		= "BPRM_CHECK",
 	[SIGIL_HOOK_MMAP]		= "MMAP",
+	[SIGIL_HOOK_MMAP_BACKING]	= "MMAP_BACKING",
 	[SIGIL_HOOK_MPROTECT]		= "MPROTECT",
 	[SIGIL_HOOK_KERNEL_READ]	= "KERNEL_READ",
 	[SIGIL_HOOK_KERNEL_LOAD]	= "KERNEL_LOAD",
 };
 
+const char *const sigil_memory_names[__SIGIL_MEM_MAX] = {
+	[SIGIL_MEM_FILE]	= "file",
+	[SIGIL_MEM_ANONYMOUS]	= "anonymous",
+	[SIGIL_MEM_WRITABLE]	= "writable-private",
+	[SIGIL_MEM_COPIED]	= "copied-private",
+};
+
 static DEFINE_PER_CPU(struct sigil_counters, sigil_counters);
 
 /**
- * struct sigil_file_facts - facts about an event's file, and where they
- *			     come from
- * @facts: what the shared evaluator reads; its @fetch fills it in
- * @target: the event's file, the inode that carries its data (through
- *	    overlayfs), and whether it may be read; NULL file and inode
- *	    when the event has no file
- * @need: the signature kind whose verification a fetch found missing,
- *	  or -1
+ * sigil_target_set() - point a verification target at a file
+ * @t: the target; its @no_content and @quiet are left as they are
+ * @file: the file
+ *
+ * Only a regular file open for reading has facts: anything else (a device
+ * node, a descriptor opened for writing only) is decided as if it had no
+ * file, without being read.
+ *
+ * Context: process context, outside RCU: d_real() may sleep.
+ * Return: true when @t now describes @file, false when @file has no facts.
+ */
+bool sigil_target_set(struct sigil_target *t, struct file *file)
+{
+	t->file = NULL;
+	if (!S_ISREG(file_inode(file)->i_mode) || !(file->f_mode & FMODE_READ))
+		return false;
+	t->file = file;
+	t->inode = d_real_inode(file->f_path.dentry);
+	t->xattr = file_user_path(file)->dentry;
+	t->meta = d_inode(d_real(t->xattr, D_REAL_METADATA));
+	t->gen = atomic64_read_acquire(&sigil_inode(t->inode)->gen);
+	return true;
+}
+
+/* The subjects of an event: its file, and the running program. */
+enum sigil_subject_id {
+	SIGIL_SUBJ_FILE,
+	SIGIL_SUBJ_PROGRAM,
+	__SIGIL_SUBJ_MAX
+};
+
+/**
+ * struct sigil_subject - a file whose facts an event looks at, and what its
+ *			  signatures came to during the event
+ * @target: the file; a NULL file when there is none
+ * @id: enum sigil_subject_id
  * @filled: BIT() of each signature kind verified during this event
  * @failed: BIT() of each signature kind whose verification failed
- * @error: the errno of the failed verification
+ */
+struct sigil_subject {
+	struct sigil_target target;
+	u8 id;
+	u8 filled;
+	u8 failed;
+};
+
+/**
+ * struct sigil_verified - what verifying during an event produced
+ * @local: per subject and kind, the result verified during this event
  * @why: what failed
- * @local: per kind, the result verified during this event
- * @seen: per kind, what the rules looked at, for the log
  *
  * A result verified during the event is used even when a concurrent change
  * kept it out of the cache: it was true at a moment within the event.
+ * Only an event that verifies needs this, and verifying allocates anyway:
+ * it is allocated then, and an event answered from the cache has none.
+ */
+struct sigil_verified {
+	struct sigil_sig_result local[__SIGIL_SUBJ_MAX][__SIGIL_SIG_MAX];
+	struct pgp_error why;
+};
+
+/**
+ * struct sigil_file_facts - facts about an event, and where they come from
+ * @facts: what the shared evaluator reads; its @fetch fills it in
+ * @file: the event's file; no file for an event without one
+ * @program: the running program's executable, once @program_found
+ * @program_found: @program was looked up (it may have none: a kernel thread)
+ * @exe: the reference to the executable that @program holds
+ * @need: the subject whose signature kind @need_kind a fetch found missing
+ * @need_kind: that kind
+ * @need_program: a fetch needs @program looked up first
+ * @error: the errno of the failed verification
+ * @verified: the results of verifications during the event, or NULL
+ * @seen: what the rules looked at, for the log
+ *
+ * The caller ends the event with end_event(), after rcu_read_unlock().
  */
 struct sigil_file_facts {
 	struct sigil_facts facts;
-	struct sigil_target target;
-	int need;
-	u8 filled;
-	u8 failed;
+	struct sigil_subject file;
+	struct sigil_subject program;
+	bool program_found;
+	struct file *exe;
+	struct sigil_subject *need;
+	unsigned int need_kind;
+	bool need_program;
 	int error;
-	struct pgp_error why;
-	struct sigil_sig_result local[__SIGIL_SIG_MAX];
+	struct sigil_verified *verified;
 	struct sigil_sig_report seen;
 };
 
-static int fetch_signature(struct sigil_file_facts *ff, unsigned int kind)
+static void end_event(struct sigil_file_facts *ff)
 {
+	if (ff->exe)
+		fput(ff->exe);
+	kfree(ff->verified);
+}
+
+static int fetch_signature(struct sigil_file_facts *ff,
+			   struct sigil_subject *subj, unsigned int kind)
+{
+	bool program = subj == &ff->program;
 	const struct sigil_sig_result *res;
 
-	if (ff->failed & BIT(kind))
+	if (subj->failed & BIT(kind))
 		return ff->error;
-	if (ff->filled & BIT(kind)) {
-		res = &ff->local[kind];
+	if (subj->filled & BIT(kind)) {
+		res = &ff->verified->local[subj->id][kind];
 	} else {
-		res = sigil_cache_lookup(&ff->target, kind);
+		res = sigil_cache_lookup(&subj->target, kind);
 		if (!res) {
-			ff->need = kind;
+			ff->need = subj;
+			ff->need_kind = kind;
 			return -EAGAIN;
 		}
+	}
+	if (program) {
+		ff->seen.program_looked |= BIT(kind);
+		ff->seen.program_state[kind] = res->state;
+		if (res->state == SIGIL_SIG_VALID)
+			ff->facts.program_signers[kind] = &res->signer;
+		return 0;
 	}
 	ff->seen.looked |= BIT(kind);
 	ff->seen.state[kind] = res->state;
@@ -78,33 +167,71 @@ static int fetch_signature(struct sigil_file_facts *ff, unsigned int kind)
 	return 0;
 }
 
+/* The running program's facts: its fs-verity digest, its signers. */
+static int fetch_program(struct sigil_file_facts *ff,
+			 enum sigil_prop_type type)
+{
+	unsigned int k;
+	int rc;
+
+	if (!ff->program_found) {
+		ff->need_program = true;
+		return -EAGAIN;
+	}
+	if (!ff->program.target.file)
+		return 0;	/* no program: its facts are absent */
+	ff->seen.program = ff->exe;
+	if (type == SIGIL_PROP_PROGRAM_FSVERITY_DIGEST)
+		return sigil_fsverity_digest(ff->program.target.inode,
+					     &ff->facts.program_fsverity_digest);
+	for (k = 0; k < __SIGIL_SIG_MAX; k++) {
+		rc = fetch_signature(ff, &ff->program, k);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 {
 	struct sigil_file_facts *ff =
 		container_of(facts, struct sigil_file_facts, facts);
-	const struct file *file = ff->target.file;
+	const struct sigil_target *t = &ff->file.target;
+
+	switch (type) {
+	case SIGIL_PROP_ANONYMOUS:
+		if (!t->file)
+			facts->truths |= SIGIL_PROP_BIT(type);
+		return 0;
+	case SIGIL_PROP_PROGRAM_FSVERITY_DIGEST:
+	case SIGIL_PROP_PROGRAM_SIGNER:
+		return fetch_program(ff, type);
+	default:
+		break;
+	}
 
 	/* Without a file every fact is absent, so every property is FALSE. */
-	if (!file)
+	if (!t->file)
 		return 0;
 
 	switch (type) {
 	case SIGIL_PROP_BOOT_VERIFIED:
-		if (sigil_sb(file->f_path.mnt->mnt_sb)->initramfs)
+		if (sigil_sb(t->inode->i_sb)->initramfs &&
+		    test_bit(SIGIL_INODE_BOOT, &sigil_inode(t->inode)->flags))
 			facts->truths |= SIGIL_PROP_BIT(type);
 		return 0;
 	case SIGIL_PROP_FSVERITY_DIGEST:
-		return sigil_fsverity_digest(ff->target.inode, &facts->fsverity_digest);
+		return sigil_fsverity_digest(t->inode, &facts->fsverity_digest);
 	case SIGIL_PROP_FSVERITY_SIGNATURE:
-		return fetch_signature(ff, SIGIL_SIG_FSVERITY);
+		return fetch_signature(ff, &ff->file, SIGIL_SIG_FSVERITY);
 	case SIGIL_PROP_IMA_SIGNATURE:
-		return fetch_signature(ff, SIGIL_SIG_IMA);
+		return fetch_signature(ff, &ff->file, SIGIL_SIG_IMA);
 	case SIGIL_PROP_PGP_SIGNATURE:
-		return fetch_signature(ff, SIGIL_SIG_PGP);
+		return fetch_signature(ff, &ff->file, SIGIL_SIG_PGP);
 	case SIGIL_PROP_DMVERITY_ROOTHASH:
 	case SIGIL_PROP_DMVERITY_SIGNATURE:
 		/* One report answers both, so that they describe one table. */
-		ff->seen.dmverity = sigil_dmverity_facts(ff->target.inode, facts);
+		ff->seen.dmverity = sigil_dmverity_facts(t->inode, facts);
 		ff->seen.roothash = &facts->dmverity_roothash;
 		facts->known |= SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH) |
 				SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE);
@@ -115,38 +242,68 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 	}
 }
 
-/* Verify signature kind ff->need, outside RCU; remember an error. */
+/*
+ * Look up the running program's executable, outside RCU.  A kernel thread
+ * has none, and neither has a program whose file has no facts.
+ */
+static void find_program(struct sigil_file_facts *ff)
+{
+	ff->program_found = true;
+	if (!current->mm)
+		return;
+	ff->exe = get_mm_exe_file(current->mm);
+	if (ff->exe && !sigil_target_set(&ff->program.target, ff->exe))
+		ff->seen.program = ff->exe;
+}
+
+/* Verify the signature kind a fetch found missing, outside RCU. */
 static void fill(struct sigil_file_facts *ff)
 {
-	unsigned int kind = ff->need;
+	struct sigil_subject *subj = ff->need;
+	unsigned int kind = ff->need_kind;
+	struct pgp_error *why;
 	int rc;
 
-	/* A fresh record: pgp_fail() keeps the first error it is given. */
-	memset(&ff->why, 0, sizeof(ff->why));
-	rc = sigil_cache_fill(&ff->target, kind, &ff->local[kind], &ff->why);
-	if (!rc) {
-		ff->filled |= BIT(kind);
-		return;
+	if (!ff->verified)
+		ff->verified = kmalloc(sizeof(*ff->verified), GFP_KERNEL);
+	if (ff->verified) {
+		why = &ff->verified->why;
+		/* A fresh record: pgp_fail() keeps the first error it is given. */
+		memset(why, 0, sizeof(*why));
+		rc = sigil_cache_fill(&subj->target, kind,
+				      &ff->verified->local[subj->id][kind], why);
+		if (!rc) {
+			subj->filled |= BIT(kind);
+			return;
+		}
+		if (!why->msg[0])
+			pgp_fail(why, rc, 0, "verification failed");
+		ff->seen.why = why->msg;
+	} else {
+		rc = -ENOMEM;
+		ff->seen.why = "out of memory";
 	}
-	ff->failed |= BIT(kind);
+	subj->failed |= BIT(kind);
 	ff->error = rc;
-	ff->seen.error_kind = kind;
-	if (!ff->why.msg[0])
-		pgp_fail(&ff->why, rc, 0, "verification failed");
-	ff->seen.why = ff->why.msg;
+	if (subj == &ff->program)
+		ff->seen.program_error = true;
+	else
+		ff->seen.error_kind = kind;
 }
 
 /*
  * Decide @ev with the active policy: the one evaluation behind both the
  * hooks and sigil/explain.  Returns with the RCU read lock held, which
  * keeps the policy and every fact that @ff points to alive, and with the
- * policy that decided, or NULL when none is active.
+ * policy that decided, or NULL when none is active.  The caller drops
+ * @ff->exe with fput() after rcu_read_unlock().
  *
- * A rule that needs a signature which is not in the per-inode cache stops
- * the evaluation; the signature is verified outside the RCU section, where
- * that may sleep, and the evaluation starts again.  Each kind is verified
- * at most once per event, so it starts at most once per kind.  When every
- * result is cached, nothing here sleeps or allocates.
+ * A rule that needs a fact which takes work outside RCU (a signature that
+ * is not in the per-inode cache, the running program's executable) stops
+ * the evaluation; the work is done outside the RCU section, where it may
+ * sleep, and the evaluation starts again.  Each kind is verified at most
+ * once per subject and event, so it starts again a bounded number of
+ * times.  When every result is cached, nothing here sleeps or allocates.
  *
  * @quiet asks the cache to count nothing and keep nothing (an explanation
  * is not an event); it changes no decision.
@@ -159,22 +316,24 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
 	struct sigil_loaded *lp;
 
 	memset(ff, 0, sizeof(*ff));
-	ff->target.file = ev->file;
-	ff->target.no_content = ev->hook == SIGIL_HOOK_MPROTECT;
-	ff->target.quiet = quiet;
+	/* Under the mmap lock the content of no file may be read. */
+	ff->file.target.no_content = ev->hook == SIGIL_HOOK_MPROTECT ||
+				     ev->hook == SIGIL_HOOK_MMAP_BACKING;
+	ff->file.target.quiet = quiet;
+	ff->program.target = ff->file.target;
+	ff->file.id = SIGIL_SUBJ_FILE;
+	ff->program.id = SIGIL_SUBJ_PROGRAM;
 	ff->seen.error_kind = -1;
-	/*
-	 * The real inode, not an overlayfs one: it carries fs-verity.  Looked
-	 * up before the RCU section, as d_real() may sleep in general.
-	 */
-	if (ev->file)
-		ff->target.inode = d_real_inode(ev->file->f_path.dentry);
+	if (ev->file && ev->mem == SIGIL_MEM_FILE)
+		sigil_target_set(&ff->file.target, ev->file);
 
 	for (;;) {
 		memset(&ff->facts, 0, sizeof(ff->facts));
 		ff->facts.fetch = fetch_fact;
-		ff->need = -1;
+		ff->need = NULL;
+		ff->need_program = false;
 		ff->seen.looked = 0;
+		ff->seen.program_looked = 0;
 		ff->seen.dmverity = SIGIL_DMV_NOT_LOOKED;
 
 		rcu_read_lock();
@@ -183,11 +342,109 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
 			return NULL;
 		sigil_policy_decide(lp->policy, ev->op, &ff->facts, d);
 		if (d->match != SIGIL_MATCH_ERROR || d->error != -EAGAIN ||
-		    ff->need < 0)
+		    (!ff->need && !ff->need_program))
 			return lp;
 		rcu_read_unlock();
-		fill(ff);
+		if (ff->need_program)
+			find_program(ff);
+		else
+			fill(ff);
 	}
+}
+
+/*
+ * An executable mapping allowed on what a file's content is now (a content
+ * signature, boot_verified) would run whatever is written to the file
+ * later: shut writers out for as long as the mapping's file is open, as
+ * the kernel does for a running program.  Files with fs-verity cannot be
+ * written, and need nothing.  Returns 0, or -ETXTBSY when the file is open
+ * for writing.
+ */
+static int deny_writes(const struct sigil_event *ev,
+		       const struct sigil_file_facts *ff)
+{
+	struct sigil_file *sf = sigil_file(ev->file);
+	int rc;
+
+	if (IS_VERITY(ff->file.target.inode))
+		return 0;
+	if (test_bit(SIGIL_FILE_DENIES_WRITE, &sf->flags))
+		return 0;
+	rc = deny_write_access(ev->file);
+	if (rc)
+		return rc;
+	/* A concurrent mapping of the same file may have got there first. */
+	if (test_and_set_bit(SIGIL_FILE_DENIES_WRITE, &sf->flags))
+		allow_write_access(ev->file);
+	return 0;
+}
+
+/*
+ * What an allowed event needs so that the facts it was allowed on stay
+ * true while it lasts.  A mapping keeps its file from being written; a
+ * kernel read is checked again once read (sigil_check_read()).  Returns 0,
+ * or the errno that turns the allow into a denial.
+ */
+static int hold_facts(const struct sigil_event *ev,
+		      const struct sigil_file_facts *ff, u32 relied)
+{
+	struct sigil_task *st;
+
+	switch (ev->hook) {
+	case SIGIL_HOOK_MMAP:
+	case SIGIL_HOOK_MMAP_BACKING:
+	case SIGIL_HOOK_MPROTECT:
+		if (!ff->file.target.file || !(relied & SIGIL_PROPS_MUTABLE))
+			return 0;
+		return deny_writes(ev, ff);
+	case SIGIL_HOOK_KERNEL_READ:
+		if (!ff->file.target.file || !relied)
+			return 0;
+		st = sigil_task(current);
+		st->read_inode = ff->file.target.inode;
+		st->read_gen = ff->file.target.gen;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* Count @d, and log it when it is a denial or success_audit is on. */
+static int conclude(const struct sigil_event *ev,
+		    const struct sigil_loaded *lp,
+		    const struct sigil_decision *d,
+		    const struct sigil_sig_report *seen)
+{
+	bool enforcing = READ_ONCE(sigil_enforce);
+	bool deny = d->action != SIGIL_ACTION_ALLOW;
+
+	if (d->match == SIGIL_MATCH_ERROR)
+		this_cpu_inc(sigil_counters.errors);
+	if (!deny)
+		this_cpu_inc(sigil_counters.allowed);
+	else if (enforcing)
+		this_cpu_inc(sigil_counters.denied);
+	else
+		this_cpu_inc(sigil_counters.permissive);
+
+	if (deny || READ_ONCE(sigil_success_audit))
+		sigil_log_decision(ev, lp, d, seen, enforcing);
+	return deny && enforcing ? -EACCES : 0;
+}
+
+static const char why_writers[] =
+	"the file is open for writing; a mapping allowed on its content must keep writers out";
+static const char why_changed[] =
+	"the file changed between decision and read (a copy-up, or a write to the real file)";
+
+/* Turn @d into a denial for @err, whose reason is in @seen->why. */
+static void deny_for(struct sigil_decision *d, int err)
+{
+	d->action = SIGIL_ACTION_DENY;
+	d->match = SIGIL_MATCH_ERROR;
+	d->src = NULL;
+	d->error = err;
+	d->error_prop = __SIGIL_PROP_MAX;
 }
 
 /**
@@ -196,6 +453,7 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
  *
  * With no active policy everything is allowed.  A denial, and with
  * success_audit an allow, is logged with the statement that decided.
+ * An allow in enforce mode also holds what it rested on: see hold_facts().
  * Once the file's signatures are in the verdict cache, nothing here
  * sleeps or allocates (see decide()).
  *
@@ -208,31 +466,95 @@ int sigil_evaluate(const struct sigil_event *ev)
 	struct sigil_file_facts ff;
 	struct sigil_decision d;
 	struct sigil_loaded *lp;
-	bool enforcing, deny;
+	int rc;
 
+	if (ev->hook == SIGIL_HOOK_KERNEL_READ)
+		sigil_task(current)->read_inode = NULL;
 	lp = decide(ev, &ff, &d, false);
+	if (!lp) {
+		rcu_read_unlock();
+		rc = 0;
+		goto out;
+	}
+	if (d.action == SIGIL_ACTION_ALLOW && READ_ONCE(sigil_enforce)) {
+		rc = hold_facts(ev, &ff, sigil_rule_props(lp->policy, &d));
+		if (rc) {
+			deny_for(&d, rc);
+			ff.seen.why = why_writers;
+		}
+	}
+	rc = conclude(ev, lp, &d, &ff.seen);
+	rcu_read_unlock();
+out:
+	end_event(&ff);
+	return rc;
+}
+
+/**
+ * sigil_prepare() - verify what deciding an event will need, and decide
+ *		     nothing
+ * @ev: the event
+ *
+ * For a mapping of an overlayfs file, which is decided on the real file
+ * under the mmap lock, where content cannot be read: verify the signatures
+ * the rules need now, so that the verdicts are cached when the real file
+ * is decided.  Nothing is counted, logged or refused.
+ */
+void sigil_prepare(const struct sigil_event *ev)
+{
+	struct sigil_file_facts ff;
+	struct sigil_decision d;
+
+	decide(ev, &ff, &d, false);
+	rcu_read_unlock();
+	end_event(&ff);
+}
+
+/**
+ * sigil_check_read() - after a whole-file kernel read, check that the
+ *			file read is the one that was allowed
+ * @file: the file read
+ * @op: the operation it was read for
+ *
+ * kernel_read_file() keeps @file from being written while it reads, but
+ * under overlayfs that is the overlay inode: the real file can be copied
+ * up, or written directly, between the decision and the read.  The read
+ * stands only if the real inode is the one decided on and unchanged.
+ *
+ * Return: 0, or -EACCES when it changed (in enforce mode).
+ */
+int sigil_check_read(struct file *file, unsigned int op)
+{
+	struct sigil_task *st = sigil_task(current);
+	struct sigil_event ev = {
+		.op = op,
+		.hook = SIGIL_HOOK_KERNEL_READ,
+		.file = file,
+	};
+	struct sigil_sig_report seen = { .error_kind = -1 };
+	struct inode *inode = st->read_inode;
+	struct sigil_decision d;
+	struct sigil_loaded *lp;
+	int rc;
+
+	st->read_inode = NULL;
+	if (!inode)
+		return 0;	/* nothing about the file was relied on */
+	if (inode == d_real_inode(file->f_path.dentry) &&
+	    st->read_gen == atomic64_read_acquire(&sigil_inode(inode)->gen))
+		return 0;
+
+	rcu_read_lock();
+	lp = rcu_dereference(sigil_active);
 	if (!lp) {
 		rcu_read_unlock();
 		return 0;
 	}
-
-	deny = d.action != SIGIL_ACTION_ALLOW;
-	enforcing = READ_ONCE(sigil_enforce);
-
-	if (d.match == SIGIL_MATCH_ERROR)
-		this_cpu_inc(sigil_counters.errors);
-	if (!deny)
-		this_cpu_inc(sigil_counters.allowed);
-	else if (enforcing)
-		this_cpu_inc(sigil_counters.denied);
-	else
-		this_cpu_inc(sigil_counters.permissive);
-
-	if (deny || READ_ONCE(sigil_success_audit))
-		sigil_log_decision(ev, lp, &d, &ff.seen, enforcing);
+	deny_for(&d, -ESTALE);
+	seen.why = why_changed;
+	rc = conclude(&ev, lp, &d, &seen);
 	rcu_read_unlock();
-
-	return deny && enforcing ? -EACCES : 0;
+	return rc;
 }
 
 /**
@@ -257,6 +579,7 @@ void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x)
 	x->enforcing = READ_ONCE(sigil_enforce);
 	if (!x->lp) {
 		rcu_read_unlock();
+		end_event(&ff);
 		return;
 	}
 	/*
@@ -276,11 +599,13 @@ void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x)
 	rcu_read_unlock();
 
 	x->seen = ff.seen;
+	x->seen.program = NULL;
 	x->seen.roothash = &x->dmverity_roothash;
 	if (ff.seen.why) {
 		strscpy(x->why, ff.seen.why, sizeof(x->why));
 		x->seen.why = x->why;
 	}
+	end_event(&ff);
 }
 
 /**

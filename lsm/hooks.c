@@ -9,6 +9,8 @@
 #include <linux/binfmts.h>
 #include <linux/fs_struct.h>
 #include <linux/kernel_read_file.h>
+#include <linux/magic.h>
+#include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched.h>
 
@@ -24,9 +26,20 @@ static int hook_bprm_check_security(struct linux_binprm *bprm)
 }
 
 /*
+ * Whether mapping @file maps another file: overlayfs maps the real file it
+ * opened when @file was opened, which mmap_backing_file decides on.
+ */
+static bool maps_backing_file(const struct file *file)
+{
+	return file_inode(file)->i_sb->s_magic == OVERLAYFS_SUPER_MAGIC;
+}
+
+/*
  * Executable mappings are EXECUTE, as in IPE: a file mapped PROT_EXEC runs
- * as surely as one passed to execve().  Anonymous executable memory has no
- * file, so only file-less rules and the DEFAULTs can allow it.
+ * as surely as one passed to execve().  Memory whose bytes no file vouches
+ * for is decided as an event without a file, as SELinux's execmem draws
+ * the line: anonymous memory, and a private file mapping that is writable
+ * as well, whose pages the process can rewrite.
  */
 static int hook_mmap_file(struct file *file, unsigned long reqprot,
 			  unsigned long prot, unsigned long flags)
@@ -39,21 +52,74 @@ static int hook_mmap_file(struct file *file, unsigned long reqprot,
 
 	if (!(prot & PROT_EXEC))
 		return 0;
+	if (!file) {
+		ev.mem = SIGIL_MEM_ANONYMOUS;
+	} else if ((flags & MAP_TYPE) == MAP_PRIVATE && (prot & PROT_WRITE)) {
+		ev.mem = SIGIL_MEM_WRITABLE;
+	} else if (maps_backing_file(file)) {
+		/*
+		 * Decided under the mmap lock, where no content can be read:
+		 * verify what the decision will need now.
+		 */
+		sigil_prepare(&ev);
+		return 0;
+	}
 	return sigil_evaluate(&ev);
 }
 
+/*
+ * The file that an overlayfs (or FUSE passthrough) mapping really maps,
+ * which may be another than the one its descriptor shows now: a copy-up
+ * since the open changes the overlay's real file, not the mapped one.
+ */
+static int hook_mmap_backing_file(struct vm_area_struct *vma,
+				  struct file *backing_file,
+				  struct file *user_file)
+{
+	struct sigil_event ev = {
+		.op = SIGIL_OP_EXECUTE,
+		.hook = SIGIL_HOOK_MMAP_BACKING,
+		.file = backing_file,
+	};
+
+	if (!(vma->vm_flags & VM_EXEC))
+		return 0;
+	/* Writable and private: decided without its file, in mmap_file. */
+	if (!(vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
+		return 0;
+	return sigil_evaluate(&ev);
+}
+
+/*
+ * A change that adds execution is a new decision, and so is one that adds
+ * writing to an executable private file mapping.  Memory whose pages are
+ * not all the file's (anonymous memory, copy-on-write pages, a writable
+ * private mapping) is decided without its file, as in hook_mmap_file().
+ */
 static int hook_file_mprotect(struct vm_area_struct *vma,
 			      unsigned long reqprot, unsigned long prot)
 {
+	bool private = !(vma->vm_flags & VM_SHARED);
 	struct sigil_event ev = {
 		.op = SIGIL_OP_EXECUTE,
 		.hook = SIGIL_HOOK_MPROTECT,
 		.file = vma->vm_file,
 	};
 
-	/* Only a change that adds execution is a new decision. */
-	if (!(prot & PROT_EXEC) || (vma->vm_flags & VM_EXEC))
+	if (!(prot & PROT_EXEC))
 		return 0;
+	if (vma->vm_flags & VM_EXEC) {
+		if (!(prot & PROT_WRITE) || (vma->vm_flags & VM_WRITE) ||
+		    !vma->vm_file || !private)
+			return 0;
+		ev.mem = SIGIL_MEM_WRITABLE;
+	} else if (!vma->vm_file) {
+		ev.mem = SIGIL_MEM_ANONYMOUS;
+	} else if (private && (prot & PROT_WRITE)) {
+		ev.mem = SIGIL_MEM_WRITABLE;
+	} else if (private && vma->anon_vma) {
+		ev.mem = SIGIL_MEM_COPIED;
+	}
 	return sigil_evaluate(&ev);
 }
 
@@ -109,6 +175,13 @@ static int hook_kernel_read_file(struct file *file,
 	return sigil_evaluate(&ev);
 }
 
+static int hook_kernel_post_read_file(struct file *file, char *buf,
+				      loff_t size,
+				      enum kernel_read_file_id id)
+{
+	return sigil_check_read(file, read_file_op(id));
+}
+
 /* Data from a userspace buffer has no file: only DEFAULTs can allow it. */
 static int hook_kernel_load_data(enum kernel_load_data_id id, bool contents)
 {
@@ -120,17 +193,24 @@ static int hook_kernel_load_data(enum kernel_load_data_id id, bool contents)
 	return sigil_evaluate(&ev);
 }
 
-/* Called once, right after the initramfs was unpacked into rootfs. */
+/*
+ * Called once, right after the initramfs was unpacked into rootfs.  The
+ * inodes created until now carry SIGIL_INODE_BOOT (see cache.c); those
+ * created from now on never do.
+ */
 static void hook_initramfs_populated(void)
 {
 	sigil_sb(current->fs->root.mnt->mnt_sb)->initramfs = true;
+	WRITE_ONCE(sigil_boot_done, true);
 }
 
 static struct security_hook_list sigil_event_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(bprm_check_security, hook_bprm_check_security),
 	LSM_HOOK_INIT(mmap_file, hook_mmap_file),
+	LSM_HOOK_INIT(mmap_backing_file, hook_mmap_backing_file),
 	LSM_HOOK_INIT(file_mprotect, hook_file_mprotect),
 	LSM_HOOK_INIT(kernel_read_file, hook_kernel_read_file),
+	LSM_HOOK_INIT(kernel_post_read_file, hook_kernel_post_read_file),
 	LSM_HOOK_INIT(kernel_load_data, hook_kernel_load_data),
 	LSM_HOOK_INIT(initramfs_populated, hook_initramfs_populated),
 };

@@ -39,6 +39,7 @@ static u64 sigil_log_next;
 struct log_scratch {
 	char line[SIGIL_LOG_LINE - SIGIL_LOG_SEQ];
 	char path[PATH_MAX];
+	char program[PATH_MAX];
 };
 
 static DEFINE_PER_CPU(struct log_scratch, sigil_log_scratch);
@@ -109,7 +110,8 @@ static const char *put_file(struct line *l, const struct file *file,
 		put(l, " path=none");
 		return NULL;
 	}
-	path = d_path(&file->f_path, pathbuf, PATH_MAX);
+	/* An overlayfs file's real file is logged by the overlay's path. */
+	path = d_path(file_user_path(file), pathbuf, PATH_MAX);
 	put(l, " path=");
 	if (IS_ERR(path))
 		put(l, "?");
@@ -135,10 +137,13 @@ void sigil_decision_reason(char *buf, size_t size,
 			   const struct sigil_decision *d,
 			   const struct sigil_sig_report *sigs)
 {
-	if (sigs->error_kind >= 0 &&
-	    d->error_prop == sigil_sig_props[sigs->error_kind])
+	if ((sigs->error_kind >= 0 &&
+	     d->error_prop == sigil_sig_props[sigs->error_kind]) ||
+	    (sigs->program_error && d->error_prop == SIGIL_PROP_PROGRAM_SIGNER))
 		scnprintf(buf, size, "%s: %s", sigil_prop_names[d->error_prop],
 			  sigs->why);
+	else if (d->error_prop == __SIGIL_PROP_MAX && sigs->why)
+		strscpy(buf, sigs->why, size);
 	else if (d->error_prop < __SIGIL_PROP_MAX)
 		scnprintf(buf, size, "%s lookup failed",
 			  sigil_prop_names[d->error_prop]);
@@ -162,15 +167,33 @@ static void put_reason(struct line *l, const struct sigil_loaded *lp,
 	put_quoted(l, lp->text + d->src->off, d->src->len);
 }
 
-/* The state of each signature the rules looked at: "ima_sig=valid". */
-static void put_signatures(struct line *l, const struct sigil_sig_report *sigs)
+/*
+ * The state of each signature the rules looked at: "ima_sig=valid"; and
+ * the running program's, when a rule looked at it: "program=PATH
+ * program_ima_sig=valid".
+ */
+static void put_signatures(struct line *l, const struct sigil_sig_report *sigs,
+			   char *pathbuf)
 {
+	const char *path;
 	unsigned int k;
 
 	for (k = 0; k < __SIGIL_SIG_MAX; k++)
 		if (sigs->looked & BIT(k))
 			put(l, " %s_sig=%s", sigil_sig_kind_names[k],
 			    sigil_sig_state_names[sigs->state[k]]);
+	if (!sigs->program)
+		return;
+	path = d_path(file_user_path(sigs->program), pathbuf, PATH_MAX);
+	put(l, " program=");
+	if (IS_ERR(path))
+		put(l, "?");
+	else
+		put_quoted(l, path, strlen(path));
+	for (k = 0; k < __SIGIL_SIG_MAX; k++)
+		if (sigs->program_looked & BIT(k))
+			put(l, " program_%s_sig=%s", sigil_sig_kind_names[k],
+			    sigil_sig_state_names[sigs->program_state[k]]);
 }
 
 /*
@@ -232,10 +255,13 @@ void sigil_log_decision(const struct sigil_event *ev,
 	    sigil_hook_names[ev->hook], task_tgid_nr(current));
 	put_quoted(&l, current->comm, strnlen(current->comm, TASK_COMM_LEN));
 	path = put_file(&l, ev->file, sc->path);
+	if (ev->op == SIGIL_OP_EXECUTE && ev->hook != SIGIL_HOOK_BPRM_CHECK)
+		put(&l, " memory=%s", sigil_memory_names[ev->file ? ev->mem :
+							 SIGIL_MEM_ANONYMOUS]);
 	put(&l, " policy=");
 	put_quoted(&l, lp->policy->name, strlen(lp->policy->name));
 	put_reason(&l, lp, d, sigs);
-	put_signatures(&l, sigs);
+	put_signatures(&l, sigs, sc->program);
 	put_dmverity(&l, sigs);
 
 	spin_lock(&sigil_log_lock);

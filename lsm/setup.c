@@ -17,6 +17,8 @@ const struct lsm_id sigil_lsmid = {
 struct lsm_blob_sizes sigil_blob_sizes __ro_after_init = {
 	.lbs_superblock = sizeof(struct sigil_superblock),
 	.lbs_inode = sizeof(struct sigil_inode),
+	.lbs_file = sizeof(struct sigil_file),
+	.lbs_task = sizeof(struct sigil_task),
 	.lbs_bdev = IS_ENABLED(CONFIG_DM_VERITY) ? sizeof(struct sigil_bdev) : 0,
 };
 

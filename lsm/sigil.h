@@ -36,7 +36,8 @@ extern bool sigil_success_audit;
 /**
  * struct sigil_superblock - sigil's part of a super_block's security blob
  * @initramfs: this is the rootfs that the kernel unpacked the initramfs
- *	       into; its files are boot_verified
+ *	       into; the regular files that the unpacking created, and that
+ *	       nobody wrote since, are boot_verified
  */
 struct sigil_superblock {
 	bool initramfs;
@@ -52,6 +53,7 @@ static inline struct sigil_superblock *sigil_sb(const struct super_block *sb)
 enum sigil_hook {
 	SIGIL_HOOK_BPRM_CHECK,
 	SIGIL_HOOK_MMAP,
+	SIGIL_HOOK_MMAP_BACKING,
 	SIGIL_HOOK_MPROTECT,
 	SIGIL_HOOK_KERNEL_READ,
 	SIGIL_HOOK_KERNEL_LOAD,
@@ -60,19 +62,40 @@ enum sigil_hook {
 
 extern const char *const sigil_hook_names[__SIGIL_HOOK_MAX];
 
+/*
+ * What memory an EXECUTE event makes executable, when no file vouches for
+ * its bytes; the index of sigil_memory_names.
+ */
+enum sigil_memory {
+	SIGIL_MEM_FILE,		/* a file's bytes: decided on the file */
+	SIGIL_MEM_ANONYMOUS,	/* no file: anonymous memory, a buffer */
+	SIGIL_MEM_WRITABLE,	/* a private file mapping, writable too */
+	SIGIL_MEM_COPIED,	/* a private file mapping with copied pages */
+	__SIGIL_MEM_MAX
+};
+
+extern const char *const sigil_memory_names[__SIGIL_MEM_MAX];
+
 /**
  * struct sigil_event - one access to decide
  * @op: enum sigil_op, or %SIGIL_OP_INVALID
  * @hook: the LSM hook that asked
- * @file: the file, or NULL for anonymous memory and kernel_load_data
+ * @file: the file, or NULL for anonymous memory and kernel_load_data; for
+ *	  a mapping through overlayfs, the real file that is mapped
+ * @mem: enum sigil_memory; anything but %SIGIL_MEM_FILE is decided as an
+ *	 event without a file, and @file, when set, only names the mapping
+ *	 in the log
  */
 struct sigil_event {
 	unsigned int op;
 	enum sigil_hook hook;
 	struct file *file;
+	enum sigil_memory mem;
 };
 
 int sigil_evaluate(const struct sigil_event *ev);
+void sigil_prepare(const struct sigil_event *ev);
+int sigil_check_read(struct file *file, unsigned int op);
 
 /**
  * struct sigil_counters - decision counters, summed over CPUs for status
@@ -130,6 +153,12 @@ struct sigil_blob {
 
 struct sigil_verdict;
 
+/* Bits of sigil_inode.flags. */
+enum sigil_inode_flag {
+	/* created while the initramfs was unpacked, and unchanged since */
+	SIGIL_INODE_BOOT,
+};
+
 /**
  * struct sigil_inode - sigil's part of an inode's security blob
  * @lock: serializes changes to @verdict and @fsverity_sig
@@ -137,18 +166,57 @@ struct sigil_verdict;
  * @verdict: the cached verification results, or NULL
  * @fsverity_sig: the fs-verity builtin signature, NULL, or
  *		  ERR_PTR(-ENOMEM) when it could not be kept
+ * @flags: enum sigil_inode_flag bits
  */
 struct sigil_inode {
 	spinlock_t lock;	/* protects verdict and fsverity_sig updates */
 	atomic64_t gen;
 	struct sigil_verdict __rcu *verdict;
 	struct sigil_blob *fsverity_sig;
+	unsigned long flags;
 };
 
 static inline struct sigil_inode *sigil_inode(const struct inode *inode)
 {
 	return inode->i_security + sigil_blob_sizes.lbs_inode;
 }
+
+/* Bits of sigil_file.flags. */
+enum sigil_file_flag {
+	/* holds a deny_write_access() on its inode: see sigil_evaluate() */
+	SIGIL_FILE_DENIES_WRITE,
+};
+
+/**
+ * struct sigil_file - sigil's part of a file's security blob
+ * @flags: enum sigil_file_flag bits
+ */
+struct sigil_file {
+	unsigned long flags;
+};
+
+static inline struct sigil_file *sigil_file(const struct file *file)
+{
+	return file->f_security + sigil_blob_sizes.lbs_file;
+}
+
+/**
+ * struct sigil_task - sigil's part of a task's security blob
+ * @read_inode: the inode whose data a kernel_read_file() of this task was
+ *		allowed on, while the read runs; NULL otherwise
+ * @read_gen: its generation when it was decided
+ */
+struct sigil_task {
+	struct inode *read_inode;
+	u64 read_gen;
+};
+
+static inline struct sigil_task *sigil_task(const struct task_struct *task)
+{
+	return task->security + sigil_blob_sizes.lbs_task;
+}
+
+extern bool sigil_boot_done;
 
 /**
  * struct sigil_cache_stats - what status reports about the cache
@@ -174,20 +242,32 @@ struct sigil_cache_stats {
 
 /**
  * struct sigil_target - the file whose signature is verified
- * @file: the file, open for reading
- * @inode: its inode, the real one under overlayfs
- * @no_content: the caller holds the mm's mmap lock (mprotect), under which
- *		the file must not be read: content signatures fail with
- *		-EDEADLK
+ * @file: the file, open for reading: a regular file
+ * @inode: the inode with its data: under overlayfs the real one, which
+ *	   carries fs-verity and is what is mapped
+ * @xattr: the dentry whose signature xattrs count: the one the user opened
+ *	   (for an overlayfs backing file, the overlay's)
+ * @meta: the inode those xattrs are read from; a signature that is not on
+ *	  @inode itself (overlayfs metacopy, or a descriptor opened before a
+ *	  copy-up) is verified on every use, never cached
+ * @gen: @inode's generation when the event began
+ * @no_content: the caller holds the mm's mmap lock (mprotect, and mmap of
+ *		an overlayfs file's real file), under which the file must not
+ *		be read: content signatures fail with -EDEADLK
  * @quiet: an explanation (sigil/explain), not an event: the cache counts
  *	   nothing and keeps no verdict verified for it
  */
 struct sigil_target {
 	struct file *file;
 	struct inode *inode;
+	struct dentry *xattr;
+	struct inode *meta;
+	u64 gen;
 	bool no_content;
 	bool quiet;
 };
+
+bool sigil_target_set(struct sigil_target *t, struct file *file);
 
 void sigil_cache_invalidate_all(void);
 void sigil_cache_invalidate(const struct inode *inode);
@@ -428,10 +508,15 @@ int __init sigil_policyfs_init(struct dentry *root);
  * @looked: BIT() of each enum sigil_sig_kind that a rule looked at
  * @state: per kind looked at, its enum sigil_sig_state
  * @error_kind: the kind whose verification failed, or -1
- * @why: for @error_kind, what failed
+ * @why: for @error_kind, what failed; for an error with no property
+ *	 (a file that changed while the kernel read it), the whole reason
  * @dmverity: enum sigil_dmv_state: the file's dm-verity volume, when a rule
  *	      looked at it
  * @roothash: for a dm-verity volume, its root hash
+ * @program_looked: as @looked, for the running program's executable
+ * @program_state: as @state, for the running program's executable
+ * @program_error: the failed verification was the program's
+ * @program: the running program's executable, when a rule looked at it
  */
 struct sigil_sig_report {
 	u8 looked;
@@ -440,6 +525,10 @@ struct sigil_sig_report {
 	const char *why;
 	u8 dmverity;
 	const struct sigil_digest *roothash;
+	u8 program_looked;
+	u8 program_state[__SIGIL_SIG_MAX];
+	bool program_error;
+	const struct file *program;
 };
 
 /* Room for a decision's reason: a property name and what failed. */

@@ -52,10 +52,10 @@ void sigil_signer_of_key(const struct key *key, struct sigil_signer *signer)
  * length with *@out set, 0 with *@out NULL when the file has none, or an
  * error; an oversized value is malformed.
  */
-static ssize_t read_xattr(struct file *file, const char *name, size_t max,
-			  u8 **out, struct pgp_error *err)
+static ssize_t read_xattr(const struct sigil_target *t, const char *name,
+			  size_t max, u8 **out, struct pgp_error *err)
 {
-	struct dentry *dentry = file->f_path.dentry;
+	struct dentry *dentry = t->xattr;
 	ssize_t n;
 	u8 *buf;
 
@@ -267,7 +267,7 @@ int sigil_verify_ima(const struct sigil_target *t,
 	int rc;
 
 	res->state = SIGIL_SIG_ABSENT;
-	n = read_xattr(t->file, XATTR_NAME_IMA, IMA_XATTR_MAX, &value, err);
+	n = read_xattr(t, XATTR_NAME_IMA, IMA_XATTR_MAX, &value, err);
 	if (n < 0 || !value)
 		return n;
 	rc = ima_xattr_parse(value, n, &sig, err);
@@ -354,7 +354,7 @@ int sigil_verify_pgp(const struct sigil_target *t,
 	int rc, size = 0;
 
 	res->state = SIGIL_SIG_ABSENT;
-	n = read_xattr(t->file, SIGIL_XATTR_NAME, SIGIL_XATTR_MAX, &value, err);
+	n = read_xattr(t, SIGIL_XATTR_NAME, SIGIL_XATTR_MAX, &value, err);
 	if (n < 0 || !value)
 		return n;
 	rc = sigil_xattr_parse(value, n, &x, err);
