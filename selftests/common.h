@@ -445,10 +445,11 @@ static inline int map_exec(const char *path)
 }
 
 /*
- * Execute @path with no arguments.  Returns its exit status (0-255), or
- * -errno when execve() itself failed, as reported through a pipe.
+ * Execute @path with @arg as its one argument, or none when @arg is NULL.
+ * Returns its exit status (0-255), or -errno when execve() itself failed,
+ * as reported through a pipe.
  */
-static inline int run(const char *path)
+static inline int run_arg(const char *path, const char *arg)
 {
 	int pipefd[2], status, err = 0;
 	pid_t pid;
@@ -459,7 +460,7 @@ static inline int run(const char *path)
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		char *argv[] = { (char *)path, NULL };
+		char *argv[] = { (char *)path, (char *)arg, NULL };
 		char *envp[] = { NULL };
 
 		execve(path, argv, envp);
@@ -477,6 +478,12 @@ static inline int run(const char *path)
 	if (err)
 		return -err;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+}
+
+/* Execute @path with no arguments: as run_arg(). */
+static inline int run(const char *path)
+{
+	return run_arg(path, NULL);
 }
 
 /*

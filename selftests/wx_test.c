@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Memory that no file vouches for: anonymous executable memory, and the
+ * routes that make an allowed file's private mapping run other bytes (write
+ * and exec together, exec over copied pages, write added to an executable
+ * mapping).  Each is decided as an event without a file; anonymous=TRUE
+ * with a property of the running program (program_fsverity_digest,
+ * program_signer) allows it for one program only: a JIT.
+ *
+ * The program is this test itself, copied to the disk with fs-verity and
+ * run as "wx_test --jit", which tries each kind of executable memory and
+ * reports what it got in its exit status.
+ */
+
+#include <sys/mman.h>
+#include <sys/personality.h>
+
+#include "common.h"
+#include "kselftest_harness.h"
+
+#define WORK	DISK "/wx"
+#define ALLOWED	WORK "/allowed"		/* fs-verity, digest in the policy */
+#define JIT	WORK "/jit"		/* a copy of this test, fs-verity */
+#define SIGILCTL "/bin/sigilctl"
+
+/* mov eax, 42; ret */
+static const unsigned char code[] = { 0xb8, 42, 0, 0, 0, 0xc3 };
+
+/* What the JIT child reports: each failing step has its own status. */
+enum jit_status {
+	JIT_OK		= 0,
+	JIT_RWX_DENIED	= 11,	/* mmap(RWX, anonymous) was refused */
+	JIT_RWX_OTHER	= 12,
+	JIT_RWX_WRONG	= 13,	/* the code ran but did not return 42 */
+	JIT_RX_DENIED	= 21,	/* mprotect(RX) of written anonymous memory */
+	JIT_RX_OTHER	= 22,
+	JIT_RX_WRONG	= 23,
+};
+
+static int jit_child(void)
+{
+	int (*fn)(void);
+	void *p;
+
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return errno == EACCES ? JIT_RWX_DENIED : JIT_RWX_OTHER;
+	memcpy(p, code, sizeof(code));
+	fn = (int (*)(void))p;
+	if (fn() != 42)
+		return JIT_RWX_WRONG;
+	munmap(p, 4096);
+
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		 -1, 0);
+	if (p == MAP_FAILED)
+		return JIT_RX_OTHER;
+	memcpy(p, code, sizeof(code));
+	if (mprotect(p, 4096, PROT_READ | PROT_EXEC))
+		return errno == EACCES ? JIT_RX_DENIED : JIT_RX_OTHER;
+	fn = (int (*)(void))p;
+	if (fn() != 42)
+		return JIT_RX_WRONG;
+	return JIT_OK;
+}
+
+static void *map_file(const char *path, int prot, int flags)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	void *p;
+
+	if (fd < 0)
+		return MAP_FAILED;
+	p = mmap(NULL, 4096, prot, flags, fd, 0);
+	close(fd);
+	return p;
+}
+
+/* The last log line holds @s; shown when it does not. */
+static int logged(const char *s)
+{
+	char line[1024];
+
+	last_log_line(line, sizeof(line));
+	if (strstr(line, s))
+		return 1;
+	printf("# log: %s\n# want: %s\n", line, s);
+	return 0;
+}
+
+FIXTURE(wx) {
+	char digest[65];
+	char jit_digest[65];
+};
+
+FIXTURE_SETUP(wx)
+{
+	mkdir(WORK, 0755);
+	/* A test that stopped at an assertion left its policies behind. */
+	drop_policy("t_wx");
+	drop_policy("t_wx_jit");
+	ASSERT_EQ(0, restore_baseline());
+	ASSERT_EQ(0, make_prog(ALLOWED, "wx-allowed", 1));
+	ASSERT_EQ(0, verity_digest(ALLOWED, self->digest));
+	if (access(JIT, F_OK)) {
+		ASSERT_EQ(0, copy_file("/proc/self/exe", JIT, NULL));
+		ASSERT_EQ(0, enable_verity(JIT));
+	}
+	ASSERT_EQ(0, verity_digest(JIT, self->jit_digest));
+	ASSERT_EQ(0, load_policy("policy_name=t_wx policy_version=" TEST_VERSION "\n"
+				 "DEFAULT action=ALLOW\n"
+				 "DEFAULT op=EXECUTE action=DENY\n"
+				 "op=EXECUTE boot_verified=TRUE action=ALLOW\n"
+				 "op=EXECUTE fsverity_digest=sha256:%s action=ALLOW\n"
+				 "op=EXECUTE fsverity_digest=sha256:%s action=ALLOW\n",
+				 self->digest, self->jit_digest));
+	ASSERT_EQ(0, activate("t_wx"));
+}
+
+FIXTURE_TEARDOWN(wx)
+{
+	drop_policy("t_wx");
+	drop_policy("t_wx_jit");
+}
+
+/* The policy of t_wx, plus @rule before the others. */
+static int jit_policy(FIXTURE_DATA(wx) *self, const char *rule)
+{
+	int rc = load_policy("policy_name=t_wx_jit policy_version=" TEST_VERSION "\n"
+			     "DEFAULT action=ALLOW\n"
+			     "DEFAULT op=EXECUTE action=DENY\n"
+			     "%s\n"
+			     "op=EXECUTE boot_verified=TRUE action=ALLOW\n"
+			     "op=EXECUTE fsverity_digest=sha256:%s action=ALLOW\n"
+			     "op=EXECUTE fsverity_digest=sha256:%s action=ALLOW\n",
+			     rule, self->digest, self->jit_digest);
+
+	return rc ? rc : activate("t_wx_jit");
+}
+
+TEST_F(wx, allowed_file_maps_executable)
+{
+	void *p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
+
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, 4096);
+	p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_SHARED);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, 4096);
+}
+
+/* Write and exec together: the process can put anything there. */
+TEST_F(wx, writable_private_exec_mapping_is_eacces)
+{
+	EXPECT_EQ(MAP_FAILED, map_file(ALLOWED, PROT_READ | PROT_WRITE | PROT_EXEC,
+				       MAP_PRIVATE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_TRUE(logged(" hook=MMAP pid="));
+	EXPECT_TRUE(logged(" path=\"" ALLOWED "\" "));
+	EXPECT_TRUE(logged(" memory=writable-private "));
+	EXPECT_TRUE(logged(" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
+}
+
+/* Copy-on-write pages are the process's, not the file's. */
+TEST_F(wx, written_private_copy_made_executable_is_eacces)
+{
+	char *p = map_file(ALLOWED, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+
+	ASSERT_NE(MAP_FAILED, p);
+	memcpy(p + 64, code, sizeof(code));
+	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_TRUE(logged(" hook=MPROTECT "));
+	EXPECT_TRUE(logged(" memory=copied-private "));
+	munmap(p, 4096);
+}
+
+TEST_F(wx, write_added_to_executable_private_mapping_is_eacces)
+{
+	char *p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
+
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_WRITE | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_TRUE(logged(" hook=MPROTECT "));
+	EXPECT_TRUE(logged(" memory=writable-private "));
+	munmap(p, 4096);
+}
+
+/* The file's own bytes may be made executable again: nothing was copied. */
+TEST_F(wx, exec_restored_over_unwritten_pages_works)
+{
+	char *p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, mprotect(p, 4096, PROT_READ));
+	EXPECT_EQ(0, mprotect(p, 4096, PROT_READ | PROT_EXEC));
+	munmap(p, 4096);
+}
+
+TEST_F(wx, exec_restored_over_written_pages_is_eacces)
+{
+	char *p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
+
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, mprotect(p, 4096, PROT_READ | PROT_WRITE));
+	memcpy(p + 64, code, sizeof(code));
+	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_EXEC));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_TRUE(logged(" memory=copied-private "));
+	munmap(p, 4096);
+}
+
+/* personality(READ_IMPLIES_EXEC) makes a readable mapping executable. */
+TEST_F(wx, read_implies_exec_mapping_is_eacces)
+{
+	unsigned long old = personality(0xffffffff);
+	void *p;
+
+	ASSERT_NE(-1, personality(old | READ_IMPLIES_EXEC));
+	p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	personality(old);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_TRUE(logged(" memory=anonymous "));
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+}
+
+/* Without a rule for it, no program gets executable anonymous memory. */
+TEST_F(wx, jit_is_denied_without_a_rule)
+{
+	EXPECT_EQ(JIT_RWX_DENIED, run_arg(JIT, "--jit"));
+	EXPECT_TRUE(logged(" memory=anonymous "));
+	EXPECT_TRUE(logged(" path=none "));
+}
+
+/* anonymous=TRUE alone is every program's JIT, and no file's pass. */
+TEST_F(wx, anonymous_rule_allows_memory_not_files)
+{
+	char *p;
+
+	ASSERT_EQ(0, jit_policy(self, "op=EXECUTE anonymous=TRUE action=ALLOW"));
+	EXPECT_EQ(JIT_OK, run_arg(JIT, "--jit"));
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT_NE(MAP_FAILED, p);
+	munmap(p, 4096);
+	/* A writable private mapping of a file is anonymous memory too. */
+	p = map_file(ALLOWED, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE);
+	EXPECT_NE(MAP_FAILED, p);
+	munmap(p, 4096);
+	/* An unlisted file is still a file: anonymous=TRUE does not hold. */
+	ASSERT_EQ(0, make_prog(WORK "/unlisted", "wx-unlisted", 0));
+	EXPECT_EQ(-EACCES, run(WORK "/unlisted"));
+}
+
+/* "The signed browser may JIT, nothing else may": one rule. */
+TEST_F(wx, program_fsverity_digest_allows_one_programs_jit)
+{
+	char rule[256];
+	void *p;
+
+	snprintf(rule, sizeof(rule),
+		 "op=EXECUTE anonymous=TRUE program_fsverity_digest=sha256:%s action=ALLOW",
+		 self->jit_digest);
+	ASSERT_EQ(0, jit_policy(self, rule));
+	EXPECT_EQ(JIT_OK, run_arg(JIT, "--jit"));
+	/* This test runs from the initramfs: another program. */
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_TRUE(logged(" program=\"/selftests/wx_test\""));
+	EXPECT_TRUE(logged(" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
+}
+
+/* The program's digest decides, not its file's: the same rule for a file. */
+TEST_F(wx, program_property_does_not_allow_the_programs_files)
+{
+	char rule[256];
+
+	snprintf(rule, sizeof(rule),
+		 "op=EXECUTE anonymous=TRUE program_fsverity_digest=sha256:%s action=ALLOW",
+		 self->digest);
+	ASSERT_EQ(0, jit_policy(self, rule));
+	EXPECT_EQ(JIT_RWX_DENIED, run_arg(JIT, "--jit"));
+}
+
+static int sign_jit(void)
+{
+	long ring = sigil_keyring_id(), fsv = keyring_id(".fs-verity");
+	int status;
+
+	if (!ring || !fsv)
+		return -ENOKEY;
+	if (ensure_key(ring, "RSA_SKID", "rsa.der") || ensure_key(fsv, "RSA_SKID", "rsa.der"))
+		return -ENOKEY;
+	unlink(WORK "/jit-signed");
+	if (copy_file("/proc/self/exe", WORK "/jit-signed", "signed"))
+		return -EIO;
+	status = system(SIGILCTL " sign --fsverity --key " SIGS "/keys/rsa.key --cert "
+			SIGS "/keys/rsa.pem " WORK "/jit-signed > /dev/null");
+	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
+}
+
+TEST_F(wx, program_signer_allows_signed_programs_jit)
+{
+	char rule[512], policy[1024];
+
+	ASSERT_EQ(0, sign_jit());
+	snprintf(rule, sizeof(rule),
+		 "op=EXECUTE fsverity_signature=TRUE action=ALLOW\n"
+		 "op=EXECUTE anonymous=TRUE program_signer=%s action=ALLOW",
+		 sig_id("RSA_SKID"));
+	ASSERT_EQ(0, jit_policy(self, rule));
+	EXPECT_EQ(JIT_OK, run_arg(WORK "/jit-signed", "--jit"));
+	/* The same bytes, fs-verity without a signature: no signer. */
+	EXPECT_EQ(JIT_RWX_DENIED, run_arg(JIT, "--jit"));
+	EXPECT_TRUE(logged(" program=\"" JIT "\" program_fsverity_sig=absent"));
+
+	/* Another signer named: denied. */
+	snprintf(policy, sizeof(policy),
+		 "op=EXECUTE fsverity_signature=TRUE action=ALLOW\n"
+		 "op=EXECUTE anonymous=TRUE program_signer=%s action=ALLOW",
+		 sig_id("EC_SKID"));
+	drop_policy("t_wx_jit");
+	ASSERT_EQ(0, jit_policy(self, policy));
+	EXPECT_EQ(JIT_RWX_DENIED, run_arg(WORK "/jit-signed", "--jit"));
+	EXPECT_TRUE(logged(" program_fsverity_sig=valid"));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], "--jit"))
+		return jit_child();
+	return test_harness_run(argc, argv);
+}
