@@ -3,7 +3,7 @@
  * make bench, second part: what a policy's size costs an exec, for sigil
  * and for IPE, in the same kernel and the same boot.
  *
- * Usage: scale_bench DIR
+ * Usage: scale_bench DIR [quick]
  *	DIR holds, per N (1, 250, 500, 1,000, 10,000, 100,000), N.pol: a policy
  *	of N fs-verity digest rules whose *last* rule is the digest of the
  *	program that "sig_bench --make FILE 65536 PROG" writes, and N.p7s:
@@ -15,18 +15,22 @@
  * rounds with the baseline; the ratio is the median of the rounds' ratios.
  * The sigil series loads each policy through sigil/new_policy; the IPE
  * series through IPE's securityfs, in IPE's own format and signed, as far
- * as IPE takes them: IPE refuses PKCS#7 messages over 64 KiB.
+ * as IPE takes them: IPE refuses PKCS#7 messages over 64 KiB.  "quick"
+ * runs 1 and 1,000 rules in a few rounds, to prove the bench runs.  Each
+ * case leaves its allow-all baseline active.
  */
 
 
 #include "bench.h"
 
-#define ROUNDS	15
-#define RUNS	8
+#define ROUNDS_MAX	15
+#define RUNS_MAX	8
 #define PROGFILE DISK "/scale-prog"
 #define IPE	"/sys/kernel/security/ipe"
 
 static const unsigned int series[] = { 1, 250, 500, 1000, 10000, 100000 };
+static const unsigned int quick_series[] = { 1, 1000 };
+static int rounds = ROUNDS_MAX, runs = RUNS_MAX;
 
 /* Write a whole file to @target; 0 or -errno; the time in @ms. */
 static int load(const char *dir, const char *file, const char *target, double *ms)
@@ -66,37 +70,44 @@ static int sigil_activate(const char *name)
 static void measure(const char *lsm, unsigned int n, double load_ms,
 		    int (*act)(const char *), const char *base, const char *pol)
 {
-	double v[ROUNDS * RUNS], b[ROUNDS * RUNS], ratio[ROUNDS];
+	double v[ROUNDS_MAX * RUNS_MAX], b[ROUNDS_MAX * RUNS_MAX];
+	double ratio[ROUNDS_MAX];
 	int r, i;
 
-	for (r = 0; r < ROUNDS; r++) {
+	for (r = 0; r < rounds; r++) {
 		must(act(base), base);
 		timed_run(PROGFILE);
-		for (i = 0; i < RUNS; i++)
-			b[r * RUNS + i] = timed_run(PROGFILE);
+		for (i = 0; i < runs; i++)
+			b[r * runs + i] = timed_run(PROGFILE);
 		must(act(pol), pol);
 		timed_run(PROGFILE);
-		for (i = 0; i < RUNS; i++)
-			v[r * RUNS + i] = timed_run(PROGFILE);
-		ratio[r] = median(v + r * RUNS, RUNS) / median(b + r * RUNS, RUNS);
+		for (i = 0; i < runs; i++)
+			v[r * runs + i] = timed_run(PROGFILE);
+		ratio[r] = median(v + r * runs, runs) / median(b + r * runs, runs);
 	}
 	printf("%-6s %7u %9.0f %11.0f %11.0f %8.3f\n", lsm, n, load_ms,
-	       median(v, ROUNDS * RUNS), median(b, ROUNDS * RUNS),
-	       median(ratio, ROUNDS));
+	       median(v, rounds * runs), median(b, rounds * runs),
+	       median(ratio, rounds));
 	fflush(stdout);
 	must(act(base), base);
 }
 
 int main(int argc, char **argv)
 {
+	const unsigned int *sizes = series;
+	unsigned int i, nsizes = sizeof(series) / sizeof(series[0]);
 	char file[64], name[64], text[160];
 	const char *dir;
-	unsigned int i;
 	double ms;
 	int rc;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s DIR\n", argv[0]);
+	if (argc == 3 && !strcmp(argv[2], "quick")) {
+		sizes = quick_series;
+		nsizes = sizeof(quick_series) / sizeof(quick_series[0]);
+		rounds = 2;
+		runs = 2;
+	} else if (argc != 2) {
+		fprintf(stderr, "usage: %s DIR [quick]\n", argv[0]);
 		return 2;
 	}
 	dir = argv[1];
@@ -123,7 +134,7 @@ int main(int argc, char **argv)
 	printf("sigil bench: exec latency against policy size; the executed file's\n"
 	       "digest is the last of N fs-verity digest rules.\n"
 	       "ratio: against the same exec with both LSMs' policies reduced to\n"
-	       "       DEFAULT action=ALLOW, in this boot; median of %d rounds\n", ROUNDS);
+	       "       DEFAULT action=ALLOW, in this boot; median of %d rounds\n", rounds);
 	printf("%-6s %7s %9s %11s %11s %8s\n", "lsm", "rules", "load_ms",
 	       "median_us", "baseline_us", "ratio");
 	fflush(stdout);
@@ -133,11 +144,11 @@ int main(int argc, char **argv)
 	rc = write_str(SFS "/new_policy", text);
 	must(rc == -EEXIST ? 0 : rc, "s_base");
 
-	for (i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
-		snprintf(file, sizeof(file), "%u.pol", series[i]);
+	for (i = 0; i < nsizes; i++) {
+		snprintf(file, sizeof(file), "%u.pol", sizes[i]);
 		must(load(dir, file, SFS "/new_policy", &ms), file);
-		snprintf(name, sizeof(name), "scale_%u", series[i]);
-		measure("sigil", series[i], ms, sigil_activate, "s_base", name);
+		snprintf(name, sizeof(name), "scale_%u", sizes[i]);
+		measure("sigil", sizes[i], ms, sigil_activate, "s_base", name);
 		must(delete_policy(name), name);
 	}
 
@@ -146,17 +157,17 @@ int main(int argc, char **argv)
 		printf("ipe    IPE refuses its allow-all policy: %s\n", strerror(-rc));
 		return 0;
 	}
-	for (i = 0; i < sizeof(series) / sizeof(series[0]); i++) {
-		snprintf(file, sizeof(file), "%u.p7s", series[i]);
+	for (i = 0; i < nsizes; i++) {
+		snprintf(file, sizeof(file), "%u.p7s", sizes[i]);
 		rc = load(dir, file, IPE "/new_policy", &ms);
 		if (rc) {
-			printf("ipe    %7u refused: %s (%d)\n", series[i],
+			printf("ipe    %7u refused: %s (%d)\n", sizes[i],
 			       strerror(-rc), rc);
 			fflush(stdout);
 			continue;
 		}
-		snprintf(name, sizeof(name), "scale_%u", series[i]);
-		measure("ipe", series[i], ms, ipe_activate, "scale_base", name);
+		snprintf(name, sizeof(name), "scale_%u", sizes[i]);
+		measure("ipe", sizes[i], ms, ipe_activate, "scale_base", name);
 	}
 	return 0;
 }
