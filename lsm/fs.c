@@ -224,6 +224,8 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "cache_bytes_per_entry: %zu\n", cs.entry_bytes);
 	seq_printf(m, "cache_signature_bytes: %zu\n", cs.blob_bytes);
 	seq_printf(m, "inode_blob_bytes: %zu\n", cs.inode_bytes);
+	seq_printf(m, "file_blob_bytes: %zu\n", sizeof(struct sigil_file));
+	seq_printf(m, "task_blob_bytes: %zu\n", sizeof(struct sigil_task));
 	seq_printf(m, "bdev_blob_bytes: %zu\n", ds.bdev_bytes);
 	seq_printf(m, "dmverity_volumes: %lu\n", ds.volumes);
 	seq_printf(m, "dmverity_bytes: %zu\n", ds.bytes);

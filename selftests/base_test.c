@@ -47,6 +47,7 @@ TEST(status_keys)
 		"policies_bytes_per_rule", "allowed", "denied",
 		"permissive_denials", "errors", "policy_errors",
 		"last_policy_error", "keyring_keys", "keyring_locked",
+		"inode_blob_bytes", "file_blob_bytes", "task_blob_bytes",
 	};
 	char v[256];
 	size_t i;

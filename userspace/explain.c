@@ -561,6 +561,17 @@ static int offline_fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 		return fetch_signature(o, SIGIL_SIG_IMA);
 	case SIGIL_PROP_PGP_SIGNATURE:
 		return fetch_signature(o, SIGIL_SIG_PGP);
+	case SIGIL_PROP_ANONYMOUS:
+		return 0;	/* a file: FALSE */
+	case SIGIL_PROP_PROGRAM_FSVERITY_DIGEST:
+	case SIGIL_PROP_PROGRAM_SIGNER:
+		if (!o->optimistic)
+			addf(o->notes, "note",
+			     "%s is a fact about the running program, which offline explain does not know: it is taken as absent",
+			     sigil_prop_names[type]);
+		facts->known |= SIGIL_PROP_BIT(SIGIL_PROP_PROGRAM_FSVERITY_DIGEST) |
+				SIGIL_PROP_BIT(SIGIL_PROP_PROGRAM_SIGNER);
+		return 0;
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -27,6 +27,9 @@ struct file_model {
 	const char *dmv;	/* its volume's root hash, "<alg>:<hex>", or NULL */
 	bool dmv_signed;	/* dm-verity verified the root hash's signature */
 	const char *signers[__SIGIL_SIG_MAX];	/* hex ID per verified kind */
+	bool anon;		/* no file: anonymous memory, a buffer */
+	const char *prog_fsv;	/* the running program's fs-verity digest */
+	const char *prog_signer;	/* hex ID of the program's verified signer */
 };
 
 struct eval_case {
@@ -65,7 +68,31 @@ static const char dmv_policy[] =
 	"op=EXECUTE dmverity_signature=TRUE action=ALLOW\n"		/* 4 */
 	"op=EXECUTE dmverity_roothash=sha256:" D1 " action=ALLOW\n";	/* 5 */
 
+static const char jit_policy[] =
+	HDR
+	"DEFAULT action=ALLOW\n"					/* 2 */
+	"DEFAULT op=EXECUTE action=DENY\n"				/* 3 */
+	"op=EXECUTE anonymous=TRUE program_signer=" K1_ID " action=ALLOW\n"	/* 4 */
+	"op=EXECUTE program_fsverity_digest=sha256:" D1 " anonymous=TRUE action=ALLOW\n" /* 5 */
+	"op=EXECUTE boot_verified=TRUE action=ALLOW\n"			/* 6 */
+	"op=KMODULE anonymous=TRUE action=DENY\n";			/* 7 */
+
 static const struct eval_case cases[] = {
+	{ "anonymous memory of a program signed by the named key", jit_policy, EX,
+	  { .anon = true, .prog_signer = K1_FPR }, A, RULE, 4 },
+	{ "anonymous memory of a program signed by another key", jit_policy, EX,
+	  { .anon = true, .prog_signer = K2_SKID }, D, OPDEF, 3 },
+	{ "anonymous memory of a program with the named digest", jit_policy, EX,
+	  { .anon = true, .prog_fsv = "sha256:" D1 }, A, RULE, 5 },
+	{ "anonymous memory of an unsigned program", jit_policy, EX,
+	  { .anon = true, .boot = false }, D, OPDEF, 3 },
+	{ "a file run by the signed program: anonymous does not hold", jit_policy, EX,
+	  { .prog_signer = K1_FPR, .prog_fsv = "sha256:" D1 }, D, OPDEF, 3 },
+	{ "an initramfs file is still a file", jit_policy, EX,
+	  { .boot = true, .prog_signer = K1_FPR }, A, RULE, 6 },
+	{ "a module from a buffer is anonymous", jit_policy, KM,
+	  { .anon = true }, D, RULE, 7 },
+	{ "a module from a file is not", jit_policy, KM, { 0 }, A, GLOB, 2 },
 	{ "listed digest is allowed by its rule", digest_policy, EX,
 	  { .fsv = "sha256:" D1 }, A, RULE, 6 },
 	{ "unlisted digest falls to the op DEFAULT", digest_policy, EX,
@@ -165,6 +192,7 @@ struct model_facts {
 	const struct file_model *file;
 	unsigned int fetches[__SIGIL_PROP_MAX];
 	struct sigil_signer signers[__SIGIL_SIG_MAX];
+	struct sigil_signer prog_signer;
 };
 
 static const u8 kind_prop[__SIGIL_SIG_MAX] = {
@@ -209,6 +237,26 @@ static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 	case SIGIL_PROP_FSVERITY_DIGEST:
 		if (m->file->fsv)
 			parse_hex_digest(m->file->fsv, &facts->fsverity_digest);
+		return 0;
+	case SIGIL_PROP_ANONYMOUS:
+		if (m->file->anon)
+			facts->truths |= SIGIL_PROP_BIT(type);
+		return 0;
+	case SIGIL_PROP_PROGRAM_FSVERITY_DIGEST:
+		if (m->file->prog_fsv)
+			parse_hex_digest(m->file->prog_fsv, &facts->program_fsverity_digest);
+		return 0;
+	case SIGIL_PROP_PROGRAM_SIGNER:
+		if (m->file->prog_signer) {
+			struct sigil_signer *sg = &m->prog_signer;
+			size_t i;
+
+			sg->nids = 1;
+			sg->len[0] = (u8)(strlen(m->file->prog_signer) / 2);
+			for (i = 0; i < sg->len[0]; i++)
+				sscanf(m->file->prog_signer + 2 * i, "%2hhx", &sg->id[0][i]);
+			facts->program_signers[SIGIL_SIG_IMA] = sg;
+		}
 		return 0;
 	case SIGIL_PROP_DMVERITY_ROOTHASH:
 	case SIGIL_PROP_DMVERITY_SIGNATURE:
@@ -307,6 +355,48 @@ static void test_lazy_fetch(void)
 	tap_end("- eval: facts are fetched lazily and at most once");
 }
 
+/* What the deciding rule required: the properties it tests positively. */
+static void test_rule_props(void)
+{
+	static const char policy[] =
+		HDR
+		"DEFAULT action=ALLOW\n"
+		"op=EXECUTE boot_verified=FALSE ima_signature=TRUE signer=" K1_ID " action=ALLOW\n"
+		"op=EXECUTE fsverity_digest=sha256:" D1 " action=ALLOW\n";
+	struct file_model content = { .signers = { [SIGIL_SIG_IMA] = K1_FPR } };
+	struct file_model verity = { .fsv = "sha256:" D1 };
+	struct file_model none = { 0 };
+	struct model_facts m = { .facts.fetch = fetch, .file = &content };
+	struct sigil_policy *pol = parse(policy);
+	struct sigil_decision d;
+	u32 props;
+
+	tap_begin();
+	tap_check(pol, "parse");
+	if (pol) {
+		sigil_policy_decide(pol, EX, &m.facts, &d);
+		props = sigil_rule_props(pol, &d);
+		tap_check(props == (SIGIL_PROP_BIT(SIGIL_PROP_IMA_SIGNATURE) |
+				    SIGIL_PROP_BIT(SIGIL_PROP_SIGNER)),
+			  "content rule: props %#x", props);
+		memset(&m, 0, sizeof(m));
+		m.facts.fetch = fetch;
+		m.file = &verity;
+		sigil_policy_decide(pol, EX, &m.facts, &d);
+		props = sigil_rule_props(pol, &d);
+		tap_check(props == SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST),
+			  "digest rule: props %#x", props);
+		memset(&m, 0, sizeof(m));
+		m.facts.fetch = fetch;
+		m.file = &none;
+		sigil_policy_decide(pol, EX, &m.facts, &d);
+		tap_check(d.match == GLOB && !sigil_rule_props(pol, &d),
+			  "a DEFAULT requires nothing");
+	}
+	sigil_policy_free(pol);
+	tap_end("- eval: sigil_rule_props() names what the deciding rule required");
+}
+
 int main(void)
 {
 	size_t i;
@@ -315,5 +405,6 @@ int main(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_lazy_fetch();
+	test_rule_props();
 	return tap_finish();
 }
