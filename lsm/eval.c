@@ -243,15 +243,18 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 }
 
 /*
- * Look up the running program's executable, outside RCU.  A kernel thread
- * has none, and neither has a program whose file has no facts.
+ * Look up the running program's executable, outside RCU: current's, or the
+ * one an explanation names.  A kernel thread has none, and neither has a
+ * program whose file has no facts.
  */
-static void find_program(struct sigil_file_facts *ff)
+static void find_program(const struct sigil_event *ev,
+			 struct sigil_file_facts *ff)
 {
 	ff->program_found = true;
-	if (!current->mm)
-		return;
-	ff->exe = get_mm_exe_file(current->mm);
+	if (ev->program_given)
+		ff->exe = ev->program ? get_file(ev->program) : NULL;
+	else if (current->mm)
+		ff->exe = get_mm_exe_file(current->mm);
 	if (ff->exe && !sigil_target_set(&ff->program.target, ff->exe))
 		ff->seen.program = ff->exe;
 }
@@ -346,7 +349,7 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
 			return lp;
 		rcu_read_unlock();
 		if (ff->need_program)
-			find_program(ff);
+			find_program(ev, ff);
 		else
 			fill(ff);
 	}
@@ -592,10 +595,14 @@ void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x)
 	x->truths = ff.facts.truths;
 	x->fsverity_digest = ff.facts.fsverity_digest;
 	x->dmverity_roothash = ff.facts.dmverity_roothash;
+	x->program_fsverity_digest = ff.facts.program_fsverity_digest;
 	/* Cached verdicts are only valid under RCU: copy their signers. */
-	for (k = 0; k < __SIGIL_SIG_MAX; k++)
+	for (k = 0; k < __SIGIL_SIG_MAX; k++) {
 		if (ff.facts.signers[k])
 			x->signers[k] = *ff.facts.signers[k];
+		if (ff.facts.program_signers[k])
+			x->program_signers[k] = *ff.facts.program_signers[k];
+	}
 	rcu_read_unlock();
 
 	x->seen = ff.seen;

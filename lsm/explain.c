@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * sigil/explain: why the active policy allows or denies an operation on a
- * file.  The caller writes "OP FD", sigil decides as its hook would, and
- * the caller reads the decision and the facts it rested on as key=value
- * lines (Documentation/admin-guide.rst lists the keys).
+ * file, or on memory without a file.  The caller writes "OP FD" or
+ * "OP anonymous", optionally followed by the descriptor of a program to
+ * take as the running one; sigil decides as its hook would, and the caller
+ * reads the decision and the facts it rested on as key=value lines
+ * (Documentation/admin-guide.rst lists the keys).
  */
 
 #include "sigil.h"
@@ -15,7 +17,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-/* Longest query: an operation's name, blanks and a descriptor number. */
+/* Longest query: an operation's name, blanks and two descriptors. */
 #define EXPLAIN_QUERY_MAX	64
 /* Room for every line but those with untrusted text, which come on top. */
 #define EXPLAIN_FIXED_BYTES	2048
@@ -148,6 +150,52 @@ static void put_facts(struct answer *a, const struct sigil_explanation *x)
 		put_digest(a, "fsverity_digest", &x->fsverity_digest);
 	for (k = 0; k < __SIGIL_SIG_MAX; k++)
 		put_signature(a, x, k);
+	if (x->known & SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS))
+		put(a, "anonymous=%s\n",
+		    x->truths & SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS) ?
+		    "TRUE" : "FALSE");
+}
+
+/* The running program's facts, when a rule looked at them. */
+static void put_program_facts(struct answer *a,
+			      const struct sigil_explanation *x,
+			      const char *program)
+{
+	unsigned int k, i;
+
+	if (!(x->known & SIGIL_PROPS_PROGRAM))
+		return;
+	put_escaped(a, "program", program, strlen(program));
+	if (x->known & SIGIL_PROP_BIT(SIGIL_PROP_PROGRAM_FSVERITY_DIGEST))
+		put_digest(a, "program_fsverity_digest",
+			   &x->program_fsverity_digest);
+	if (x->seen.program_error)
+		put(a, "program_signature=error\n");
+	for (k = 0; k < __SIGIL_SIG_MAX; k++) {
+		const struct sigil_signer *s = &x->program_signers[k];
+
+		if (!(x->seen.program_looked & BIT(k)))
+			continue;
+		put(a, "program_%s=%s\n", sigil_prop_names[sigil_sig_props[k]],
+		    sigil_sig_state_names[x->seen.program_state[k]]);
+		if (!s->nids)
+			continue;
+		put(a, "program_%s_signer=", sigil_sig_kind_names[k]);
+		for (i = 0; i < s->nids; i++)
+			put(a, "%s%*phN", i ? "," : "", s->len[i], s->id[i]);
+		put(a, "\n");
+	}
+}
+
+/* d_path() of @file into @buf, "none" without one, "?" when it fails. */
+static const char *path_of(const struct file *file, char *buf)
+{
+	const char *path;
+
+	if (!file)
+		return "none";
+	path = d_path(&file->f_path, buf, PATH_MAX);
+	return IS_ERR(path) ? "?" : path;
 }
 
 /* Format the answer into a new buffer sized for its untrusted parts. */
@@ -155,20 +203,20 @@ static int format_answer(const struct sigil_event *ev,
 			 const struct sigil_explanation *x, char **text,
 			 size_t *len)
 {
-	const struct super_block *sb = ev->file->f_path.mnt->mnt_sb;
+	const struct super_block *sb = ev->file ? ev->file->f_path.mnt->mnt_sb : NULL;
+	const char *path, *program;
 	struct answer a = { };
-	const char *path;
 	char *pathbuf;
 	int rc = 0;
 
-	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	pathbuf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
 	if (!pathbuf)
 		return -ENOMEM;
-	path = d_path(&ev->file->f_path, pathbuf, PATH_MAX);
-	if (IS_ERR(path))
-		path = "?";
+	path = path_of(ev->file, pathbuf);
+	program = path_of(ev->program, pathbuf + PATH_MAX);
 
-	a.size = EXPLAIN_FIXED_BYTES + 4 * (strlen(path) + strlen(sb->s_id));
+	a.size = EXPLAIN_FIXED_BYTES + 4 * (strlen(path) + strlen(program) +
+					    (sb ? strlen(sb->s_id) : 0));
 	if (x->lp)
 		a.size += 4 * (strlen(x->lp->policy->name) + SIGIL_REASON_MAX +
 			       (x->d.src ? x->d.src->len : 0));
@@ -180,11 +228,14 @@ static int format_answer(const struct sigil_event *ev,
 
 	put(&a, "op=%s\n", sigil_op_names[ev->op]);
 	put_escaped(&a, "path", path, strlen(path));
-	put_escaped(&a, "dev", sb->s_id, strlen(sb->s_id));
-	put(&a, "ino=%lu\n", file_inode(ev->file)->i_ino);
+	if (sb) {
+		put_escaped(&a, "dev", sb->s_id, strlen(sb->s_id));
+		put(&a, "ino=%lu\n", file_inode(ev->file)->i_ino);
+	}
 	if (x->lp) {
 		put_decision(&a, x);
 		put_facts(&a, x);
+		put_program_facts(&a, x, program);
 	} else {
 		put(&a, "policy=none\nenforce=%d\naction=ALLOW\nmatch=no_policy\n",
 		    x->enforcing);
@@ -196,33 +247,17 @@ out_free_path:
 	return rc;
 }
 
-/* Parse "OP FD" into an event whose file the caller fput()s. */
-static int parse_query(const char __user *ubuf, size_t len,
-		       struct sigil_event *ev)
+/*
+ * The file of descriptor @word, which the caller fput()s: a regular file
+ * open for reading, as the hooks would read it.
+ */
+static int query_file(const char *word, struct file **out)
 {
-	char query[EXPLAIN_QUERY_MAX], *p, *op;
-	unsigned int fd, i;
 	struct file *file;
+	unsigned int fd;
 
-	if (!len || len >= sizeof(query))
+	if (kstrtouint(word, 10, &fd))
 		return -EINVAL;
-	if (copy_from_user(query, ubuf, len))
-		return -EFAULT;
-	query[len] = '\0';
-	p = strim(query);
-	op = strsep(&p, " \t");
-	if (!p)
-		return -EINVAL;
-	p = skip_spaces(p);
-	/* One line, two words: "EXECUTE 3\n" but not "EXECUTE 3 4". */
-	if (strpbrk(p, " \t\n") || kstrtouint(p, 10, &fd))
-		return -EINVAL;
-	for (i = 0; i < __SIGIL_OP_MAX; i++)
-		if (!strcmp(op, sigil_op_names[i]))
-			break;
-	if (i == __SIGIL_OP_MAX)
-		return -EINVAL;
-
 	/* fget() does not return O_PATH descriptors. */
 	file = fget(fd);
 	if (!file)
@@ -236,12 +271,78 @@ static int parse_query(const char __user *ubuf, size_t len,
 		fput(file);
 		return -EINVAL;
 	}
-	ev->op = i;
-	/* The hook that would decide: execve() for EXECUTE, else a read. */
-	ev->hook = i == SIGIL_OP_EXECUTE ? SIGIL_HOOK_BPRM_CHECK :
-		   SIGIL_HOOK_KERNEL_READ;
-	ev->file = file;
+	*out = file;
 	return 0;
+}
+
+/*
+ * Parse "OP FD|anonymous [PROGRAM_FD]" into an event whose files the caller
+ * drops with put_query().  Without PROGRAM_FD the running program is none:
+ * the one asking is not the one whose access is explained.
+ */
+static int parse_query(const char __user *ubuf, size_t len,
+		       struct sigil_event *ev)
+{
+	char query[EXPLAIN_QUERY_MAX], *p, *op, *what, *program;
+	unsigned int i;
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	if (!len || len >= sizeof(query))
+		return -EINVAL;
+	if (copy_from_user(query, ubuf, len))
+		return -EFAULT;
+	query[len] = '\0';
+	p = strim(query);
+	/* One line: "EXECUTE 3\n", "EXECUTE anonymous 4", not two lines. */
+	if (strchr(p, '\n'))
+		return -EINVAL;
+	op = strsep(&p, " \t");
+	if (!p)
+		return -EINVAL;
+	p = skip_spaces(p);
+	what = strsep(&p, " \t");
+	program = p ? skip_spaces(p) : NULL;
+	if (!*what || (program && strpbrk(program, " \t")))
+		return -EINVAL;
+	for (i = 0; i < __SIGIL_OP_MAX; i++)
+		if (!strcmp(op, sigil_op_names[i]))
+			break;
+	if (i == __SIGIL_OP_MAX)
+		return -EINVAL;
+	ev->op = i;
+	ev->program_given = true;
+
+	if (!strcmp(what, "anonymous")) {
+		ev->mem = SIGIL_MEM_ANONYMOUS;
+		/* Memory for EXECUTE, a buffer for the kernel's reads. */
+		ev->hook = i == SIGIL_OP_EXECUTE ? SIGIL_HOOK_MMAP :
+			   SIGIL_HOOK_KERNEL_LOAD;
+	} else {
+		rc = query_file(what, &ev->file);
+		if (rc)
+			return rc;
+		/* The hook that would decide: execve() for EXECUTE, else a read. */
+		ev->hook = i == SIGIL_OP_EXECUTE ? SIGIL_HOOK_BPRM_CHECK :
+			   SIGIL_HOOK_KERNEL_READ;
+	}
+	if (program) {
+		rc = query_file(program, &ev->program);
+		if (rc) {
+			if (ev->file)
+				fput(ev->file);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void put_query(struct sigil_event *ev)
+{
+	if (ev->file)
+		fput(ev->file);
+	if (ev->program)
+		fput(ev->program);
 }
 
 static int explain(const char __user *ubuf, size_t len, char **text,
@@ -265,7 +366,7 @@ static int explain(const char __user *ubuf, size_t len, char **text,
 		sigil_policy_put(x->lp);
 	kfree(x);
 out_fput:
-	fput(ev.file);
+	put_query(&ev);
 	return rc;
 }
 

@@ -85,12 +85,18 @@ extern const char *const sigil_memory_names[__SIGIL_MEM_MAX];
  * @mem: enum sigil_memory; anything but %SIGIL_MEM_FILE is decided as an
  *	 event without a file, and @file, when set, only names the mapping
  *	 in the log
+ * @program_given: sigil/explain names the running program: @program, or
+ *		   none when that is NULL; hooks leave it false, and the
+ *		   running program is current's executable
+ * @program: the program an explanation takes as running
  */
 struct sigil_event {
 	unsigned int op;
 	enum sigil_hook hook;
 	struct file *file;
 	enum sigil_memory mem;
+	bool program_given;
+	struct file *program;
 };
 
 int sigil_evaluate(const struct sigil_event *ev);
@@ -558,8 +564,11 @@ size_t sigil_quote(char *buf, size_t size, const char *s, size_t n);
  * @fsverity_digest: the file's fs-verity digest, when looked at
  * @dmverity_roothash: its volume's root hash, when looked at
  * @signers: per enum sigil_sig_kind whose signature verified, its signer
+ * @program_fsverity_digest: the running program's fs-verity digest, when
+ *			     looked at
+ * @program_signers: per kind, the running program's signer
  * @seen: what the signatures came to, as the log reports them; its
- *	  pointers point into this structure
+ *	  pointers point into this structure, and @seen.program is NULL
  * @why: what failed, for @seen.why
  */
 struct sigil_explanation {
@@ -571,6 +580,8 @@ struct sigil_explanation {
 	struct sigil_digest fsverity_digest;
 	struct sigil_digest dmverity_roothash;
 	struct sigil_signer signers[__SIGIL_SIG_MAX];
+	struct sigil_digest program_fsverity_digest;
+	struct sigil_signer program_signers[__SIGIL_SIG_MAX];
 	struct sigil_sig_report seen;
 	char why[PGP_ERR_MSG_MAX];
 };

@@ -440,7 +440,17 @@ TEST_F(explain, malformed_queries_and_descriptors)
 	EXPECT_EQ(-EINVAL, query(q));
 	snprintf(q, sizeof(q), "EXEC %d", rd);
 	EXPECT_EQ(-EINVAL, query(q));
+	/* A second descriptor names the running program. */
 	snprintf(q, sizeof(q), "EXECUTE %d %d", rd, rd);
+	EXPECT_EQ(0, query(q));
+	snprintf(q, sizeof(q), "EXECUTE anonymous %d", rd);
+	EXPECT_EQ(0, query(q));
+	EXPECT_EQ(0, query("EXECUTE anonymous"));
+	snprintf(q, sizeof(q), "EXECUTE %d %d %d", rd, rd, rd);
+	EXPECT_EQ(-EINVAL, query(q));
+	snprintf(q, sizeof(q), "EXECUTE %d %d", rd, wr);
+	EXPECT_EQ(-EBADF, query(q));
+	snprintf(q, sizeof(q), "EXECUTE %d %d", rd, dir);
 	EXPECT_EQ(-EINVAL, query(q));
 	snprintf(q, sizeof(q), "EXECUTE %d\nEXECUTE %d\n", rd, rd);
 	EXPECT_EQ(-EINVAL, query(q));

@@ -301,7 +301,7 @@ static int sign_jit(void)
 	if (copy_file("/proc/self/exe", WORK "/jit-signed", "signed"))
 		return -EIO;
 	status = system(SIGILCTL " sign --fsverity --key " SIGS "/keys/rsa.key --cert "
-			SIGS "/keys/rsa.pem " WORK "/jit-signed > /dev/null");
+			SIGS "/keys/rsa.pem " WORK "/jit-signed > /dev/null 2>&1");
 	return WIFEXITED(status) && !WEXITSTATUS(status) ? 0 : -EIO;
 }
 
@@ -329,6 +329,77 @@ TEST_F(wx, program_signer_allows_signed_programs_jit)
 	ASSERT_EQ(0, jit_policy(self, policy));
 	EXPECT_EQ(JIT_RWX_DENIED, run_arg(WORK "/jit-signed", "--jit"));
 	EXPECT_TRUE(logged(" program_fsverity_sig=valid"));
+}
+
+/*
+ * sigil/explain for memory without a file: "EXECUTE anonymous [PFD]",
+ * with @program as the running program, or none.  The answer in @buf.
+ */
+static int explain_anonymous(const char *program, char *buf, size_t size)
+{
+	char query[64];
+	int pfd = -1, q, rc = 0;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (program) {
+		pfd = open(program, O_RDONLY | O_CLOEXEC);
+		if (pfd < 0)
+			return -errno;
+		snprintf(query, sizeof(query), "EXECUTE anonymous %d\n", pfd);
+	} else {
+		snprintf(query, sizeof(query), "EXECUTE anonymous\n");
+	}
+	q = open(SFS "/explain", O_RDWR | O_CLOEXEC);
+	if (q < 0) {
+		rc = -errno;
+	} else if (write(q, query, strlen(query)) < 0) {
+		rc = -errno;
+	} else {
+		n = read(q, buf, size - 1);
+		buf[n > 0 ? n : 0] = '\0';
+	}
+	if (q >= 0)
+		close(q);
+	if (pfd >= 0)
+		close(pfd);
+	return rc;
+}
+
+/* "May this program JIT?": the kernel answers, naming the rule and facts. */
+TEST_F(wx, explain_answers_for_a_named_program)
+{
+	char rule[256], a[4096], want[128];
+
+	snprintf(rule, sizeof(rule),
+		 "op=EXECUTE anonymous=TRUE program_fsverity_digest=sha256:%s action=ALLOW",
+		 self->jit_digest);
+	ASSERT_EQ(0, jit_policy(self, rule));
+	ASSERT_EQ(0, explain_anonymous(JIT, a, sizeof(a)));
+	EXPECT_NE(NULL, strstr(a, "path=none\n")) TH_LOG("\n%s", a);
+	EXPECT_NE(NULL, strstr(a, "action=ALLOW\nmatch=rule\nline=4\n")) TH_LOG("\n%s", a);
+	EXPECT_NE(NULL, strstr(a, "anonymous=TRUE\n")) TH_LOG("\n%s", a);
+	EXPECT_NE(NULL, strstr(a, "program=" JIT "\n")) TH_LOG("\n%s", a);
+	snprintf(want, sizeof(want), "program_fsverity_digest=sha256:%s\n", self->jit_digest);
+	EXPECT_NE(NULL, strstr(a, want)) TH_LOG("\n%s", a);
+	/* No program named: none runs, and the rule does not hold. */
+	ASSERT_EQ(0, explain_anonymous(NULL, a, sizeof(a)));
+	EXPECT_NE(NULL, strstr(a, "action=DENY\nmatch=op_default\nline=3\n")) TH_LOG("\n%s", a);
+	EXPECT_NE(NULL, strstr(a, "program=none\n")) TH_LOG("\n%s", a);
+	/* Another program: its digest is not the one named. */
+	ASSERT_EQ(0, explain_anonymous(ALLOWED, a, sizeof(a)));
+	EXPECT_NE(NULL, strstr(a, "action=DENY\n")) TH_LOG("\n%s", a);
+	EXPECT_NE(NULL, strstr(a, "program=" ALLOWED "\n")) TH_LOG("\n%s", a);
+
+	/* sigilctl asks the same question, and exits 0 for ALLOW. */
+	EXPECT_EQ(0, system(SIGILCTL " explain --anonymous --program " JIT
+			    " > /tmp/wx-explain.out"));
+	ASSERT_LT(0, read_file("/tmp/wx-explain.out", a, sizeof(a)));
+	EXPECT_NE(NULL, strstr(a, "ALLOW by line 4: op=EXECUTE anonymous=TRUE program_fsverity_digest="))
+		TH_LOG("\n%s", a);
+	EXPECT_NE(NULL, strstr(a, "  file:    none: memory or data without a file\n"))
+		TH_LOG("\n%s", a);
+	EXPECT_NE(NULL, strstr(a, "    program              " JIT "\n")) TH_LOG("\n%s", a);
 }
 
 int main(int argc, char **argv)

@@ -152,11 +152,14 @@ static int parse_answer(char *text, struct answer *a)
 	return get(a, "action") ? 0 : -EBADMSG;
 }
 
-/* Write "OP FD" to sigil/explain and read the answer; EXIT_* */
-static int ask_kernel(const char *path, int fd, const char *op,
+/*
+ * Write "OP FD|anonymous [PROGRAM_FD]" to sigil/explain and read the
+ * answer; EXIT_*.  @fd < 0: memory without a file; @pfd < 0: no program.
+ */
+static int ask_kernel(const char *path, int fd, int pfd, const char *op,
 		      struct answer *a)
 {
-	char sfs[512], query[64], *text;
+	char sfs[512], query[64], what[16], *text;
 	size_t cap = 8192, len = 0;
 	ssize_t n;
 	int q, rc;
@@ -175,7 +178,14 @@ static int ask_kernel(const char *path, int fd, const char *op,
 			warnx("%s: %s", sfs, strerror(rc));
 		return EXIT_ENV;
 	}
-	snprintf(query, sizeof(query), "%s %d\n", op, fd);
+	if (fd < 0)
+		snprintf(what, sizeof(what), "anonymous");
+	else
+		snprintf(what, sizeof(what), "%d", fd);
+	if (pfd < 0)
+		snprintf(query, sizeof(query), "%s %s\n", op, what);
+	else
+		snprintf(query, sizeof(query), "%s %s %d\n", op, what, pfd);
 	if (write(q, query, strlen(query)) < 0) {
 		rc = errno;
 		if (rc == EPERM)
@@ -231,8 +241,10 @@ static const char *const seen_names[] = {
 /**
  * struct offline - one offline evaluation
  * @facts: what the shared evaluator reads; its ctx points here
- * @fd: the file
+ * @fd: the file, or -1 for memory without a file
  * @st: its fstat()
+ * @pfd: the program to take as running, or -1 for none
+ * @program: its path
  * @pol: the policy
  * @optimistic: take every signature that is present to verify
  * @looked: BIT() of each signature kind the rules looked at
@@ -246,6 +258,8 @@ struct offline {
 	struct sigil_facts facts;
 	int fd;
 	struct stat st;
+	int pfd;
+	const char *program;
 	const struct sigil_policy *pol;
 	bool optimistic;
 	u8 looked;
@@ -536,6 +550,27 @@ static int offline_fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 	bool boot;
 
 	switch (type) {
+	case SIGIL_PROP_ANONYMOUS:
+		if (o->fd < 0)
+			facts->truths |= SIGIL_PROP_BIT(type);
+		return 0;
+	case SIGIL_PROP_PROGRAM_FSVERITY_DIGEST:
+		if (o->pfd >= 0)
+			return measure(o->pfd, &facts->program_fsverity_digest);
+		return 0;
+	case SIGIL_PROP_PROGRAM_SIGNER:
+		if (!o->optimistic)
+			addf(o->notes, "note",
+			     "program_signer: offline explain does not verify the program's signatures, and takes it as holding for no key; ask the kernel");
+		return 0;
+	default:
+		break;
+	}
+	/* Memory without a file has no file facts. */
+	if (o->fd < 0)
+		return 0;
+
+	switch (type) {
 	case SIGIL_PROP_BOOT_VERIFIED:
 		boot = on_initramfs_root(o);
 		if (boot)
@@ -561,17 +596,6 @@ static int offline_fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 		return fetch_signature(o, SIGIL_SIG_IMA);
 	case SIGIL_PROP_PGP_SIGNATURE:
 		return fetch_signature(o, SIGIL_SIG_PGP);
-	case SIGIL_PROP_ANONYMOUS:
-		return 0;	/* a file: FALSE */
-	case SIGIL_PROP_PROGRAM_FSVERITY_DIGEST:
-	case SIGIL_PROP_PROGRAM_SIGNER:
-		if (!o->optimistic)
-			addf(o->notes, "note",
-			     "%s is a fact about the running program, which offline explain does not know: it is taken as absent",
-			     sigil_prop_names[type]);
-		facts->known |= SIGIL_PROP_BIT(SIGIL_PROP_PROGRAM_FSVERITY_DIGEST) |
-				SIGIL_PROP_BIT(SIGIL_PROP_PROGRAM_SIGNER);
-		return 0;
 	default:
 		return -EOPNOTSUPP;
 	}
@@ -666,6 +690,14 @@ static void add_decision(struct answer *a, const struct offline *o,
 				add_signer(a, k, &o->signer[k]);
 		}
 	}
+	if (known & SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS))
+		add(a, "anonymous",
+		    truths & SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS) ? "TRUE" : "FALSE");
+	if (known & SIGIL_PROPS_PROGRAM)
+		add(a, "program", o->pfd >= 0 ? o->program : "none");
+	if (known & SIGIL_PROP_BIT(SIGIL_PROP_PROGRAM_FSVERITY_DIGEST))
+		add_digest(a, "program_fsverity_digest",
+			   &o->facts.program_fsverity_digest);
 }
 
 /* The text of a plain or signed policy file, malloc()ed; NULL on error. */
@@ -702,8 +734,12 @@ static char *policy_text(const char *file, size_t *tlen)
 	return text;
 }
 
-/* Decide offline with the policy in @file; EXIT_* */
-static int explain_offline(const char *file, int fd, const char *path,
+/*
+ * Decide offline with the policy in @file; EXIT_*.  @fd < 0: memory
+ * without a file; @pfd: the running program's file, or -1 for none.
+ */
+static int explain_offline(const char *file, int fd, int pfd,
+			   const char *path, const char *program,
 			   unsigned int op, struct answer *a)
 {
 	struct sigil_parse_opts opts = { .props = SIGIL_PROPS_PARSEABLE };
@@ -711,7 +747,7 @@ static int explain_offline(const char *file, int fd, const char *path,
 	struct sigil_parse_error err;
 	struct answer notes = { 0 };
 	struct sigil_policy *pol;
-	struct offline o = { .fd = fd };
+	struct offline o = { .fd = fd, .pfd = pfd, .program = program };
 	size_t len = 0;
 	char *text;
 	int i, rc;
@@ -729,7 +765,7 @@ static int explain_offline(const char *file, int fd, const char *path,
 		free(text);
 		return EXIT_USAGE;
 	}
-	if (fstat(fd, &o.st)) {
+	if (fd >= 0 && fstat(fd, &o.st)) {
 		warnx("%s: %s", path, strerror(errno));
 		rc = EXIT_ENV;
 		goto out;
@@ -744,8 +780,9 @@ static int explain_offline(const char *file, int fd, const char *path,
 	decide_offline(&o, op, &d);
 
 	add(a, "op", sigil_op_names[op]);
-	add(a, "path", path);
-	addf(a, "ino", "%llu", (unsigned long long)o.st.st_ino);
+	add(a, "path", fd < 0 ? "none" : path);
+	if (fd >= 0)
+		addf(a, "ino", "%llu", (unsigned long long)o.st.st_ino);
 	add(a, "policy", pol->name);
 	addf(a, "version", "%u.%u.%u", pol->version[0], pol->version[1],
 	     pol->version[2]);
@@ -831,8 +868,11 @@ static void print_text(const struct answer *a, bool offline,
 	} else {
 		print_decision(action, get(a, "line"), get(a, "rule"));
 	}
-	printf("  file:    %s (%s%s%sinode %s)\n", get(a, "path") ?: "?",
-	       dev ? "dev " : "", dev ?: "", dev ? ", " : "", get(a, "ino") ?: "?");
+	if (get(a, "ino"))
+		printf("  file:    %s (%s%s%sinode %s)\n", get(a, "path") ?: "?",
+		       dev ? "dev " : "", dev ?: "", dev ? ", " : "", get(a, "ino"));
+	else
+		printf("  file:    none: memory or data without a file\n");
 	printf("  op:      %s\n", get(a, "op") ?: "?");
 	if (offline)
 		printf("  policy:  %s %s, from %s (offline)\n", pol, ver, policy_file);
@@ -939,26 +979,52 @@ static void print_json(const struct answer *a, bool offline,
 
 /* ---- the command ---- */
 
+/* Open @path for a query: a regular file, as sigil decides on; -1 on error. */
+static int open_regular(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		warnx("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		warnx("%s: not a regular file: sigil decides only on regular files", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	const char *path = NULL, *policy = NULL, *op_name = "EXECUTE";
+	const char *program = NULL;
 	struct answer a = { 0 };
+	bool anonymous = false;
+	int i, fd = -1, pfd = -1, rc;
 	unsigned int op;
-	struct stat st;
-	int i, fd, rc;
 
 	if (help_requested(argc, argv, "explain"))
 		return EXIT_OK;
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--op") || !strcmp(argv[i], "--policy")) {
+		if (!strcmp(argv[i], "--op") || !strcmp(argv[i], "--policy") ||
+		    !strcmp(argv[i], "--program")) {
 			if (i + 1 == argc)
 				return usage_error("explain", "%s needs a value", argv[i]);
-			*(argv[i][2] == 'o' ? &op_name : &policy) = argv[i + 1];
+			*(argv[i][2] == 'o' ? &op_name :
+			  argv[i][4] == 'l' ? &policy : &program) = argv[i + 1];
 			i++;
 		} else if (!strncmp(argv[i], "--op=", 5)) {
 			op_name = argv[i] + 5;
 		} else if (!strncmp(argv[i], "--policy=", 9)) {
 			policy = argv[i] + 9;
+		} else if (!strncmp(argv[i], "--program=", 10)) {
+			program = argv[i] + 10;
+		} else if (!strcmp(argv[i], "--anonymous")) {
+			anonymous = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return usage_error("explain", "unknown option '%s'", argv[i]);
 		} else if (path) {
@@ -967,8 +1033,10 @@ int cmd_explain(int argc, char **argv)
 			path = argv[i];
 		}
 	}
-	if (!path)
-		return usage_error("explain", "which file?");
+	if (!path && !anonymous)
+		return usage_error("explain", "which file? (or --anonymous)");
+	if (path && anonymous)
+		return usage_error("explain", "a PATH or --anonymous, not both");
 	for (op = 0; op < __SIGIL_OP_MAX; op++)
 		if (!strcmp(op_name, sigil_op_names[op]))
 			break;
@@ -981,19 +1049,26 @@ int cmd_explain(int argc, char **argv)
 		return EXIT_ENV;
 	}
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		warnx("%s: %s", path, strerror(errno));
-		return EXIT_ENV;
+	if (path) {
+		fd = open_regular(path);
+		if (fd < 0)
+			return EXIT_ENV;
 	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		warnx("%s: not a regular file: sigil decides only on regular files", path);
+	if (program) {
+		pfd = open_regular(program);
+		if (pfd < 0) {
+			if (fd >= 0)
+				close(fd);
+			return EXIT_ENV;
+		}
+	}
+	rc = policy ? explain_offline(policy, fd, pfd, path, program, op, &a) :
+		      ask_kernel(path ?: "anonymous memory", fd, pfd,
+				 sigil_op_names[op], &a);
+	if (fd >= 0)
 		close(fd);
-		return EXIT_ENV;
-	}
-	rc = policy ? explain_offline(policy, fd, path, op, &a) :
-		      ask_kernel(path, fd, sigil_op_names[op], &a);
-	close(fd);
+	if (pfd >= 0)
+		close(pfd);
 	if (rc == EXIT_OK) {
 		if (opt_json)
 			print_json(&a, policy != NULL, policy);

@@ -53,7 +53,8 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	  "print a loaded policy and what is known of it" },
 	{ NULL, "status", cmd_status, "", "mode, active policy, keys, counters" },
 	{ NULL, "log", cmd_log, "[--follow]", "the latest decisions" },
-	{ NULL, "explain", cmd_explain, "PATH [--op OP] [--policy FILE]",
+	{ NULL, "explain", cmd_explain,
+	  "PATH|--anonymous [--op OP] [--program PROG] [--policy FILE]",
 	  "which rule decides for a file, and on what facts" },
 	{ NULL, "sign", cmd_sign,
 	  "--fsverity|--ima [--v3]|--pgp [--kind 1|2] [--key KEY --cert CERT | --pgp-key ID] "

@@ -55,7 +55,7 @@ static const struct test_file files[] = {
 
 /*
  * Lines: 2 global DEFAULT, 3 EXECUTE's DEFAULT, 4 a digest no file has,
- * 5 IMA by the RSA key, 6 OpenPGP by the gpg key, 7 a KMODULE rule.
+ * 5 IMA by the RSA key, 6 OpenPGP by the gpg key, 7 and 8 KMODULE rules.
  */
 static const char policy_fmt[] =
 	"policy_name=t_offline policy_version=1.2.3\n"
@@ -64,6 +64,7 @@ static const char policy_fmt[] =
 	"op=EXECUTE fsverity_digest=sha256:0000000000000000000000000000000000000000000000000000000000000001 action=ALLOW\n"
 	"op=EXECUTE ima_signature=TRUE signer=%s action=ALLOW # RSA\n"
 	"op=EXECUTE pgp_signature=TRUE signer=%s action=ALLOW\n"
+	"op=KMODULE anonymous=TRUE action=ALLOW\n"
 	"op=KMODULE boot_verified=FALSE action=DENY\n";
 
 struct run_case {
@@ -117,10 +118,23 @@ static const struct run_case cases[] = {
 	  { "    ima_signature        absent\n" } },
 	{ "another operation: its rule, boot_verified assumed from the file system",
 	  { "explain", "--policy", T, "--op", "KMODULE", "@W/plain" }, 1,
-	  { "DENY by line 7: op=KMODULE boot_verified=FALSE action=DENY\n",
-	    "    boot_verified        FALSE\n",
+	  { "DENY by line 8: op=KMODULE boot_verified=FALSE action=DENY\n",
+	    "    anonymous            FALSE\n", "    boot_verified        FALSE\n",
 	    "note: boot_verified is taken as FALSE: the file is not on a ramfs or tmpfs root" },
 	  "fsverity_digest" },
+	{ "--anonymous: a module from a buffer",
+	  { "explain", "--policy", T, "--op", "KMODULE", "--anonymous" }, 0,
+	  { "ALLOW by line 7: op=KMODULE anonymous=TRUE action=ALLOW\n",
+	    "  file:    none: memory or data without a file\n",
+	    "    anonymous            TRUE\n" },
+	  "boot_verified" },
+	{ "--anonymous: executable memory has no file facts",
+	  { "explain", "--policy", T, "--anonymous" }, 1,
+	  { "DENY by line 3: DEFAULT op=EXECUTE action=DENY\n",
+	    "    fsverity_digest      none\n" },
+	  "ima_signature" },
+	{ "a PATH and --anonymous", { "explain", "--policy", T, "--anonymous", "@W/plain" }, 2,
+	  { "a PATH or --anonymous, not both" } },
 	{ "global DEFAULT, --op=",
 	  { "explain", "--op=FIRMWARE", "--policy=@P", "@W/ima" }, 0,
 	  { "ALLOW by line 2: DEFAULT action=ALLOW\n",
@@ -163,7 +177,7 @@ static const struct run_case cases[] = {
 	{ "no sigil here and no --policy", { "explain", "@W/plain" }, 3,
 	  { "give --policy FILE to explain offline" } },
 	{ "--help", { "explain", "--help" }, 0,
-	  { "usage: sigilctl explain PATH [--op OP] [--policy FILE]\n" } },
+	  { "usage: sigilctl explain PATH|--anonymous [--op OP] [--program PROG] [--policy FILE]\n" } },
 };
 
 static char rsa[64], fpr[64], keyid[64];
