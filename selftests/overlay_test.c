@@ -217,15 +217,16 @@ TEST_F(ovl, stale_descriptor_with_ima_signature_is_denied)
 	ASSERT_EQ(0, mount_overlay(self, NULL));
 	stale = open(self->mf, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, stale);
-	/* A signed program's bytes and signature, through the overlay. */
-	unlink(self->mf);
+	/*
+	 * A signed program's bytes, written through the overlay (a copy-up of
+	 * the same file), then its signature on the upper copy.
+	 */
 	ASSERT_EQ(0, copy_file(SIGS "/files/a", self->mf, NULL));
 	sig = slurp(SIGS "/files/a.ima2", &len);
 	ASSERT_NE(NULL, sig);
 	ASSERT_EQ(0, setxattr(self->uf, XATTR_IMA, sig, len, 0));
 	free(sig);
 	EXPECT_EQ(PROG_EXIT, run(self->mf));
-	/* unlink + create: the stale descriptor's file is the old lower. */
 	ASSERT_EQ(1, mapped_mark(stale, EVIL_MARK));
 	EXPECT_EQ(-EACCES, map_exec_fd(stale));
 	close(stale);
