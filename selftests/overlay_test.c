@@ -80,14 +80,18 @@ static int write_prog(int fd, const char *mark)
 	return 0;
 }
 
-/* Does the file behind @fd end with @mark, as mapped?  1, 0, or -errno. */
-static int mapped_mark(int fd, const char *mark)
+/*
+ * Do the bytes that @fd maps end, at the size of @real, with @mark?  1, 0,
+ * or -errno.  The overlay reports the size of the file it shows now, not
+ * of the one a stale descriptor maps: @real is that one.
+ */
+static int mapped_mark(int fd, const char *real, const char *mark)
 {
 	struct stat st;
 	char *p;
 	int rc;
 
-	if (fstat(fd, &st))
+	if (stat(real, &st))
 		return -errno;
 	p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
@@ -195,7 +199,7 @@ TEST_F(ovl, stale_descriptor_maps_the_lower_file_and_is_denied)
 	EXPECT_EQ(PROG_EXIT, run(self->mf));
 	EXPECT_EQ(0, map_exec(self->mf));
 	/* The old descriptor maps what it opened: the lower, unlisted code. */
-	ASSERT_EQ(1, mapped_mark(stale, EVIL_MARK));
+	ASSERT_EQ(1, mapped_mark(stale, self->lf, EVIL_MARK));
 	EXPECT_EQ(-EACCES, map_exec_fd(stale));
 	EXPECT_TRUE(logged(" hook=MMAP_BACKING "));
 	snprintf(want, sizeof(want), " path=\"%s\" ", self->mf);
@@ -227,7 +231,7 @@ TEST_F(ovl, stale_descriptor_with_ima_signature_is_denied)
 	ASSERT_EQ(0, setxattr(self->uf, XATTR_IMA, sig, len, 0));
 	free(sig);
 	EXPECT_EQ(PROG_EXIT, run(self->mf));
-	ASSERT_EQ(1, mapped_mark(stale, EVIL_MARK));
+	ASSERT_EQ(1, mapped_mark(stale, self->lf, EVIL_MARK));
 	EXPECT_EQ(-EACCES, map_exec_fd(stale));
 	close(stale);
 }
@@ -264,7 +268,7 @@ TEST_F(ovl, stale_descriptor_from_a_user_namespace_is_denied)
 		rc = stale_descriptor(self, "userxattr", &stale);
 		if (rc)
 			_exit(13);
-		if (mapped_mark(stale, EVIL_MARK) != 1)
+		if (mapped_mark(stale, self->lf, EVIL_MARK) != 1)
 			_exit(14);
 		_exit(map_exec_fd(stale) == -EACCES ? 0 : 15);
 	}
