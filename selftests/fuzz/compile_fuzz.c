@@ -30,8 +30,12 @@ static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 		return -EIO;
 	if (type == SIGIL_PROP_FSVERITY_DIGEST)
 		facts->fsverity_digest = f->fsv;
+	else if (type == SIGIL_PROP_PROGRAM_FSVERITY_DIGEST)
+		facts->program_fsverity_digest = f->fsv;
 	else if (type == SIGIL_PROP_DMVERITY_ROOTHASH)
 		facts->dmverity_roothash = f->dmv;
+	else if (type == SIGIL_PROP_PROGRAM_SIGNER && (f->truths & SIGIL_PROP_BIT(type)))
+		facts->program_signers[SIGIL_SIG_PGP] = &f->signer;
 	facts->truths |= f->truths & SIGIL_PROP_BIT(type);
 	for (k = 0; k < __SIGIL_SIG_MAX; k++)
 		if (sigil_sig_props[k] == type && (f->truths & SIGIL_PROP_BIT(type)))
@@ -52,7 +56,8 @@ static void decide_both(const struct sigil_policy *pol, struct file *f)
 
 		if (rca != rcb || a.action != b.action || a.match != b.match ||
 		    a.src != b.src || a.error != b.error ||
-		    a.error_prop != b.error_prop || fa.known != fb.known)
+		    a.error_prop != b.error_prop || fa.known != fb.known ||
+		    sigil_rule_props(pol, &a) != sigil_rule_props(pol, &b))
 			abort();
 	}
 }
@@ -73,6 +78,7 @@ static void file_from(struct file *f, const struct sigil_policy *pol,
 	f->signer.len[0] = p->size < SIGIL_SIGNER_ID_MAX ? p->size : SIGIL_SIGNER_ID_MAX;
 	memcpy(f->signer.id[0], pol->values + p->off, f->signer.len[0]);
 	if (p->type == SIGIL_PROP_FSVERITY_DIGEST ||
+	    p->type == SIGIL_PROP_PROGRAM_FSVERITY_DIGEST ||
 	    p->type == SIGIL_PROP_DMVERITY_ROOTHASH) {
 		d->algo = p->value;
 		d->size = p->size;
