@@ -329,6 +329,19 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
 	ff->seen.error_kind = -1;
 	if (ev->file && ev->mem == SIGIL_MEM_FILE)
 		sigil_target_set(&ff->file.target, ev->file);
+	/*
+	 * A policy that tests the running program would otherwise send most
+	 * events round the loop below once more, to look it up: a JIT
+	 * toggling its memory would pay for it on every toggle.
+	 */
+	rcu_read_lock();
+	lp = rcu_dereference(sigil_active);
+	if (lp && (lp->policy->props_used & SIGIL_PROPS_PROGRAM)) {
+		rcu_read_unlock();
+		find_program(ev, ff);
+	} else {
+		rcu_read_unlock();
+	}
 
 	for (;;) {
 		memset(&ff->facts, 0, sizeof(ff->facts));

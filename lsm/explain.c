@@ -103,12 +103,24 @@ static void put_decision(struct answer *a, const struct sigil_explanation *x)
 	put_escaped(a, "rule", x->lp->text + d->src->off, d->src->len);
 }
 
+/* "[PREFIX]KIND_signer=ID,ID...", when the signature verified. */
+static void put_signer(struct answer *a, const char *prefix, unsigned int kind,
+		       const struct sigil_signer *s)
+{
+	unsigned int i;
+
+	if (!s->nids)
+		return;
+	put(a, "%s%s_signer=", prefix, sigil_sig_kind_names[kind]);
+	for (i = 0; i < s->nids; i++)
+		put(a, "%s%*phN", i ? "," : "", s->len[i], s->id[i]);
+	put(a, "\n");
+}
+
 static void put_signature(struct answer *a, const struct sigil_explanation *x,
 			  unsigned int kind)
 {
-	const struct sigil_signer *s = &x->signers[kind];
 	const char *prop = sigil_prop_names[sigil_sig_props[kind]];
-	unsigned int i;
 
 	if (x->seen.error_kind == kind) {
 		put(a, "%s=error\n", prop);
@@ -117,12 +129,7 @@ static void put_signature(struct answer *a, const struct sigil_explanation *x,
 	if (!(x->seen.looked & BIT(kind)))
 		return;
 	put(a, "%s=%s\n", prop, sigil_sig_state_names[x->seen.state[kind]]);
-	if (!s->nids)
-		return;
-	put(a, "%s_signer=", sigil_sig_kind_names[kind]);
-	for (i = 0; i < s->nids; i++)
-		put(a, "%s%*phN", i ? "," : "", s->len[i], s->id[i]);
-	put(a, "\n");
+	put_signer(a, "", kind, &x->signers[kind]);
 }
 
 /* The facts the rules looked at, in the order of enum sigil_prop_type. */
@@ -161,7 +168,7 @@ static void put_program_facts(struct answer *a,
 			      const struct sigil_explanation *x,
 			      const char *program)
 {
-	unsigned int k, i;
+	unsigned int k;
 
 	if (!(x->known & SIGIL_PROPS_PROGRAM))
 		return;
@@ -172,18 +179,11 @@ static void put_program_facts(struct answer *a,
 	if (x->seen.program_error)
 		put(a, "program_signature=error\n");
 	for (k = 0; k < __SIGIL_SIG_MAX; k++) {
-		const struct sigil_signer *s = &x->program_signers[k];
-
 		if (!(x->seen.program_looked & BIT(k)))
 			continue;
 		put(a, "program_%s=%s\n", sigil_prop_names[sigil_sig_props[k]],
 		    sigil_sig_state_names[x->seen.program_state[k]]);
-		if (!s->nids)
-			continue;
-		put(a, "program_%s_signer=", sigil_sig_kind_names[k]);
-		for (i = 0; i < s->nids; i++)
-			put(a, "%s%*phN", i ? "," : "", s->len[i], s->id[i]);
-		put(a, "\n");
+		put_signer(a, "program_", k, &x->program_signers[k]);
 	}
 }
 

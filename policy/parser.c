@@ -565,6 +565,7 @@ static int parse_property(struct parser *p, const struct token *t,
 	if (!r->nprops)
 		r->first_prop = pol->nprops;
 	pol->props[pol->nprops++] = prop;
+	pol->props_used |= SIGIL_PROP_BIT(type);
 	r->nprops++;
 	return 0;
 }

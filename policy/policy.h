@@ -227,6 +227,7 @@ struct sigil_op_rules {
  * @rule_bytes: bytes of @rules, @props, @values, @runs and @slots: what
  *		the rules cost
  * @mem_bytes: bytes allocated for this structure and its arrays
+ * @props_used: SIGIL_PROP_BIT() of each property some rule tests
  *
  * The policy does not keep its source text; @src offsets refer to the text
  * it was parsed from, which the owner keeps if it wants to quote rules.
@@ -249,6 +250,7 @@ struct sigil_policy {
 	u32 nslots;
 	size_t rule_bytes;
 	size_t mem_bytes;
+	u32 props_used;
 };
 
 /**

@@ -18,17 +18,6 @@
 
 #define VICTIMS	"/boot-victims"
 
-static int logged(const char *s)
-{
-	char line[1024];
-
-	last_log_line(line, sizeof(line));
-	if (strstr(line, s))
-		return 1;
-	printf("# log: %s\n# want: %s\n", line, s);
-	return 0;
-}
-
 FIXTURE(boot) {
 };
 
@@ -58,7 +47,7 @@ TEST_F(boot, file_copied_into_rootfs_after_boot_is_denied)
 	unlink("/copied-prog");
 	ASSERT_EQ(0, copy_file(PROG, "/copied-prog", NULL));
 	EXPECT_EQ(-EACCES, run("/copied-prog"));
-	EXPECT_TRUE(logged(" path=\"/copied-prog\" dev=\"rootfs\" "));
+	EXPECT_TRUE(log_has(" path=\"/copied-prog\" dev=\"rootfs\" "));
 	EXPECT_EQ(-EACCES, map_exec("/copied-prog"));
 	unlink("/copied-prog");
 }
@@ -88,7 +77,7 @@ TEST_F(boot, device_node_made_in_rootfs_is_not_boot_verified)
 	p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(logged(" path=\"/zero-twin\" "));
+	EXPECT_TRUE(log_has(" path=\"/zero-twin\" "));
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
 	close(fd);
@@ -105,7 +94,7 @@ TEST_F(boot, initramfs_file_opened_for_writing_loses_the_mark)
 	ASSERT_LE(0, fd);
 	close(fd);
 	EXPECT_EQ(-EACCES, run(VICTIMS "/written"));
-	EXPECT_TRUE(logged(" path=\"" VICTIMS "/written\" "));
+	EXPECT_TRUE(log_has(" path=\"" VICTIMS "/written\" "));
 	/* For good: the mark does not come back. */
 	EXPECT_EQ(-EACCES, run(VICTIMS "/written"));
 }

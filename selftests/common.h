@@ -201,6 +201,18 @@ static inline const char *last_log_line(char *buf, size_t size)
 	return buf;
 }
 
+/* Does the last line of sigil/log hold @s?  It is shown when it does not. */
+static inline int log_has(const char *s)
+{
+	char line[1024];
+
+	last_log_line(line, sizeof(line));
+	if (strstr(line, s))
+		return 1;
+	printf("# log: %s\n# want: %s\n", line, s);
+	return 0;
+}
+
 /* Drop CAP_MAC_ADMIN from this (forked) test process; 0 or -errno. */
 static inline int drop_mac_admin(void)
 {
@@ -445,11 +457,12 @@ static inline int map_exec(const char *path)
 }
 
 /*
- * Execute @path with @arg as its one argument, or none when @arg is NULL.
- * Returns its exit status (0-255), or -errno when execve() itself failed,
- * as reported through a pipe.
+ * In a child, execveat(@dirfd, @path, ..., @flags) with @arg as the one
+ * argument, or none when @arg is NULL.  Returns its exit status (0-255),
+ * or -errno when the exec itself failed, as reported through a pipe.
  */
-static inline int run_arg(const char *path, const char *arg)
+static inline int run_at(int dirfd, const char *path, const char *arg,
+			 int flags)
 {
 	int pipefd[2], status, err = 0;
 	pid_t pid;
@@ -463,7 +476,7 @@ static inline int run_arg(const char *path, const char *arg)
 		char *argv[] = { (char *)path, (char *)arg, NULL };
 		char *envp[] = { NULL };
 
-		execve(path, argv, envp);
+		syscall(SYS_execveat, dirfd, path, argv, envp, flags);
 		err = errno;
 		if (write(pipefd[1], &err, sizeof(err)) < 0)
 			_exit(254);
@@ -480,10 +493,16 @@ static inline int run_arg(const char *path, const char *arg)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
 }
 
-/* Execute @path with no arguments: as run_arg(). */
+/* Execute @path with @arg as its one argument, or none: as run_at(). */
+static inline int run_arg(const char *path, const char *arg)
+{
+	return run_at(AT_FDCWD, path, arg, 0);
+}
+
+/* Execute @path with no arguments: as run_at(). */
 static inline int run(const char *path)
 {
-	return run_arg(path, NULL);
+	return run_at(AT_FDCWD, path, NULL, 0);
 }
 
 /*

@@ -18,50 +18,6 @@
 #define DYN		WORK "/dynamic"		/* a dynamic program, not allowed */
 #define LDSO		"/lib64/ld-linux-x86-64.so.2"
 
-static int logged(const char *s)
-{
-	char line[1024];
-
-	last_log_line(line, sizeof(line));
-	if (strstr(line, s))
-		return 1;
-	printf("# log: %s\n# want: %s\n", line, s);
-	return 0;
-}
-
-/*
- * In a child: execveat(@dirfd, @path, @flags) with argument @arg.  Its exit
- * status, or -errno when the exec failed.
- */
-static int run_at(int dirfd, const char *path, const char *arg, int flags)
-{
-	char *argv[] = { "route", (char *)arg, NULL }, *envp[] = { NULL };
-	int pipefd[2], status, err = 0;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		syscall(SYS_execveat, dirfd, path, argv, envp, flags);
-		err = errno;
-		if (write(pipefd[1], &err, sizeof(err)) < 0)
-			_exit(254);
-		_exit(255);
-	}
-	close(pipefd[1]);
-	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
-		err = 0;
-	close(pipefd[0]);
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	if (err)
-		return -err;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
-}
-
 FIXTURE(routes) {
 };
 
@@ -87,8 +43,8 @@ FIXTURE_TEARDOWN(routes)
 TEST_F(routes, execve_is_refused)
 {
 	EXPECT_EQ(-EACCES, run(UNLISTED));
-	EXPECT_TRUE(logged(" hook=BPRM_CHECK "));
-	EXPECT_TRUE(logged(" path=\"" UNLISTED "\" "));
+	EXPECT_TRUE(log_has(" hook=BPRM_CHECK "));
+	EXPECT_TRUE(log_has(" path=\"" UNLISTED "\" "));
 }
 
 TEST_F(routes, execveat_of_a_descriptor_is_refused)
@@ -97,7 +53,7 @@ TEST_F(routes, execveat_of_a_descriptor_is_refused)
 
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(-EACCES, run_at(fd, "", NULL, AT_EMPTY_PATH));
-	EXPECT_TRUE(logged(" path=\"" UNLISTED "\" "));
+	EXPECT_TRUE(log_has(" path=\"" UNLISTED "\" "));
 	close(fd);
 	fd = open(UNLISTED, O_PATH | O_CLOEXEC);
 	ASSERT_LE(0, fd);
@@ -122,7 +78,7 @@ TEST_F(routes, proc_self_fd_is_refused)
 	ASSERT_LE(0, fd);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	EXPECT_EQ(-EACCES, run(path));
-	EXPECT_TRUE(logged(" path=\"" UNLISTED "\" "));
+	EXPECT_TRUE(log_has(" path=\"" UNLISTED "\" "));
 	close(fd);
 }
 
@@ -134,7 +90,7 @@ TEST_F(routes, symlink_and_hard_link_are_refused)
 	ASSERT_EQ(0, link(UNLISTED, WORK "/hardlink"));
 	EXPECT_EQ(-EACCES, run(WORK "/symlink"));
 	EXPECT_EQ(-EACCES, run(WORK "/hardlink"));
-	EXPECT_TRUE(logged(" path=\"" WORK "/hardlink\" "));
+	EXPECT_TRUE(log_has(" path=\"" WORK "/hardlink\" "));
 }
 
 /* A memfd has no file on disk: the same bytes, no fact vouches for them. */
@@ -149,7 +105,7 @@ TEST_F(routes, memfd_is_refused)
 	ASSERT_LE(0, fd);
 	ASSERT_EQ((ssize_t)len, write(fd, prog, len));
 	EXPECT_EQ(-EACCES, run_at(fd, "", NULL, AT_EMPTY_PATH));
-	EXPECT_TRUE(logged(" path=\"/memfd:route (deleted)\" "));
+	EXPECT_TRUE(log_has(" path=\"/memfd:route (deleted)\" "));
 	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0));
 	EXPECT_EQ(EACCES, errno);
 	close(fd);
@@ -180,8 +136,8 @@ TEST_F(routes, dynamic_loader_run_by_hand_cannot_map_the_program)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) != 0);
-	EXPECT_TRUE(logged(" hook=MMAP "));
-	EXPECT_TRUE(logged(" path=\"" DYN "\" "));
+	EXPECT_TRUE(log_has(" hook=MMAP "));
+	EXPECT_TRUE(log_has(" path=\"" DYN "\" "));
 }
 
 /* #! names an interpreter, which is executed, and decided, in turn. */
@@ -199,7 +155,7 @@ TEST_F(routes, script_with_an_unlisted_interpreter_is_refused)
 	}
 	ASSERT_EQ(0, verity_digest(WORK "/script", digest));
 	EXPECT_EQ(-EACCES, run(WORK "/script"));
-	EXPECT_TRUE(logged(" path=\"" WORK "/script\" "));
+	EXPECT_TRUE(log_has(" path=\"" WORK "/script\" "));
 	/* The script allowed, its interpreter is what is refused. */
 	ASSERT_EQ(0, load_policy("policy_name=t_routes_script policy_version=" TEST_VERSION "\n"
 				 "DEFAULT action=ALLOW\n"
@@ -208,7 +164,7 @@ TEST_F(routes, script_with_an_unlisted_interpreter_is_refused)
 				 "op=EXECUTE fsverity_digest=sha256:%s action=ALLOW\n", digest));
 	ASSERT_EQ(0, activate("t_routes_script"));
 	EXPECT_EQ(-EACCES, run(WORK "/script"));
-	EXPECT_TRUE(logged(" path=\"" UNLISTED "\" "));
+	EXPECT_TRUE(log_has(" path=\"" UNLISTED "\" "));
 	drop_policy("t_routes_script");
 }
 

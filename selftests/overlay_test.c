@@ -111,17 +111,6 @@ static int map_exec_fd(int fd)
 	return 0;
 }
 
-static int logged(const char *s)
-{
-	char line[1024];
-
-	last_log_line(line, sizeof(line));
-	if (strstr(line, s))
-		return 1;
-	printf("# log: %s\n# want: %s\n", line, s);
-	return 0;
-}
-
 static long finit_module(int fd)
 {
 	return syscall(SYS_finit_module, fd, "", 0);
@@ -201,9 +190,9 @@ TEST_F(ovl, stale_descriptor_maps_the_lower_file_and_is_denied)
 	/* The old descriptor maps what it opened: the lower, unlisted code. */
 	ASSERT_EQ(1, mapped_mark(stale, self->lf, EVIL_MARK));
 	EXPECT_EQ(-EACCES, map_exec_fd(stale));
-	EXPECT_TRUE(logged(" hook=MMAP_BACKING "));
+	EXPECT_TRUE(log_has(" hook=MMAP_BACKING "));
 	snprintf(want, sizeof(want), " path=\"%s\" ", self->mf);
-	EXPECT_TRUE(logged(want));
+	EXPECT_TRUE(log_has(want));
 	close(stale);
 }
 
@@ -325,7 +314,7 @@ TEST_F(ovl, kernel_read_decides_on_the_file_it_reads)
 	close(fd);
 	EXPECT_EQ(-1, finit_module(stale));
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(logged(" op=KMODULE hook=KERNEL_READ "));
+	EXPECT_TRUE(log_has(" op=KMODULE hook=KERNEL_READ "));
 	close(stale);
 }
 
@@ -354,14 +343,14 @@ TEST_F(ovl, metacopy_signature_changed_on_the_upper_layer_is_seen)
 	sig[len - 8] ^= 0x10;
 	ASSERT_EQ(0, setxattr(self->uf, XATTR_IMA, sig, len, 0));
 	EXPECT_EQ(-EACCES, run(self->mf));
-	EXPECT_TRUE(logged(" ima_sig=bad-signature"));
+	EXPECT_TRUE(log_has(" ima_sig=bad-signature"));
 	/* The lower file, with its own signature, still runs. */
 	EXPECT_EQ(PROG_EXIT, run(self->lf));
 	EXPECT_EQ(-EACCES, run(self->mf));
 
 	ASSERT_EQ(0, removexattr(self->uf, XATTR_IMA));
 	EXPECT_EQ(-EACCES, run(self->mf));
-	EXPECT_TRUE(logged(" ima_sig=absent"));
+	EXPECT_TRUE(log_has(" ima_sig=absent"));
 	free(sig);
 }
 

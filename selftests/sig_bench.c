@@ -7,6 +7,10 @@
  * Usage: sig_bench --make FILE SIZE PROG
  *		write the benchmark file: PROG, then a fixed pattern up to SIZE
  *		bytes; the host signs the same bytes that the guest recreates
+ *	  sig_bench --jit N
+ *		toggle a page of anonymous memory from writable to executable
+ *		N times, as a JIT does, and print the mean microseconds per
+ *		toggle
  *	  sig_bench DIR [dmverity|quick]
  *		in the guest: DIR holds rsa.der and sq.pgp, per size S (1M,
  *		64M) the signatures S.fsv, S.ima2, S.ima3, S.pgp1, S.pgp2, and
@@ -27,6 +31,11 @@
  * data stays in the page cache throughout: first-exec figures are CPU cost,
  * not disk reads.  dm-verity properties have no cache: "every" exec reads
  * what dm-verity reported about the volume.
+ *
+ * The last row is a JIT's cost: sig_bench, copied to the disk with its
+ * fs-verity signature, toggles anonymous memory between writable and
+ * executable under a policy that allows that for its signer only
+ * (anonymous=TRUE program_signer=...), against the allow-all policy.
  */
 
 #include <sys/xattr.h>
@@ -189,6 +198,87 @@ static void print_header(void)
 	fflush(stdout);
 }
 
+/* The mean microseconds of one RW -> RX toggle of anonymous memory. */
+static int jit_toggles(unsigned long n)
+{
+	char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long i;
+	double t;
+
+	if (p == MAP_FAILED)
+		return 1;
+	t = now_us();
+	for (i = 0; i < n; i++) {
+		if (mprotect(p, 4096, PROT_READ | PROT_WRITE))
+			return 1;
+		p[i % 4096] = (char)i;
+		if (mprotect(p, 4096, PROT_READ | PROT_EXEC))
+			return 1;
+	}
+	printf("%.3f\n", (now_us() - t) / n);
+	return 0;
+}
+
+/* Run "@prog --jit N" and return the microseconds per toggle it printed. */
+static double timed_jit(const char *prog, int n)
+{
+	char cmd[256], out[64];
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "%s --jit %d", prog, n);
+	f = popen(cmd, "r");
+	if (!f || !fgets(out, sizeof(out), f) || pclose(f)) {
+		fprintf(stderr, "sig_bench: %s failed\n", cmd);
+		exit(1);
+	}
+	return strtod(out, NULL);
+}
+
+/* A JIT under a rule for its signer, against the allow-all policy. */
+static void measure_jit(const char *dir)
+{
+	double v[ROUNDS_MAX], b[ROUNDS_MAX], ratio[ROUNDS_MAX];
+	char path[256], rule[512], skid[80] = "";
+	const char *jit = DISK "/jit-bench";
+	const int n = 200;
+	size_t len;
+	void *sig;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/rsa.skid", dir);
+	must(read_file(path, skid, sizeof(skid)) > 0 ? 0 : -ENOENT, path);
+	skid[strcspn(skid, "\n")] = '\0';
+	snprintf(path, sizeof(path), "%s/sig_bench.fsv", dir);
+	sig = slurp(path, &len);
+	if (!sig)
+		must(-ENOENT, path);
+	unlink(jit);
+	must(copy_file("/proc/self/exe", jit, NULL), jit);
+	must(enable_verity_sig(jit, sig, len), jit);
+	free(sig);
+	snprintf(rule, sizeof(rule), "DEFAULT op=EXECUTE action=DENY\n"
+		 "op=EXECUTE boot_verified=TRUE action=ALLOW\n"
+		 "op=EXECUTE fsverity_signature=TRUE action=ALLOW\n"
+		 "op=EXECUTE anonymous=TRUE program_signer=%s action=ALLOW\n", skid);
+	policy("b_jit", rule);
+
+	for (r = 0; r < rounds; r++) {
+		must(activate("b_base"), "b_base");
+		timed_jit(jit, n);
+		b[r] = timed_jit(jit, n);
+		must(activate("b_jit"), "b_jit");
+		timed_jit(jit, n);
+		v[r] = timed_jit(jit, n);
+		ratio[r] = v[r] / b[r];
+	}
+	printf("%-24s %-4s %-6s %5d %11.1f %11.1f %8.3f\n", "jit program_signer",
+	       "page", "toggle", rounds * n, median(v, rounds), median(b, rounds),
+	       median(ratio, rounds));
+	fflush(stdout);
+	must(activate("b_base"), "b_base");
+}
+
 /* A program on dm-verity volume A, opened with its signature. */
 static void measure_dmverity(void)
 {
@@ -229,6 +319,8 @@ int main(int argc, char **argv)
 
 	if (argc == 5 && !strcmp(argv[1], "--make"))
 		return make_file(argv[2], strtoul(argv[3], NULL, 0), argv[4]) ? 1 : 0;
+	if (argc == 3 && !strcmp(argv[1], "--jit"))
+		return jit_toggles(strtoul(argv[2], NULL, 0));
 	only_dmv = argc == 3 && !strcmp(argv[2], "dmverity");
 	quick = argc == 3 && !strcmp(argv[2], "quick");
 	if (argc != 2 && !only_dmv && !quick) {
@@ -292,5 +384,6 @@ int main(int argc, char **argv)
 		}
 	}
 	measure_dmverity();
+	measure_jit(dir);
 	return 0;
 }

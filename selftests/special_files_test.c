@@ -17,17 +17,6 @@
 
 #define WORK	DISK "/special"
 
-static int logged(const char *s)
-{
-	char line[1024];
-
-	last_log_line(line, sizeof(line));
-	if (strstr(line, s))
-		return 1;
-	printf("# log: %s\n# want: %s\n", line, s);
-	return 0;
-}
-
 /* Give @path the valid IMA v2 signature of the fixture program a. */
 static int sign_like_a(const char *path)
 {
@@ -101,8 +90,8 @@ TEST_F(special, signed_urandom_twin_is_refused_without_reading_it)
 	ASSERT_EQ(0, mknod(WORK "/urandom", S_IFCHR | 0600, makedev(1, 9)));
 	ASSERT_EQ(0, sign_like_a(WORK "/urandom"));
 	EXPECT_EQ(0, map_refused(WORK "/urandom", O_RDONLY));
-	EXPECT_TRUE(logged(" path=\"" WORK "/urandom\" "));
-	EXPECT_TRUE(logged(" rule=\"DEFAULT op=EXECUTE action=DENY\""));
+	EXPECT_TRUE(log_has(" path=\"" WORK "/urandom\" "));
+	EXPECT_TRUE(log_has(" rule=\"DEFAULT op=EXECUTE action=DENY\""));
 }
 
 TEST_F(special, write_only_device_descriptor_is_not_read)
@@ -111,7 +100,7 @@ TEST_F(special, write_only_device_descriptor_is_not_read)
 	ASSERT_EQ(0, mknod(WORK "/null", S_IFCHR | 0600, makedev(1, 3)));
 	ASSERT_EQ(0, sign_like_a(WORK "/null"));
 	EXPECT_EQ(0, map_refused(WORK "/null", O_WRONLY));
-	EXPECT_TRUE(logged(" rule=\"DEFAULT op=EXECUTE action=DENY\""));
+	EXPECT_TRUE(log_has(" rule=\"DEFAULT op=EXECUTE action=DENY\""));
 }
 
 TEST_F(special, write_only_regular_descriptor_is_not_read)
@@ -122,7 +111,7 @@ TEST_F(special, write_only_regular_descriptor_is_not_read)
 	EXPECT_EQ(PROG_EXIT, run(WORK "/a"));
 	/* No facts through it, so no rule but the DEFAULT: no error either. */
 	EXPECT_EQ(0, map_refused(WORK "/a", O_WRONLY));
-	EXPECT_TRUE(logged(" rule=\"DEFAULT op=EXECUTE action=DENY\""));
+	EXPECT_TRUE(log_has(" rule=\"DEFAULT op=EXECUTE action=DENY\""));
 }
 
 /* A FIFO with a signature: refused at once, never read. */
@@ -133,7 +122,7 @@ TEST_F(special, signed_fifo_is_refused)
 	ASSERT_EQ(0, sign_like_a(WORK "/fifo"));
 	/* O_RDWR: a FIFO opened for reading alone waits for a writer. */
 	EXPECT_EQ(0, map_refused(WORK "/fifo", O_RDWR | O_NONBLOCK));
-	EXPECT_TRUE(logged(" rule=\"DEFAULT op=EXECUTE action=DENY\""));
+	EXPECT_TRUE(log_has(" rule=\"DEFAULT op=EXECUTE action=DENY\""));
 }
 
 TEST_HARNESS_MAIN

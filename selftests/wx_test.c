@@ -77,18 +77,6 @@ static void *map_file(const char *path, int prot, int flags)
 	return p;
 }
 
-/* The last log line holds @s; shown when it does not. */
-static int logged(const char *s)
-{
-	char line[1024];
-
-	last_log_line(line, sizeof(line));
-	if (strstr(line, s))
-		return 1;
-	printf("# log: %s\n# want: %s\n", line, s);
-	return 0;
-}
-
 FIXTURE(wx) {
 	char digest[65];
 	char jit_digest[65];
@@ -156,10 +144,10 @@ TEST_F(wx, writable_private_exec_mapping_is_eacces)
 	EXPECT_EQ(MAP_FAILED, map_file(ALLOWED, PROT_READ | PROT_WRITE | PROT_EXEC,
 				       MAP_PRIVATE));
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(logged(" hook=MMAP pid="));
-	EXPECT_TRUE(logged(" path=\"" ALLOWED "\" "));
-	EXPECT_TRUE(logged(" memory=writable-private "));
-	EXPECT_TRUE(logged(" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
+	EXPECT_TRUE(log_has(" hook=MMAP pid="));
+	EXPECT_TRUE(log_has(" path=\"" ALLOWED "\" "));
+	EXPECT_TRUE(log_has(" memory=writable-private "));
+	EXPECT_TRUE(log_has(" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
 }
 
 /* Copy-on-write pages are the process's, not the file's. */
@@ -171,8 +159,8 @@ TEST_F(wx, written_private_copy_made_executable_is_eacces)
 	memcpy(p + 64, code, sizeof(code));
 	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_EXEC));
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(logged(" hook=MPROTECT "));
-	EXPECT_TRUE(logged(" memory=copied-private "));
+	EXPECT_TRUE(log_has(" hook=MPROTECT "));
+	EXPECT_TRUE(log_has(" memory=copied-private "));
 	munmap(p, 4096);
 }
 
@@ -183,8 +171,8 @@ TEST_F(wx, write_added_to_executable_private_mapping_is_eacces)
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_WRITE | PROT_EXEC));
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(logged(" hook=MPROTECT "));
-	EXPECT_TRUE(logged(" memory=writable-private "));
+	EXPECT_TRUE(log_has(" hook=MPROTECT "));
+	EXPECT_TRUE(log_has(" memory=writable-private "));
 	munmap(p, 4096);
 }
 
@@ -208,7 +196,7 @@ TEST_F(wx, exec_restored_over_written_pages_is_eacces)
 	memcpy(p + 64, code, sizeof(code));
 	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_EXEC));
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(logged(" memory=copied-private "));
+	EXPECT_TRUE(log_has(" memory=copied-private "));
 	munmap(p, 4096);
 }
 
@@ -223,7 +211,7 @@ TEST_F(wx, read_implies_exec_mapping_is_eacces)
 	personality(old);
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(logged(" memory=anonymous "));
+	EXPECT_TRUE(log_has(" memory=anonymous "));
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
 }
@@ -232,8 +220,8 @@ TEST_F(wx, read_implies_exec_mapping_is_eacces)
 TEST_F(wx, jit_is_denied_without_a_rule)
 {
 	EXPECT_EQ(JIT_RWX_DENIED, run_arg(JIT, "--jit"));
-	EXPECT_TRUE(logged(" memory=anonymous "));
-	EXPECT_TRUE(logged(" path=none "));
+	EXPECT_TRUE(log_has(" memory=anonymous "));
+	EXPECT_TRUE(log_has(" path=none "));
 }
 
 /* anonymous=TRUE alone is every program's JIT, and no file's pass. */
@@ -272,8 +260,8 @@ TEST_F(wx, program_fsverity_digest_allows_one_programs_jit)
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(EACCES, errno);
-	EXPECT_TRUE(logged(" program=\"/selftests/wx_test\""));
-	EXPECT_TRUE(logged(" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
+	EXPECT_TRUE(log_has(" program=\"/selftests/wx_test\""));
+	EXPECT_TRUE(log_has(" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
 }
 
 /* The program's digest decides, not its file's: the same rule for a file. */
@@ -318,7 +306,7 @@ TEST_F(wx, program_signer_allows_signed_programs_jit)
 	EXPECT_EQ(JIT_OK, run_arg(WORK "/jit-signed", "--jit"));
 	/* The same bytes, fs-verity without a signature: no signer. */
 	EXPECT_EQ(JIT_RWX_DENIED, run_arg(JIT, "--jit"));
-	EXPECT_TRUE(logged(" program=\"" JIT "\" program_fsverity_sig=absent"));
+	EXPECT_TRUE(log_has(" program=\"" JIT "\" program_fsverity_sig=absent"));
 
 	/* Another signer named: denied. */
 	snprintf(policy, sizeof(policy),
@@ -328,7 +316,7 @@ TEST_F(wx, program_signer_allows_signed_programs_jit)
 	drop_policy("t_wx_jit");
 	ASSERT_EQ(0, jit_policy(self, policy));
 	EXPECT_EQ(JIT_RWX_DENIED, run_arg(WORK "/jit-signed", "--jit"));
-	EXPECT_TRUE(logged(" program_fsverity_sig=valid"));
+	EXPECT_TRUE(log_has(" program_fsverity_sig=valid"));
 }
 
 /*
