@@ -37,12 +37,12 @@ KMAKE		:= $(MAKE) -C $(KSRC) O=$(KOBJ) CC="$(KCC)" HOSTCC="$(KCC)"
 SHARED_SRCS	:= policy/parser.c policy/eval.c policy/compile.c \
 		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1.c \
 		   keys/filesig.c keys/pkcs7.c keys/signed.c
-SHARED_HDRS	:= $(wildcard policy/*.h) keys/pgp.h keys/filesig.h keys/signed.h
+SHARED_HDRS	:= compat/compat.h $(wildcard policy/*.h) keys/pgp.h keys/filesig.h keys/signed.h
 
 HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
-		   -Ipolicy -Ikeys -Iselftests/unit
+		   -Icompat -Ipolicy -Ikeys -Iselftests/unit
 UNIT_TESTS	:= $(patsubst selftests/unit/%.c,$(BUILD)/host/%,$(wildcard selftests/unit/*_test.c))
 PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
 SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
@@ -103,7 +103,7 @@ SIGILCTL	:= $(BUILD)/sigilctl
 SIGILCTL_SRCS	:= $(wildcard userspace/*.c)
 TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 		   -Wno-missing-field-initializers -D_GNU_SOURCE \
-		   -DSIGIL_VERSION='"$(SIGIL_VERSION)"' -Ipolicy -Ikeys -Iuserspace
+		   -DSIGIL_VERSION='"$(SIGIL_VERSION)"' -Icompat -Ipolicy -Ikeys -Iuserspace
 TOOL_LIBS	:= -lcrypto -lkeyutils -lfsverity -lgpgme -lpthread
 # policy sign and policy load undo gpg's compression (zlib).
 TOOL_LIBS	+= -lz
@@ -196,7 +196,7 @@ $(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS)
 	@scripts/deps host
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Ipolicy -Ikeys -o $@ $< $(SHARED_SRCS)
+		-Icompat -Ipolicy -Ikeys -o $@ $< $(SHARED_SRCS)
 
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \

@@ -12,8 +12,6 @@
 
 #include "pgp.h"
 
-struct sigil_signer;
-
 /* crypto.c */
 struct public_key *sigil_pgp_public_key(const struct pgp_key *key);
 int sigil_pgp_digest(u8 hash_algo, const struct pgp_span *spans,
@@ -37,12 +35,8 @@ struct sigil_pgp_verifier *sigil_pgp_verify_begin(struct key *keyring,
 						  struct pgp_error *err);
 int sigil_pgp_verify_update(struct sigil_pgp_verifier *v, const void *data,
 			    size_t len);
-int sigil_pgp_verify_final(struct sigil_pgp_verifier *v,
-			   struct sigil_signer *signer,
+int sigil_pgp_verify_final(struct sigil_pgp_verifier *v, struct key **signer,
 			   struct pgp_error *err);
 void sigil_pgp_verify_abort(struct sigil_pgp_verifier *v);
-int sigil_pgp_verify(struct key *keyring, const u8 *packet, size_t len,
-		     const void *data, size_t data_len,
-		     struct sigil_signer *signer, struct pgp_error *err);
 
 #endif /* _SIGIL_PGP_KERNEL_H */

@@ -5,8 +5,6 @@
  * fingerprint or key ID, and the data is hashed as it arrives.
  */
 
-#include "../lsm/sigil.h"
-
 #include <crypto/hash.h>
 #include <keys/asymmetric-type.h>
 #include <linux/slab.h>
@@ -244,14 +242,14 @@ int sigil_pgp_verify_update(struct sigil_pgp_verifier *v, const void *data,
 /**
  * sigil_pgp_verify_final() - finish, and free the verifier
  * @v: the verifier
- * @signer: on success, the key that made the signature; may be NULL
+ * @signer: on success, the key that made the signature, with a reference
+ *	    that the caller drops with key_put(); may be NULL
  * @err: why the signature does not verify
  *
  * Return: 0 when the signature verifies; -EKEYREJECTED when it does not;
  * other errors from the crypto API.
  */
-int sigil_pgp_verify_final(struct sigil_pgp_verifier *v,
-			   struct sigil_signer *signer,
+int sigil_pgp_verify_final(struct sigil_pgp_verifier *v, struct key **signer,
 			   struct pgp_error *err)
 {
 	u8 trailer[6], digest[64];
@@ -281,7 +279,7 @@ int sigil_pgp_verify_final(struct sigil_pgp_verifier *v,
 	}
 
 	if (signer)
-		sigil_signer_of_key(v->key, signer);
+		*signer = key_get(v->key);
 out:
 	sigil_pgp_verify_abort(v);
 	return rc;
@@ -301,34 +299,4 @@ void sigil_pgp_verify_abort(struct sigil_pgp_verifier *v)
 	key_put(v->key);
 	kfree(v->body);
 	kfree(v);
-}
-
-/**
- * sigil_pgp_verify() - verify a detached signature over a buffer
- * @keyring: where to find the signer's key
- * @packet: one OpenPGP signature packet
- * @len: its length
- * @data: the signed data
- * @data_len: its length
- * @signer: on success, the key that made the signature
- * @err: why it does not verify
- *
- * Return: as sigil_pgp_verify_begin() and sigil_pgp_verify_final().
- */
-int sigil_pgp_verify(struct key *keyring, const u8 *packet, size_t len,
-		     const void *data, size_t data_len,
-		     struct sigil_signer *signer, struct pgp_error *err)
-{
-	struct sigil_pgp_verifier *v;
-	int rc;
-
-	v = sigil_pgp_verify_begin(keyring, packet, len, err);
-	if (IS_ERR(v))
-		return PTR_ERR(v);
-	rc = sigil_pgp_verify_update(v, data, data_len);
-	if (rc) {
-		sigil_pgp_verify_abort(v);
-		return rc;
-	}
-	return sigil_pgp_verify_final(v, signer, err);
 }

@@ -231,6 +231,7 @@ static int open_pgp(const u8 *buf, const struct sigil_msg *m,
 	struct pgp_gather g = { 0 };
 	struct sigil_signer s;
 	struct pgp_error err = { 0 };
+	struct key *key;
 	int rc;
 
 	if (!IS_ENABLED(CONFIG_SIGIL_POLICY_KEYRING_SIGIL) || !sigil_keyring)
@@ -251,7 +252,7 @@ static int open_pgp(const u8 *buf, const struct sigil_msg *m,
 		kvfree(g.out);
 		return why(pt, g.rc, "OpenPGP signature: hashing failed (%d)", g.rc);
 	}
-	rc = sigil_pgp_verify_final(g.v, &s, &err);
+	rc = sigil_pgp_verify_final(g.v, &key, &err);
 	if (rc) {
 		kvfree(g.out);
 		if (rc == -EKEYREJECTED)
@@ -260,6 +261,8 @@ static int open_pgp(const u8 *buf, const struct sigil_msg *m,
 				   err.msg);
 		return why(pt, rc, "OpenPGP signature: %s", err.msg);
 	}
+	sigil_signer_of_key(key, &s);
+	key_put(key);
 	pt->text = g.out;
 	pt->len = g.len;
 	if (s.nids)

@@ -349,6 +349,7 @@ int sigil_verify_pgp(const struct sigil_target *t,
 	u8 raw[FS_VERITY_MAX_DIGEST_SIZE], fmt[FSVERITY_FORMATTED_MAX];
 	struct sigil_pgp_verifier *v;
 	struct sigil_xattr x;
+	struct key *key;
 	u8 alg, *value;
 	ssize_t n;
 	int rc, size = 0;
@@ -395,9 +396,11 @@ int sigil_verify_pgp(const struct sigil_target *t,
 		sigil_pgp_verify_abort(v);
 		goto out;
 	}
-	rc = sigil_pgp_verify_final(v, &res->signer, err);
+	rc = sigil_pgp_verify_final(v, &key, err);
 	if (!rc) {
 		res->state = SIGIL_SIG_VALID;
+		sigil_signer_of_key(key, &res->signer);
+		key_put(key);
 	} else if (rc == -EKEYREJECTED) {
 		res->state = SIGIL_SIG_BAD;
 		rc = 0;

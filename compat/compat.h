@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The few kernel/libc differences that the shared policy code sees:
- * fixed-width types, errno values, allocation and string formatting.
- * Nothing else in policy/ includes a kernel or libc header.
+ * The few kernel/libc differences that the shared plain C sees: fixed-width
+ * types, errno values, allocation and string formatting.  policy/ and the
+ * freestanding parsers in keys/ include no other kernel or libc header;
+ * this folder depends on nothing of sigil's.
  */
-#ifndef _SIGIL_POLICY_COMPAT_H
-#define _SIGIL_POLICY_COMPAT_H
+#ifndef _SIGIL_COMPAT_H
+#define _SIGIL_COMPAT_H
 
 #ifdef __KERNEL__
 
@@ -95,4 +96,4 @@ static inline void sigil_cond_resched(void)
 
 #endif /* __KERNEL__ */
 
-#endif /* _SIGIL_POLICY_COMPAT_H */
+#endif /* _SIGIL_COMPAT_H */
