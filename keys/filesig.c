@@ -6,6 +6,17 @@
 
 #include "filesig.h"
 
+const char *const sigil_sig_state_names[__SIGIL_SIG_STATE_MAX] = {
+	[SIGIL_SIG_VALID]	= "valid",
+	[SIGIL_SIG_ABSENT]	= "absent",
+	[SIGIL_SIG_NO_VERITY]	= "no-fsverity",
+	[SIGIL_SIG_UNKNOWN_KEY]	= "unknown-key",
+	[SIGIL_SIG_BAD]		= "bad-signature",
+	[SIGIL_SIG_REFUSED]	= "refused",
+	[SIGIL_SIG_UNVERIFIED]	= "unverified",
+	[SIGIL_SIG_ERROR]	= "error",
+};
+
 /**
  * sigil_xattr_parse() - parse a security.sigil value
  * @value: the value

@@ -10,6 +10,38 @@
 
 #include "pgp.h"
 
+/**
+ * enum sigil_sig_state - what became of one kind of signature on one file
+ * @SIGIL_SIG_VALID: verified by a key in .sigil
+ * @SIGIL_SIG_ABSENT: the file has no signature of this kind
+ * @SIGIL_SIG_NO_VERITY: the signature signs fs-verity, which is off
+ * @SIGIL_SIG_UNKNOWN_KEY: its key is not in .sigil
+ * @SIGIL_SIG_BAD: it does not verify: the file or the signature changed
+ * @SIGIL_SIG_REFUSED: refused: SHA-1, MD5, text mode, or not a data
+ *		       signature
+ * @SIGIL_SIG_UNVERIFIED: present and well formed, but not verified:
+ *			  sigilctl explaining without the kernel's keyring
+ * @SIGIL_SIG_ERROR: verification failed: an I/O, memory or format error
+ * @__SIGIL_SIG_STATE_MAX: the number of states
+ *
+ * The kernel's log, sigil/explain and sigilctl name them with
+ * sigil_sig_state_names[]; the kernel never reports the last two as a
+ * state (an error has its own field).
+ */
+enum sigil_sig_state {
+	SIGIL_SIG_VALID,
+	SIGIL_SIG_ABSENT,
+	SIGIL_SIG_NO_VERITY,
+	SIGIL_SIG_UNKNOWN_KEY,
+	SIGIL_SIG_BAD,
+	SIGIL_SIG_REFUSED,
+	SIGIL_SIG_UNVERIFIED,
+	SIGIL_SIG_ERROR,
+	__SIGIL_SIG_STATE_MAX
+};
+
+extern const char *const sigil_sig_state_names[__SIGIL_SIG_STATE_MAX];
+
 /* ---- security.sigil: u8 version, u8 kind, one OpenPGP signature packet ---- */
 
 #define SIGIL_XATTR_NAME	"security.sigil"

@@ -6,6 +6,10 @@
  */
 
 #include "sigil.h"
+#include "audit.h"
+#include "eval.h"
+#include "log.h"
+#include "lifecycle.h"
 
 #include <linux/audit.h>
 #include <linux/cred.h>

@@ -25,6 +25,7 @@
  */
 
 #include "sigil.h"
+#include "cache.h"
 
 #include <linux/percpu.h>
 #include <linux/slab.h>
@@ -57,21 +58,6 @@ static DEFINE_PER_CPU(unsigned long, sigil_cache_misses);
 static atomic_long_t sigil_cache_verifications;
 static atomic_long_t sigil_cache_entries;
 static atomic_long_t sigil_cache_blob_bytes;
-
-const char *const sigil_sig_state_names[__SIGIL_SIG_STATE_MAX] = {
-	[SIGIL_SIG_VALID]	= "valid",
-	[SIGIL_SIG_ABSENT]	= "absent",
-	[SIGIL_SIG_NO_VERITY]	= "no-fsverity",
-	[SIGIL_SIG_UNKNOWN_KEY]	= "unknown-key",
-	[SIGIL_SIG_BAD]		= "bad-signature",
-	[SIGIL_SIG_REFUSED]	= "refused",
-};
-
-const char *const sigil_sig_kind_names[__SIGIL_SIG_MAX] = {
-	[SIGIL_SIG_FSVERITY]	= "fsverity",
-	[SIGIL_SIG_IMA]		= "ima",
-	[SIGIL_SIG_PGP]		= "pgp",
-};
 
 /**
  * struct sigil_verdict - the verified signatures of one inode
@@ -134,13 +120,7 @@ void sigil_cache_invalidate(const struct inode *inode)
 }
 
 /* The generations that a verdict for @t must carry to be current. */
-struct gens {
-	u64 global;
-	u64 inode;
-	u64 xattr;
-};
-
-static void read_gens(const struct sigil_target *t, struct gens *g)
+static void read_gens(const struct sigil_target *t, struct sigil_cache_tag *g)
 {
 	g->global = atomic64_read_acquire(&sigil_cache_gen);
 	g->inode = atomic64_read_acquire(&sigil_inode(t->inode)->gen);
@@ -161,7 +141,7 @@ const struct sigil_sig_result *sigil_cache_lookup(const struct sigil_target *t,
 {
 	struct sigil_inode *si = sigil_inode(t->inode);
 	const struct sigil_verdict *v = rcu_dereference(si->verdict);
-	struct gens g;
+	struct sigil_cache_tag g;
 
 	if (v && (v->have & BIT(kind))) {
 		read_gens(t, &g);
@@ -181,32 +161,66 @@ const struct sigil_sig_result *sigil_cache_lookup(const struct sigil_target *t,
 	return NULL;
 }
 
-/* Publish @res unless something changed since @g was read. */
-static void cache_store(const struct sigil_target *t, unsigned int kind,
-			const struct sigil_sig_result *res,
-			const struct gens *g)
+/**
+ * sigil_cache_begin() - start a verification whose result may be kept
+ * @t: the file
+ * @tag: the generations to tag the result with
+ *
+ * Read the tags before anything they protect: the acquires order the
+ * keyring, xattr, i_writecount and content reads after them (see
+ * sigil_read_content()).  With @t->quiet the verification is not counted.
+ */
+void sigil_cache_begin(const struct sigil_target *t,
+		       struct sigil_cache_tag *tag)
+{
+	read_gens(t, tag);
+	if (!t->quiet)
+		atomic_long_inc(&sigil_cache_verifications);
+}
+
+/**
+ * sigil_cache_store() - keep a verification's result
+ * @t: the file; with @t->quiet nothing is kept
+ * @kind: enum sigil_sig_kind
+ * @res: the result
+ * @tag: what sigil_cache_begin() read before the verification
+ *
+ * The result is dropped when something changed since @tag was read, when
+ * it rests on fs-verity being off (enabling it bumps no generation), or on
+ * a filesystem whose content can change with no hook seeing it (FUSE:
+ * SB_I_IMA_UNVERIFIABLE_SIGNATURE, as IMA treats them); or when memory is
+ * short, and then it is verified again next time.
+ *
+ * Context: process context; takes the inode's blob lock.
+ */
+void sigil_cache_store(const struct sigil_target *t, unsigned int kind,
+		       const struct sigil_sig_result *res,
+		       const struct sigil_cache_tag *tag)
 {
 	struct sigil_inode *si = sigil_inode(t->inode);
 	struct sigil_verdict *v, *old;
-	struct gens now;
+	struct sigil_cache_tag now;
 
+	if (t->quiet || res->state == SIGIL_SIG_NO_VERITY ||
+	    (t->inode->i_sb->s_iflags & SB_I_IMA_UNVERIFIABLE_SIGNATURE))
+		return;
 	v = kmem_cache_zalloc(sigil_verdict_cache, GFP_KERNEL);
 	if (!v)
-		return;		/* verified again next time */
-	v->global_gen = g->global;
-	v->inode_gen = g->inode;
-	v->xattr_gen = g->xattr;
+		return;
+	v->global_gen = tag->global;
+	v->inode_gen = tag->inode;
+	v->xattr_gen = tag->xattr;
 
 	spin_lock(&si->lock);
 	old = rcu_dereference_protected(si->verdict, lockdep_is_held(&si->lock));
 	read_gens(t, &now);
-	if (memcmp(g, &now, sizeof(now))) {
+	if (memcmp(tag, &now, sizeof(now))) {
 		spin_unlock(&si->lock);
 		kmem_cache_free(sigil_verdict_cache, v);
 		return;
 	}
-	if (old && old->global_gen == g->global && old->inode_gen == g->inode &&
-	    old->xattr_gen == g->xattr) {
+	if (old && old->global_gen == tag->global &&
+	    old->inode_gen == tag->inode && old->xattr_gen == tag->xattr) {
 		v->have = old->have;
 		memcpy(v->sig, old->sig, sizeof(v->sig));
 	}
@@ -219,73 +233,6 @@ static void cache_store(const struct sigil_target *t, unsigned int kind,
 		kfree_rcu(old, rcu);
 	else
 		atomic_long_inc(&sigil_cache_entries);
-}
-
-/*
- * Whether a result may be reused.  Enabling fs-verity bumps no generation,
- * so results that depend on a file lacking it are not kept.  Neither is
- * anything on filesystems whose content can change with no hook seeing it
- * (FUSE: SB_I_IMA_UNVERIFIABLE_SIGNATURE, as IMA treats them).
- */
-static bool cacheable(const struct sigil_target *t, unsigned int kind,
-		      const struct sigil_sig_result *res)
-{
-	const struct inode *inode = t->inode;
-
-	if (inode->i_sb->s_iflags & SB_I_IMA_UNVERIFIABLE_SIGNATURE)
-		return false;
-	if (res->state == SIGIL_SIG_NO_VERITY)
-		return false;
-	return kind != SIGIL_SIG_FSVERITY || IS_VERITY(inode);
-}
-
-/**
- * sigil_cache_fill() - verify one kind of signature and cache the result
- * @t: the file; with @t->quiet, the verification is neither counted nor
- *     cached
- * @kind: enum sigil_sig_kind
- * @res: the result
- * @err: why verification failed
- *
- * Context: process context; may sleep, allocate and read the file.
- * Return: 0 when @res holds the result, or a negative errno when it could
- * not be determined (the caller denies).
- */
-int sigil_cache_fill(const struct sigil_target *t, unsigned int kind,
-		     struct sigil_sig_result *res, struct pgp_error *err)
-{
-	struct gens g;
-	int rc;
-
-	if (!sigil_keyring)
-		return pgp_fail(err, -ENOKEY, 0, "the .sigil keyring does not exist");
-
-	/*
-	 * Read the tags before anything they protect: the acquires order the
-	 * keyring, xattr, i_writecount and content reads after them (see
-	 * sigil_read_content()).
-	 */
-	read_gens(t, &g);
-
-	memset(res, 0, sizeof(*res));
-	if (!t->quiet)
-		atomic_long_inc(&sigil_cache_verifications);
-	switch (kind) {
-	case SIGIL_SIG_FSVERITY:
-		rc = sigil_verify_fsverity(t, res, err);
-		break;
-	case SIGIL_SIG_IMA:
-		rc = sigil_verify_ima(t, res, err);
-		break;
-	case SIGIL_SIG_PGP:
-		rc = sigil_verify_pgp(t, res, err);
-		break;
-	default:
-		rc = -EINVAL;
-	}
-	if (!rc && !t->quiet && cacheable(t, kind, res))
-		cache_store(t, kind, res, &g);
-	return rc;
 }
 
 /**

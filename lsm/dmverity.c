@@ -6,6 +6,7 @@
  */
 
 #include "sigil.h"
+#include "dmverity.h"
 
 #include <linux/atomic.h>
 #include <linux/blkdev.h>

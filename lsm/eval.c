@@ -8,6 +8,13 @@
  */
 
 #include "sigil.h"
+#include "eval.h"
+#include "cache.h"
+#include "signature.h"
+#include "dmverity.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "audit.h"
 
 #include <linux/dcache.h>
 #include <linux/file.h>
@@ -273,7 +280,7 @@ static void fill(struct sigil_file_facts *ff)
 		why = &ff->verified->why;
 		/* A fresh record: pgp_fail() keeps the first error it is given. */
 		memset(why, 0, sizeof(*why));
-		rc = sigil_cache_fill(&subj->target, kind,
+		rc = sigil_sig_verify(&subj->target, kind,
 				      &ff->verified->local[subj->id][kind], why);
 		if (!rc) {
 			subj->filled |= BIT(kind);

@@ -9,6 +9,11 @@
  */
 
 #include "sigil.h"
+#include "eval.h"
+#include "fs.h"
+#include "lifecycle.h"
+#include "log.h"
+#include "dmverity.h"
 
 #include <linux/dcache.h>
 #include <linux/file.h>

@@ -6,6 +6,14 @@
  */
 
 #include "sigil.h"
+#include "fs.h"
+#include "log.h"
+#include "eval.h"
+#include "cache.h"
+#include "lifecycle.h"
+#include "keyring.h"
+#include "dmverity.h"
+#include "audit.h"
 
 #include <linux/capability.h>
 #include <linux/security.h>

@@ -6,6 +6,8 @@
  */
 
 #include "sigil.h"
+#include "signature.h"
+#include "keyring.h"
 
 #include <keys/asymmetric-type.h>
 #include <linux/fsverity.h>

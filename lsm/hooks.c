@@ -5,6 +5,7 @@
  */
 
 #include "sigil.h"
+#include "eval.h"
 
 #include <linux/binfmts.h>
 #include <linux/fs_struct.h>

@@ -6,6 +6,9 @@
  */
 
 #include "sigil.h"
+#include "keyring.h"
+#include "cache.h"
+#include "audit.h"
 
 #include <keys/asymmetric-type.h>
 #include <linux/cred.h>

@@ -7,6 +7,11 @@
  */
 
 #include "sigil.h"
+#include "log.h"
+#include "eval.h"
+#include "lifecycle.h"
+#include "audit.h"
+#include "dmverity.h"
 
 #include <linux/dcache.h>
 #include <linux/mount.h>

@@ -6,6 +6,12 @@
  */
 
 #include "sigil.h"
+#include "lifecycle.h"
+#include "fs.h"
+#include "cache.h"
+#include "audit.h"
+#include "log.h"
+#include "dmverity.h"
 
 #include <linux/list.h>
 #include <linux/slab.h>

@@ -5,6 +5,8 @@
  */
 
 #include "sigil.h"
+#include "fs.h"
+#include "lifecycle.h"
 
 #include <linux/security.h>
 #include <linux/slab.h>

@@ -8,6 +8,9 @@
  */
 
 #include "sigil.h"
+#include "lifecycle.h"
+#include "keyring.h"
+#include "signature.h"
 
 #include <keys/asymmetric-type.h>
 #include <linux/slab.h>

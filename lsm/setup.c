@@ -4,6 +4,11 @@
  */
 
 #include "sigil.h"
+#include "eval.h"
+#include "cache.h"
+#include "keyring.h"
+#include "dmverity.h"
+#include "lifecycle.h"
 
 #include <linux/init.h>
 #include <linux/moduleparam.h>

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Signature providers for the xattr-borne kinds: IMA signatures in
- * security.ima and OpenPGP signatures in security.sigil, both verified
- * against .sigil.  They run on a cache miss only (see cache.c), so they
- * may sleep, allocate and read the file.
+ * Signature providers: the table of them, and the xattr-borne kinds, IMA
+ * signatures in security.ima and OpenPGP signatures in security.sigil,
+ * both verified against .sigil (fs-verity builtin signatures are in
+ * fsverity.c).  They run on a cache miss only, so they may sleep, allocate
+ * and read the file.
  */
 
 #include "sigil.h"
+#include "keyring.h"
+#include "signature.h"
 
 #include <crypto/hash.h>
 #include <crypto/public_key.h>
@@ -18,6 +21,51 @@
 #include <linux/xattr.h>
 
 #include "pgp_kernel.h"
+
+const struct sigil_sig_provider sigil_sig_providers[__SIGIL_SIG_MAX] = {
+	[SIGIL_SIG_FSVERITY] = {
+		.verify = IS_ENABLED(CONFIG_FS_VERITY_BUILTIN_SIGNATURES) ?
+			  sigil_verify_fsverity : NULL,
+		.on_verity = true,
+	},
+	[SIGIL_SIG_IMA]	= { .verify = sigil_verify_ima },
+	[SIGIL_SIG_PGP]	= { .verify = sigil_verify_pgp },
+};
+
+/**
+ * sigil_sig_verify() - verify one kind of signature, and keep the result
+ * @t: the file; with @t->quiet, the verification is neither counted nor
+ *     kept
+ * @kind: enum sigil_sig_kind
+ * @res: the result
+ * @err: why verification failed
+ *
+ * Context: process context; may sleep, allocate and read the file.
+ * Return: 0 when @res holds the result, or a negative errno when it could
+ * not be determined (the caller denies):
+ * * %-ENOKEY	- the .sigil keyring does not exist
+ * * %-EOPNOTSUPP	- this kernel cannot verify @kind
+ * * others	- from the provider
+ */
+int sigil_sig_verify(const struct sigil_target *t, unsigned int kind,
+		     struct sigil_sig_result *res, struct pgp_error *err)
+{
+	const struct sigil_sig_provider *p = &sigil_sig_providers[kind];
+	struct sigil_cache_tag tag;
+	int rc;
+
+	if (!sigil_keyring)
+		return pgp_fail(err, -ENOKEY, 0, "the .sigil keyring does not exist");
+	if (!p->verify)
+		return -EOPNOTSUPP;
+
+	sigil_cache_begin(t, &tag);
+	memset(res, 0, sizeof(*res));
+	rc = p->verify(t, res, err);
+	if (!rc && (!p->on_verity || IS_VERITY(t->inode)))
+		sigil_cache_store(t, kind, res, &tag);
+	return rc;
+}
 
 /**
  * sigil_signer_of_key() - the identifiers a signer= value can name

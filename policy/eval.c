@@ -30,6 +30,13 @@ const u8 sigil_sig_props[__SIGIL_SIG_MAX] = {
 	[SIGIL_SIG_PGP]		= SIGIL_PROP_PGP_SIGNATURE,
 };
 
+/* The name of each signature kind, in "ima_sig=valid" and "ima_signer=". */
+const char *const sigil_sig_kind_names[__SIGIL_SIG_MAX] = {
+	[SIGIL_SIG_FSVERITY]	= "fsverity",
+	[SIGIL_SIG_IMA]		= "ima",
+	[SIGIL_SIG_PGP]		= "pgp",
+};
+
 /**
  * sigil_signer_matches() - does a signer= value name this key?
  * @signer: the key that made a signature

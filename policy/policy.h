@@ -79,8 +79,9 @@ enum sigil_sig_kind {
 	__SIGIL_SIG_MAX
 };
 
-/* The property of each enum sigil_sig_kind. */
+/* The property and the name (as logs show it) of each enum sigil_sig_kind. */
 extern const u8 sigil_sig_props[__SIGIL_SIG_MAX];
+extern const char *const sigil_sig_kind_names[__SIGIL_SIG_MAX];
 
 #define SIGIL_SIGNER_IDS	3
 #define SIGIL_SIGNER_ID_MAX	32
