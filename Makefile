@@ -35,7 +35,7 @@ KMAKE		:= $(MAKE) -C $(KSRC) O=$(KOBJ) CC="$(KCC)" HOSTCC="$(KCC)"
 
 # The plain C shared by the kernel, the host tests and the fuzzers.
 SHARED_SRCS	:= policy/parser.c policy/eval.c policy/compile.c \
-		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1.c \
+		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c compat/sha1.c \
 		   keys/filesig.c keys/pkcs7.c keys/signed.c
 SHARED_HDRS	:= compat/compat.h $(wildcard policy/*.h) keys/pgp.h keys/filesig.h keys/signed.h
 
@@ -160,10 +160,10 @@ $(PGP_FIXTURES)/manifest: selftests/unit/pgp-fixtures
 
 # Files signed by fsverity, evmctl, openssl, gpg and sq, for the host tests
 # and the guest.
-$(BUILD)/host/pgp2pem: selftests/unit/pgp2pem.c keys/packet.c keys/sha1.c $(SHARED_HDRS)
+$(BUILD)/host/pgp2pem: selftests/unit/pgp2pem.c keys/packet.c compat/sha1.c $(SHARED_HDRS)
 	@scripts/deps host
 	@mkdir -p $(@D)
-	gcc $(HOST_CFLAGS) -o $@ $< keys/packet.c keys/sha1.c -lcrypto
+	gcc $(HOST_CFLAGS) -o $@ $< keys/packet.c compat/sha1.c -lcrypto
 
 $(SIG_FIXTURES)/ids: selftests/sig-fixtures selftests/signing.sh $(GUEST_PROG) $(BUILD)/host/pgp2pem
 	@scripts/deps host
@@ -196,7 +196,7 @@ $(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS)
 	@scripts/deps host
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Icompat -Ipolicy -Ikeys -o $@ $< $(SHARED_SRCS)
+		-Icompat -Ipolicy -Ikeys -o $@ $< $(SHARED_SRCS) -lcrypto
 
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \

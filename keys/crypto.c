@@ -8,10 +8,64 @@
 #define pr_fmt(fmt) "pgp: " fmt
 
 #include <crypto/hash.h>
+#include <crypto/sha1.h>
 #include <linux/oid_registry.h>
 #include <linux/slab.h>
+#include <linux/unaligned.h>
 
 #include "pgp_kernel.h"
+
+/**
+ * pgp_sha1() - SHA-1 over a sequence of spans, for v4 fingerprints
+ * @spans: the input, in order
+ * @nspans: number of @spans
+ * @digest: the 20-byte digest
+ *
+ * RFC 4880 defines v4 fingerprints with SHA-1; signatures hashed with it
+ * are refused elsewhere.  The blocks go through the kernel's
+ * sha1_transform(), which cannot fail; this adds the buffering and the
+ * padding.
+ */
+void pgp_sha1(const struct pgp_span *spans, unsigned int nspans,
+	      u8 digest[SHA1_DIGEST_SIZE])
+{
+	u32 h[SHA1_DIGEST_WORDS], ws[SHA1_WORKSPACE_WORDS];
+	u8 block[SHA1_BLOCK_SIZE];
+	size_t used = 0, n, len;
+	u64 bytes = 0;
+	const u8 *p;
+	unsigned int i;
+
+	sha1_init(h);
+	for (i = 0; i < nspans; i++) {
+		p = spans[i].data;
+		len = spans[i].len;
+		bytes += len;
+		while (len) {
+			n = min(sizeof(block) - used, len);
+			memcpy(block + used, p, n);
+			used += n;
+			p += n;
+			len -= n;
+			if (used == sizeof(block)) {
+				sha1_transform(h, block, ws);
+				used = 0;
+			}
+		}
+	}
+	block[used++] = 0x80;
+	if (used > sizeof(block) - 8) {
+		memset(block + used, 0, sizeof(block) - used);
+		sha1_transform(h, block, ws);
+		used = 0;
+	}
+	memset(block + used, 0, sizeof(block) - 8 - used);
+	put_unaligned_be64(bytes * 8, block + sizeof(block) - 8);
+	sha1_transform(h, block, ws);
+	for (i = 0; i < SHA1_DIGEST_WORDS; i++)
+		put_unaligned_be32(h[i], digest + 4 * i);
+	memzero_explicit(ws, sizeof(ws));
+}
 
 /**
  * sigil_pgp_public_key() - a struct public_key for a usable OpenPGP key

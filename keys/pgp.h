@@ -321,7 +321,10 @@ void pgp_fpr_hex(const u8 *bytes, unsigned int n, char *hex);
 int pgp_dearmor(const char *in, size_t len, size_t *pos, const char *label,
 		u8 *out, size_t size, size_t *out_len, struct pgp_error *err);
 
-/* sha1.c: v4 fingerprints */
+/*
+ * v4 fingerprints: the kernel's sha1_transform() (crypto.c), OpenSSL in
+ * userspace (compat/sha1.c)
+ */
 void pgp_sha1(const struct pgp_span *spans, unsigned int nspans,
 	      u8 digest[20]);
 
