@@ -94,6 +94,17 @@ static inline void sigil_cond_resched(void)
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
+/* The kernel's hex_to_bin(): a hex digit's value, or -1. */
+static inline int hex_to_bin(unsigned char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch |= 0x20;	/* lower case */
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return -1;
+}
+
 #endif /* __KERNEL__ */
 
 #endif /* _SIGIL_COMPAT_H */

@@ -32,7 +32,7 @@ void pgp_sha1(const struct pgp_span *spans, unsigned int nspans, u8 digest[20])
 	ok = ok && EVP_DigestFinal_ex(ctx, digest, &len) && len == 20;
 	EVP_MD_CTX_free(ctx);
 	if (!ok) {
-		fputs("pgp_sha1: OpenSSL could not compute SHA-1\n", stderr);
+		fprintf(stderr, "%s: OpenSSL could not compute SHA-1\n", __func__);
 		abort();
 	}
 }

@@ -19,6 +19,7 @@
 #include <linux/file.h>
 #include <linux/mount.h>
 #include <linux/mutex.h>
+#include <linux/seq_buf.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -39,137 +40,122 @@ struct explain_answer {
 	size_t len;
 };
 
-struct answer {
-	char *buf;
-	size_t len;
-	size_t size;
-};
-
-static __printf(2, 3) void put(struct answer *a, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	a->len += vscnprintf(a->buf + a->len, a->size - a->len, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * "KEY=VALUE\n" with VALUE's bytes as they are, except that a byte which
  * could end the line early or confuse a parser (control bytes, DEL, a
  * backslash, anything above 0x7e) is written as \xHH: at most 4n bytes.
  */
-static void put_escaped(struct answer *a, const char *key, const char *s,
+static void put_escaped(struct seq_buf *a, const char *key, const char *s,
 			size_t n)
 {
 	size_t i;
 
-	put(a, "%s=", key);
+	seq_buf_printf(a, "%s=", key);
 	for (i = 0; i < n; i++) {
 		u8 c = s[i];
 
 		if (c >= 0x20 && c < 0x7f && c != '\\')
-			put(a, "%c", c);
+			seq_buf_putc(a, c);
 		else
-			put(a, "\\x%02x", c);
+			seq_buf_printf(a, "\\x%02x", c);
 	}
-	put(a, "\n");
+	seq_buf_printf(a, "\n");
 }
 
-static void put_digest(struct answer *a, const char *key,
+static void put_digest(struct seq_buf *a, const char *key,
 		       const struct sigil_digest *dg)
 {
 	if (dg->algo == SIGIL_HASH_NONE)
-		put(a, "%s=none\n", key);
+		seq_buf_printf(a, "%s=none\n", key);
 	else
-		put(a, "%s=%s:%*phN\n", key, sigil_hash_algos[dg->algo].name,
-		    dg->size, dg->bytes);
+		seq_buf_printf(a, "%s=%s:%*phN\n", key, sigil_hash_algos[dg->algo].name,
+			       dg->size, dg->bytes);
 }
 
-static void put_decision(struct answer *a, const struct sigil_explanation *x)
+static void put_decision(struct seq_buf *a, const struct sigil_explanation *x)
 {
 	const struct sigil_policy *p = x->lp->policy;
 	const struct sigil_decision *d = &x->d;
 	char why[SIGIL_REASON_MAX];
 
 	put_escaped(a, "policy", p->name, strlen(p->name));
-	put(a, "version=%u.%u.%u\n", p->version[0], p->version[1],
-	    p->version[2]);
-	put(a, "enforce=%d\n", x->enforcing);
-	put(a, "action=%s\n", d->action == SIGIL_ACTION_ALLOW ? "ALLOW" : "DENY");
-	put(a, "match=%s\n", sigil_match_names[d->match]);
+	seq_buf_printf(a, "version=%u.%u.%u\n", p->version[0], p->version[1],
+		       p->version[2]);
+	seq_buf_printf(a, "enforce=%d\n", x->enforcing);
+	seq_buf_printf(a, "action=%s\n", d->action == SIGIL_ACTION_ALLOW ? "ALLOW" : "DENY");
+	seq_buf_printf(a, "match=%s\n", sigil_match_names[d->match]);
 	if (d->match == SIGIL_MATCH_ERROR) {
 		sigil_decision_reason(why, sizeof(why), d, &x->seen);
-		put(a, "error=%d\n", d->error);
+		seq_buf_printf(a, "error=%d\n", d->error);
 		put_escaped(a, "reason", why, strlen(why));
 		return;
 	}
-	put(a, "line=%u\n", d->src->line);
+	seq_buf_printf(a, "line=%u\n", d->src->line);
 	put_escaped(a, "rule", x->lp->text + d->src->off, d->src->len);
 }
 
 /* "[PREFIX]KIND_signer=ID,ID...", when the signature verified. */
-static void put_signer(struct answer *a, const char *prefix, unsigned int kind,
+static void put_signer(struct seq_buf *a, const char *prefix, unsigned int kind,
 		       const struct sigil_signer *s)
 {
 	unsigned int i;
 
 	if (!s->nids)
 		return;
-	put(a, "%s%s_signer=", prefix, sigil_sig_kind_names[kind]);
+	seq_buf_printf(a, "%s%s_signer=", prefix, sigil_sig_kind_names[kind]);
 	for (i = 0; i < s->nids; i++)
-		put(a, "%s%*phN", i ? "," : "", s->len[i], s->id[i]);
-	put(a, "\n");
+		seq_buf_printf(a, "%s%*phN", i ? "," : "", s->len[i], s->id[i]);
+	seq_buf_printf(a, "\n");
 }
 
-static void put_signature(struct answer *a, const struct sigil_explanation *x,
+static void put_signature(struct seq_buf *a, const struct sigil_explanation *x,
 			  unsigned int kind)
 {
 	const char *prop = sigil_prop_names[sigil_sig_props[kind]];
 
 	if (x->seen.error_kind == kind) {
-		put(a, "%s=error\n", prop);
+		seq_buf_printf(a, "%s=error\n", prop);
 		return;
 	}
 	if (!(x->seen.looked & BIT(kind)))
 		return;
-	put(a, "%s=%s\n", prop, sigil_sig_state_names[x->seen.state[kind]]);
+	seq_buf_printf(a, "%s=%s\n", prop, sigil_sig_state_names[x->seen.state[kind]]);
 	put_signer(a, "", kind, &x->signers[kind]);
 }
 
 /* The facts the rules looked at, in the order of enum sigil_prop_type. */
-static void put_facts(struct answer *a, const struct sigil_explanation *x)
+static void put_facts(struct seq_buf *a, const struct sigil_explanation *x)
 {
 	const u32 dmv = SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH);
 	unsigned int k;
 
 	if (x->known & SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED))
-		put(a, "boot_verified=%s\n",
-		    x->truths & SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) ?
-		    "TRUE" : "FALSE");
+		seq_buf_printf(a, "boot_verified=%s\n",
+			       x->truths & SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) ?
+			       "TRUE" : "FALSE");
 	if (x->known & dmv) {
 		if (x->seen.dmverity == SIGIL_DMV_NONE)
-			put(a, "dmverity_roothash=none\n");
+			seq_buf_printf(a, "dmverity_roothash=none\n");
 		else if (x->dmverity_roothash.algo == SIGIL_HASH_NONE)
-			put(a, "dmverity_roothash=unknown\n");
+			seq_buf_printf(a, "dmverity_roothash=unknown\n");
 		else
 			put_digest(a, "dmverity_roothash", &x->dmverity_roothash);
-		put(a, "dmverity_signature=%s\n",
-		    x->truths & SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE) ?
-		    "TRUE" : "FALSE");
+		seq_buf_printf(a, "dmverity_signature=%s\n",
+			       x->truths & SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE) ?
+			       "TRUE" : "FALSE");
 	}
 	if (x->known & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST))
 		put_digest(a, "fsverity_digest", &x->fsverity_digest);
 	for (k = 0; k < __SIGIL_SIG_MAX; k++)
 		put_signature(a, x, k);
 	if (x->known & SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS))
-		put(a, "anonymous=%s\n",
-		    x->truths & SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS) ?
-		    "TRUE" : "FALSE");
+		seq_buf_printf(a, "anonymous=%s\n",
+			       x->truths & SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS) ?
+			       "TRUE" : "FALSE");
 }
 
 /* The running program's facts, when a rule looked at them. */
-static void put_program_facts(struct answer *a,
+static void put_program_facts(struct seq_buf *a,
 			      const struct sigil_explanation *x,
 			      const char *program)
 {
@@ -182,12 +168,12 @@ static void put_program_facts(struct answer *a,
 		put_digest(a, "program_fsverity_digest",
 			   &x->program_fsverity_digest);
 	if (x->seen.program_error)
-		put(a, "program_signature=error\n");
+		seq_buf_printf(a, "program_signature=error\n");
 	for (k = 0; k < __SIGIL_SIG_MAX; k++) {
 		if (!(x->seen.program_looked & BIT(k)))
 			continue;
-		put(a, "program_%s=%s\n", sigil_prop_names[sigil_sig_props[k]],
-		    sigil_sig_state_names[x->seen.program_state[k]]);
+		seq_buf_printf(a, "program_%s=%s\n", sigil_prop_names[sigil_sig_props[k]],
+			       sigil_sig_state_names[x->seen.program_state[k]]);
 		put_signer(a, "program_", k, &x->program_signers[k]);
 	}
 }
@@ -210,8 +196,9 @@ static int format_answer(const struct sigil_event *ev,
 {
 	const struct super_block *sb = ev->file ? ev->file->f_path.mnt->mnt_sb : NULL;
 	const char *path, *program;
-	struct answer a = { };
-	char *pathbuf;
+	struct seq_buf a;
+	size_t size;
+	char *pathbuf, *buf;
 	int rc = 0;
 
 	pathbuf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
@@ -220,33 +207,40 @@ static int format_answer(const struct sigil_event *ev,
 	path = path_of(ev->file, pathbuf);
 	program = path_of(ev->program, pathbuf + PATH_MAX);
 
-	a.size = EXPLAIN_FIXED_BYTES + 4 * (strlen(path) + strlen(program) +
-					    (sb ? strlen(sb->s_id) : 0));
+	size = EXPLAIN_FIXED_BYTES + 4 * (strlen(path) + strlen(program) +
+					  (sb ? strlen(sb->s_id) : 0));
 	if (x->lp)
-		a.size += 4 * (strlen(x->lp->policy->name) + SIGIL_REASON_MAX +
-			       (x->d.src ? x->d.src->len : 0));
-	a.buf = kvmalloc(a.size, GFP_KERNEL);
-	if (!a.buf) {
+		size += 4 * (strlen(x->lp->policy->name) + SIGIL_REASON_MAX +
+			     (x->d.src ? x->d.src->len : 0));
+	buf = kvmalloc(size, GFP_KERNEL);
+	if (!buf) {
 		rc = -ENOMEM;
 		goto out_free_path;
 	}
+	seq_buf_init(&a, buf, size);
 
-	put(&a, "op=%s\n", sigil_op_names[ev->op]);
+	seq_buf_printf(&a, "op=%s\n", sigil_op_names[ev->op]);
 	put_escaped(&a, "path", path, strlen(path));
 	if (sb) {
 		put_escaped(&a, "dev", sb->s_id, strlen(sb->s_id));
-		put(&a, "ino=%lu\n", file_inode(ev->file)->i_ino);
+		seq_buf_printf(&a, "ino=%lu\n", file_inode(ev->file)->i_ino);
 	}
 	if (x->lp) {
 		put_decision(&a, x);
 		put_facts(&a, x);
 		put_program_facts(&a, x, program);
 	} else {
-		put(&a, "policy=none\nenforce=%d\naction=ALLOW\nmatch=no_policy\n",
-		    x->enforcing);
+		seq_buf_printf(&a, "policy=none\nenforce=%d\naction=ALLOW\nmatch=no_policy\n",
+			       x->enforcing);
 	}
-	*text = a.buf;
-	*len = a.len;
+	/* The size above has room for everything: a cut answer is a bug. */
+	if (WARN_ON_ONCE(seq_buf_has_overflowed(&a))) {
+		kvfree(buf);
+		rc = -EOVERFLOW;
+		goto out_free_path;
+	}
+	*text = buf;
+	*len = seq_buf_used(&a);
 out_free_path:
 	kfree(pathbuf);
 	return rc;

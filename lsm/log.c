@@ -17,6 +17,7 @@
 #include <linux/mount.h>
 #include <linux/ratelimit.h>
 #include <linux/sched.h>
+#include <linux/seq_buf.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 
@@ -84,48 +85,38 @@ size_t sigil_quote(char *buf, size_t size, const char *s, size_t n)
 	return len;
 }
 
-struct line {
-	char *buf;
-	size_t len;
+/* Quote @s into @l, when there is room for at least the quotes. */
+static void put_quoted(struct seq_buf *l, const char *s, size_t n)
+{
 	size_t size;
-};
+	char *buf;
 
-static __printf(2, 3) void put(struct line *l, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	l->len += vscnprintf(l->buf + l->len, l->size - l->len, fmt, ap);
-	va_end(ap);
-}
-
-static void put_quoted(struct line *l, const char *s, size_t n)
-{
-	if (l->size - l->len >= 3)
-		l->len += sigil_quote(l->buf + l->len, l->size - l->len, s, n);
+	size = seq_buf_get_buf(l, &buf);
+	if (size >= 3)
+		seq_buf_commit(l, sigil_quote(buf, size, s, n));
 }
 
 /* The file's fields; returns its d_path(), NULL without a file. */
-static const char *put_file(struct line *l, const struct file *file,
+static const char *put_file(struct seq_buf *l, const struct file *file,
 			    char *pathbuf)
 {
 	const char *path;
 
 	if (!file) {
-		put(l, " path=none");
+		seq_buf_printf(l, " path=none");
 		return NULL;
 	}
 	/* An overlayfs file's real file is logged by the overlay's path. */
 	path = d_path(file_user_path(file), pathbuf, PATH_MAX);
-	put(l, " path=");
+	seq_buf_printf(l, " path=");
 	if (IS_ERR(path))
-		put(l, "?");
+		seq_buf_printf(l, "?");
 	else
 		put_quoted(l, path, strlen(path));
-	put(l, " dev=");
+	seq_buf_printf(l, " dev=");
 	put_quoted(l, file->f_path.mnt->mnt_sb->s_id,
 		   strlen(file->f_path.mnt->mnt_sb->s_id));
-	put(l, " ino=%lu", file_inode(file)->i_ino);
+	seq_buf_printf(l, " ino=%lu", file_inode(file)->i_ino);
 	return path;
 }
 
@@ -156,7 +147,7 @@ void sigil_decision_reason(char *buf, size_t size,
 		strscpy(buf, "no DEFAULT for this operation", size);
 }
 
-static void put_reason(struct line *l, const struct sigil_loaded *lp,
+static void put_reason(struct seq_buf *l, const struct sigil_loaded *lp,
 		       const struct sigil_decision *d,
 		       const struct sigil_sig_report *sigs)
 {
@@ -164,11 +155,11 @@ static void put_reason(struct line *l, const struct sigil_loaded *lp,
 
 	if (d->match == SIGIL_MATCH_ERROR) {
 		sigil_decision_reason(why, sizeof(why), d, sigs);
-		put(l, " error=%d reason=", d->error);
+		seq_buf_printf(l, " error=%d reason=", d->error);
 		put_quoted(l, why, strlen(why));
 		return;
 	}
-	put(l, " line=%u rule=", d->src->line);
+	seq_buf_printf(l, " line=%u rule=", d->src->line);
 	put_quoted(l, lp->text + d->src->off, d->src->len);
 }
 
@@ -177,7 +168,7 @@ static void put_reason(struct line *l, const struct sigil_loaded *lp,
  * the running program's, when a rule looked at it: "program=PATH
  * program_ima_sig=valid".
  */
-static void put_signatures(struct line *l, const struct sigil_sig_report *sigs,
+static void put_signatures(struct seq_buf *l, const struct sigil_sig_report *sigs,
 			   char *pathbuf)
 {
 	const char *path;
@@ -185,20 +176,20 @@ static void put_signatures(struct line *l, const struct sigil_sig_report *sigs,
 
 	for (k = 0; k < __SIGIL_SIG_MAX; k++)
 		if (sigs->looked & BIT(k))
-			put(l, " %s_sig=%s", sigil_sig_kind_names[k],
-			    sigil_sig_state_names[sigs->state[k]]);
+			seq_buf_printf(l, " %s_sig=%s", sigil_sig_kind_names[k],
+				       sigil_sig_state_names[sigs->state[k]]);
 	if (!sigs->program)
 		return;
 	path = d_path(file_user_path(sigs->program), pathbuf, PATH_MAX);
-	put(l, " program=");
+	seq_buf_printf(l, " program=");
 	if (IS_ERR(path))
-		put(l, "?");
+		seq_buf_printf(l, "?");
 	else
 		put_quoted(l, path, strlen(path));
 	for (k = 0; k < __SIGIL_SIG_MAX; k++)
 		if (sigs->program_looked & BIT(k))
-			put(l, " program_%s_sig=%s", sigil_sig_kind_names[k],
-			    sigil_sig_state_names[sigs->program_state[k]]);
+			seq_buf_printf(l, " program_%s_sig=%s", sigil_sig_kind_names[k],
+				       sigil_sig_state_names[sigs->program_state[k]]);
 }
 
 /*
@@ -207,25 +198,25 @@ static void put_signatures(struct line *l, const struct sigil_sig_report *sigs,
  * "dmverity_sig=valid" or "absent".  A root hash whose algorithm policies
  * cannot name shows as "unknown".
  */
-static void put_dmverity(struct line *l, const struct sigil_sig_report *sigs)
+static void put_dmverity(struct seq_buf *l, const struct sigil_sig_report *sigs)
 {
 	const struct sigil_digest *rh = sigs->roothash;
 
 	if (sigs->dmverity == SIGIL_DMV_NOT_LOOKED)
 		return;
 	if (sigs->dmverity == SIGIL_DMV_NONE) {
-		put(l, " dmverity=none");
+		seq_buf_printf(l, " dmverity=none");
 		return;
 	}
 	if (rh->algo == SIGIL_HASH_NONE)
-		put(l, " dmverity_roothash=unknown");
+		seq_buf_printf(l, " dmverity_roothash=unknown");
 	else
-		put(l, " dmverity_roothash=%s:%*phN",
-		    sigil_hash_algos[rh->algo].name, rh->size, rh->bytes);
+		seq_buf_printf(l, " dmverity_roothash=%s:%*phN",
+			       sigil_hash_algos[rh->algo].name, rh->size, rh->bytes);
 	if (IS_ENABLED(CONFIG_DM_VERITY_VERIFY_ROOTHASH_SIG))
-		put(l, " dmverity_sig=%s",
-		    sigil_sig_state_names[sigs->dmverity == SIGIL_DMV_SIGNED ?
-					  SIGIL_SIG_VALID : SIGIL_SIG_ABSENT]);
+		seq_buf_printf(l, " dmverity_sig=%s",
+			       sigil_sig_state_names[sigs->dmverity == SIGIL_DMV_SIGNED ?
+			       SIGIL_SIG_VALID : SIGIL_SIG_ABSENT]);
 }
 
 /**
@@ -246,38 +237,37 @@ void sigil_log_decision(const struct sigil_event *ev,
 	bool deny = d->action != SIGIL_ACTION_ALLOW;
 	struct log_scratch *sc;
 	struct log_entry *e;
-	const char *path;
-	struct line l;
+	const char *path, *line;
+	struct seq_buf l;
 	u64 seq;
 
 	sc = get_cpu_ptr(&sigil_log_scratch);
-	l.buf = sc->line;
-	l.len = 0;
-	l.size = sizeof(sc->line);
-	put(&l, "action=%s enforce=%d op=%s hook=%s pid=%d comm=",
-	    deny ? "DENY" : "ALLOW", enforcing,
-	    ev->op < __SIGIL_OP_MAX ? sigil_op_names[ev->op] : "UNKNOWN",
-	    sigil_hook_names[ev->hook], task_tgid_nr(current));
+	seq_buf_init(&l, sc->line, sizeof(sc->line));
+	seq_buf_printf(&l, "action=%s enforce=%d op=%s hook=%s pid=%d comm=",
+		       deny ? "DENY" : "ALLOW", enforcing,
+		       ev->op < __SIGIL_OP_MAX ? sigil_op_names[ev->op] : "UNKNOWN",
+		       sigil_hook_names[ev->hook], task_tgid_nr(current));
 	put_quoted(&l, current->comm, strnlen(current->comm, TASK_COMM_LEN));
 	path = put_file(&l, ev->file, sc->path);
 	if (ev->op == SIGIL_OP_EXECUTE && ev->hook != SIGIL_HOOK_BPRM_CHECK)
-		put(&l, " memory=%s", sigil_memory_names[ev->file ? ev->mem :
-							 SIGIL_MEM_ANONYMOUS]);
-	put(&l, " policy=");
+		seq_buf_printf(&l, " memory=%s", sigil_memory_names[ev->file ? ev->mem :
+			       SIGIL_MEM_ANONYMOUS]);
+	seq_buf_printf(&l, " policy=");
 	put_quoted(&l, lp->policy->name, strlen(lp->policy->name));
 	put_reason(&l, lp, d, sigs);
 	put_signatures(&l, sigs, sc->program);
 	put_dmverity(&l, sigs);
+	line = seq_buf_str(&l);
 
 	spin_lock(&sigil_log_lock);
 	seq = sigil_log_next++;
 	e = &sigil_log[seq & (SIGIL_LOG_ENTRIES - 1)];
 	e->len = scnprintf(e->line, sizeof(e->line), "seq=%llu %s", seq,
-			   sc->line);
+			   line);
 	spin_unlock(&sigil_log_lock);
 
 	if (__ratelimit(deny ? &sigil_deny_rs : &sigil_allow_rs))
-		pr_notice("seq=%llu %s\n", seq, sc->line);
+		pr_notice("seq=%llu %s\n", seq, line);
 	/* Not ratelimited: audit has its own rate and backlog limits. */
 	sigil_audit_decision(ev, lp, d, sigs, enforcing, path);
 	put_cpu_ptr(&sigil_log_scratch);

@@ -58,26 +58,28 @@ static int keep_content(void *ctx, const void *data, size_t len,
 	return 0;
 }
 
-/* The keyrings Kconfig trusts for PKCS#7, in the order they are tried. */
-static struct key *const pkcs7_keyrings[] = {
-#ifdef CONFIG_SIGIL_POLICY_KEYRING_SIGIL
-	NULL,				/* .sigil: filled in at run time */
-#endif
-#ifdef CONFIG_SIGIL_POLICY_KEYRING_SECONDARY
-	VERIFY_USE_SECONDARY_KEYRING,	/* builtin and secondary */
-#elif defined(CONFIG_SIGIL_POLICY_KEYRING_BUILTIN)
-	NULL,
-#endif
+/**
+ * struct pkcs7_keyring - a keyring that Kconfig trusts for PKCS#7 policies
+ * @ring: the keyring as verify_pkcs7_signature() takes it
+ * @sigil: .sigil, whose pointer is known only at run time
+ * @name: its name, for messages
+ */
+struct pkcs7_keyring {
+	struct key *ring;
+	bool sigil;
+	const char *name;
 };
 
-static const char *const pkcs7_keyring_names[] = {
+/* The keyrings Kconfig trusts for PKCS#7, in the order they are tried. */
+static const struct pkcs7_keyring pkcs7_keyrings[] = {
 #ifdef CONFIG_SIGIL_POLICY_KEYRING_SIGIL
-	".sigil",
+	{ .sigil = true, .name = ".sigil" },
 #endif
 #ifdef CONFIG_SIGIL_POLICY_KEYRING_SECONDARY
-	".secondary_trusted_keys",
+	/* builtin and secondary */
+	{ .ring = VERIFY_USE_SECONDARY_KEYRING, .name = ".secondary_trusted_keys" },
 #elif defined(CONFIG_SIGIL_POLICY_KEYRING_BUILTIN)
-	".builtin_trusted_keys",
+	{ .ring = NULL, .name = ".builtin_trusted_keys" },
 #endif
 };
 
@@ -157,11 +159,10 @@ static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 	}
 
 	for (i = 0; i < ARRAY_SIZE(pkcs7_keyrings); i++) {
-		struct key *ring = pkcs7_keyrings[i];
-		bool in_sigil = IS_ENABLED(CONFIG_SIGIL_POLICY_KEYRING_SIGIL) && !i;
+		const struct pkcs7_keyring *k = &pkcs7_keyrings[i];
+		bool in_sigil = k->sigil;
+		struct key *ring = in_sigil ? sigil_keyring : k->ring;
 
-		if (in_sigil)
-			ring = sigil_keyring;
 		if (in_sigil && !ring)
 			continue;
 		rc = verify_pkcs7_signature(data, data_len, m->sig, m->sig_len,
@@ -185,7 +186,7 @@ static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 	switch (rc) {
 	case -ENOKEY:
 		return why(pt, rc, "the PKCS#7 signer is not in %s%s",
-			   pkcs7_keyring_names[0],
+			   pkcs7_keyrings[0].name,
 			   ARRAY_SIZE(pkcs7_keyrings) > 1 ?
 			   " nor the kernel's trusted keyrings" : "");
 	case -EKEYREJECTED:

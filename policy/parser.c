@@ -370,17 +370,6 @@ static int parse_header(struct parser *p, struct tokens *ts)
 
 /* ---- rules: [DEFAULT] op=OP [property=value]... action=ALLOW|DENY ---- */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int parse_digest(struct parser *p, const struct token *t,
 			enum sigil_prop_type type, const char *val,
 			u32 vlen, struct sigil_prop *prop)
@@ -436,7 +425,7 @@ static int parse_digest(struct parser *p, const struct token *t,
 	if (rc)
 		return rc;
 	for (i = 0; i < hlen; i += 2) {
-		int hi = hexval(colon[1 + i]), lo = hexval(colon[2 + i]);
+		int hi = hex_to_bin(colon[1 + i]), lo = hex_to_bin(colon[2 + i]);
 
 		if (hi < 0 || lo < 0) {
 			u32 bad = hi < 0 ? i : i + 1;
@@ -470,7 +459,7 @@ static int parse_key_id(struct parser *p, const struct token *t,
 		vcol += 2;
 	}
 	for (i = 0; i < vlen; i++) {
-		if (hexval(val[i]) < 0) {
+		if (hex_to_bin(val[i]) < 0) {
 			quote(q, sizeof(q), val + i, 1);
 			return fail(p, -EBADMSG, vcol + i,
 				    "%s: '%s' is not a hex digit", name, q);
@@ -486,7 +475,7 @@ static int parse_key_id(struct parser *p, const struct token *t,
 		return rc;
 	for (i = 0; i < vlen; i += 2)
 		pol->values[pol->nvalues + i / 2] =
-			(u8)(hexval(val[i]) << 4 | hexval(val[i + 1]));
+			(u8)(hex_to_bin(val[i]) << 4 | hex_to_bin(val[i + 1]));
 	prop->size = (u8)(vlen / 2);
 	prop->off = pol->nvalues;
 	pol->nvalues += prop->size;
