@@ -47,6 +47,7 @@ static inline void sigil_cond_resched(void)
 
 #else /* !__KERNEL__ */
 
+#include <assert.h>	/* static_assert */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>

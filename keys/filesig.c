@@ -204,3 +204,115 @@ size_t fsverity_formatted_digest(u16 fsverity_alg, const u8 *digest,
 	memcpy(out + 12, digest, size);
 	return 12 + size;
 }
+
+static_assert(IMA_FILE_ID_MAX <= FILESIG_MSG_MAX);
+
+/* The IMA hash algorithm of a fs-verity digest, or 0. */
+static u8 verity_ima_hash(u16 fsverity_alg)
+{
+	switch (fsverity_alg) {
+	case 1:
+		return IMA_HASH_SHA256;
+	case 2:
+		return IMA_HASH_SHA512;
+	default:
+		return 0;
+	}
+}
+
+static int check_ima(const u8 *value, size_t len,
+		     const struct filesig_verity *verity,
+		     struct filesig_check *c, struct pgp_error *err)
+{
+	int rc = ima_xattr_parse(value, len, &c->ima, err);
+
+	/* A bare hash is no signature; SHA-1 and MD5 are refused. */
+	if (rc == -ENODATA) {
+		c->state = SIGIL_SIG_ABSENT;
+		return 0;
+	}
+	if (rc == -EKEYREJECTED) {
+		c->state = SIGIL_SIG_REFUSED;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (c->ima.type == IMA_XATTR_DIGSIG) {
+		c->content = true;
+		return 0;
+	}
+	if (!verity->alg) {
+		c->state = SIGIL_SIG_NO_VERITY;
+		return 0;
+	}
+	/* As IMA: the file ID is hashed with the fs-verity digest's algorithm. */
+	if (verity_ima_hash(verity->alg) != c->ima.hash_algo) {
+		c->state = SIGIL_SIG_BAD;
+		return 0;
+	}
+	c->msg_len = ima_file_id(c->ima.hash_algo, verity->digest, verity->size,
+				 c->msg);
+	return 0;
+}
+
+static int check_sigil(const u8 *value, size_t len,
+		       const struct filesig_verity *verity,
+		       struct filesig_check *c, struct pgp_error *err)
+{
+	int rc = sigil_xattr_parse(value, len, &c->sigil, err);
+
+	/* A text-mode signature is refused, not malformed. */
+	if (rc == -EKEYREJECTED) {
+		c->state = SIGIL_SIG_REFUSED;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (c->sigil.kind == SIGIL_XATTR_CONTENT) {
+		c->content = true;
+		return 0;
+	}
+	if (!verity->alg) {
+		c->state = SIGIL_SIG_NO_VERITY;
+		return 0;
+	}
+	c->msg_len = fsverity_formatted_digest(verity->alg, verity->digest,
+					       verity->size, c->msg);
+	return 0;
+}
+
+/**
+ * filesig_check() - parse a signature xattr, and check what needs no key
+ * @xattr: which xattr @value is
+ * @value: its value; NULL when the file has none
+ * @len: its length
+ * @verity: the file's fs-verity digest, @verity->alg 0 when it has none
+ * @c: what is left for a key to verify, or the final state
+ * @err: why the value is malformed
+ *
+ * The one place that turns a signature xattr into a state or into the
+ * bytes a key must verify, shared by the kernel and sigilctl.  A value
+ * that holds no signature (an IMA hash) is %SIGIL_SIG_ABSENT; one over
+ * SHA-1, MD5 or in OpenPGP text mode is %SIGIL_SIG_REFUSED; one that signs
+ * fs-verity on a file without it is %SIGIL_SIG_NO_VERITY; an IMA v3
+ * signature whose hash differs from fs-verity's is %SIGIL_SIG_BAD.
+ *
+ * Return:
+ * * %0		- @c->state is set: %SIGIL_SIG_UNVERIFIED or final
+ * * %-EBADMSG	- malformed (see ima_xattr_parse(), sigil_xattr_parse())
+ * * %-EOPNOTSUPP	- an IMA hash algorithm sigil does not verify
+ */
+int filesig_check(enum filesig_xattr xattr, const u8 *value, size_t len,
+		  const struct filesig_verity *verity, struct filesig_check *c,
+		  struct pgp_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->state = SIGIL_SIG_UNVERIFIED;
+	if (!value) {
+		c->state = SIGIL_SIG_ABSENT;
+		return 0;
+	}
+	if (xattr == FILESIG_XATTR_IMA)
+		return check_ima(value, len, verity, c, err);
+	return check_sigil(value, len, verity, c, err);
+}

@@ -123,6 +123,57 @@ size_t fsverity_formatted_digest(u16 fsverity_alg, const u8 *digest,
 				 unsigned int size,
 				 u8 out[FSVERITY_FORMATTED_MAX]);
 
+/* ---- parsing a signature xattr and checking what can be checked ---- */
+
+/**
+ * struct filesig_verity - a file's fs-verity digest, for what signs it
+ * @alg: FS_VERITY_HASH_ALG_SHA256 (1) or _SHA512 (2); 0 without fs-verity
+ * @size: bytes in @digest
+ * @digest: the digest
+ */
+struct filesig_verity {
+	u16 alg;
+	unsigned int size;
+	u8 digest[64];
+};
+
+/* The signature xattrs sigil reads. */
+enum filesig_xattr {
+	FILESIG_XATTR_IMA,	/* security.ima */
+	FILESIG_XATTR_SIGIL,	/* security.sigil */
+};
+
+/* The larger of FSVERITY_FORMATTED_MAX and IMA_FILE_ID_MAX. */
+#define FILESIG_MSG_MAX	FSVERITY_FORMATTED_MAX
+
+/**
+ * struct filesig_check - what a signature xattr leaves to the key
+ * @state: enum sigil_sig_state: %SIGIL_SIG_UNVERIFIED when a key must now
+ *	   verify the signature over @msg or the content; otherwise the
+ *	   signature's final state, decided without a key
+ * @content: the signature covers the file's whole content (IMA v2,
+ *	     security.sigil kind 2), which the caller reads and hashes
+ * @msg: otherwise, the bytes it covers: the fs-verity formatted digest
+ *	 (security.sigil kind 1) or IMA's v3 file ID
+ * @msg_len: bytes in @msg
+ * @ima: for security.ima, the parsed signature: key ID, hash, bytes; an
+ *	 IMA signature signs the hash of @msg or of the content, with
+ *	 @ima.hash_algo
+ * @sigil: for security.sigil, the OpenPGP signature packet
+ */
+struct filesig_check {
+	u8 state;
+	bool content;
+	u8 msg[FILESIG_MSG_MAX];
+	size_t msg_len;
+	struct ima_sig ima;
+	struct sigil_xattr sigil;
+};
+
+int filesig_check(enum filesig_xattr xattr, const u8 *value, size_t len,
+		  const struct filesig_verity *verity, struct filesig_check *c,
+		  struct pgp_error *err);
+
 /* ---- PKCS#7 ---- */
 
 /**

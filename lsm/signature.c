@@ -201,6 +201,37 @@ int sigil_read_content(const struct sigil_target *t,
 	return rc;
 }
 
+/* The file's fs-verity digest, as filesig_check() takes it. */
+static void get_verity(const struct sigil_target *t, struct filesig_verity *v)
+{
+	u8 alg = 0;
+	int size;
+
+	static_assert(sizeof(v->digest) >= FS_VERITY_MAX_DIGEST_SIZE);
+	size = fsverity_get_digest(t->inode, v->digest, &alg, NULL);
+	v->alg = size > 0 ? alg : 0;
+	v->size = size > 0 ? size : 0;
+}
+
+/*
+ * Read signature xattr @name and parse it with filesig_check().  Return 0
+ * with @c->state set (and *@value to free), or a negative errno.
+ */
+static int read_check(const struct sigil_target *t, const char *name,
+		      size_t max, enum filesig_xattr xattr, u8 **value,
+		      struct filesig_check *c, struct pgp_error *err)
+{
+	struct filesig_verity verity;
+	ssize_t n;
+
+	c->state = SIGIL_SIG_ABSENT;
+	n = read_xattr(t, name, max, value, err);
+	if (n < 0)
+		return n;
+	get_verity(t, &verity);
+	return filesig_check(xattr, *value, n, &verity, c, err);
+}
+
 /* ---- security.ima ---- */
 
 struct hash_ctx {
@@ -258,35 +289,6 @@ static struct key *ima_key(const u8 keyid[4])
 	return key;
 }
 
-/* What the signature signs: the content's hash (v2), or the file ID's (v3). */
-static int ima_signed_digest(const struct sigil_target *t,
-			     const struct ima_sig *sig, u8 *digest,
-			     struct sigil_sig_result *res,
-			     struct pgp_error *err)
-{
-	const char *alg = ima_hash_name(sig->hash_algo);
-	u8 raw[FS_VERITY_MAX_DIGEST_SIZE], id[IMA_FILE_ID_MAX];
-	enum hash_algo halg;
-	size_t n;
-	int size;
-
-	if (sig->type == IMA_XATTR_DIGSIG)
-		return ima_digest(t, alg, NULL, 0, digest, err);
-
-	size = fsverity_get_digest(t->inode, raw, NULL, &halg);
-	if (size <= 0) {
-		res->state = SIGIL_SIG_NO_VERITY;
-		return 1;
-	}
-	/* As IMA: the file ID is hashed with the fs-verity digest's algorithm. */
-	if (halg != sig->hash_algo) {
-		res->state = SIGIL_SIG_BAD;
-		return 1;
-	}
-	n = ima_file_id(halg, raw, size, id);
-	return ima_digest(t, alg, id, n, digest, err);
-}
-
 /**
  * sigil_verify_ima() - verify the IMA signature in security.ima
  * @t: the file
@@ -294,9 +296,9 @@ static int ima_signed_digest(const struct sigil_target *t,
  * @err: why it could not be verified
  *
  * v2 (type 3) signs the hash of the content; v3 (type 6) the hash of
- * struct ima_file_id over the fs-verity digest.  The key is looked up in
- * .sigil by the 4-byte key ID, as IMA does: the end of an X.509 subject key
- * identifier or of an OpenPGP fingerprint.
+ * struct ima_file_id over the fs-verity digest (see filesig_check()).  The
+ * key is looked up in .sigil by the 4-byte key ID, as IMA does: the end of
+ * an X.509 subject key identifier or of an OpenPGP fingerprint.
  *
  * Return: 0 with @res->state set, or a negative errno: a malformed value
  * (-EBADMSG), an unsupported hash (-EOPNOTSUPP), content that cannot be
@@ -308,51 +310,43 @@ int sigil_verify_ima(const struct sigil_target *t,
 	struct public_key_signature pks = { };
 	const struct public_key *pub;
 	u8 digest[SHA512_DIGEST_SIZE];
-	struct ima_sig sig;
+	struct filesig_check c;
+	const struct ima_sig *sig = &c.ima;
 	struct key *key;
-	ssize_t n;
 	u8 *value;
 	int rc;
 
-	res->state = SIGIL_SIG_ABSENT;
-	n = read_xattr(t, XATTR_NAME_IMA, IMA_XATTR_MAX, &value, err);
-	if (n < 0 || !value)
-		return n;
-	rc = ima_xattr_parse(value, n, &sig, err);
-	if (rc == -ENODATA || rc == -EKEYREJECTED) {
-		/* A bare hash is no signature; SHA-1 and MD5 are refused. */
-		if (rc == -EKEYREJECTED)
-			res->state = SIGIL_SIG_REFUSED;
-		rc = 0;
-		goto out;
-	}
-	if (rc)
+	rc = read_check(t, XATTR_NAME_IMA, IMA_XATTR_MAX, FILESIG_XATTR_IMA,
+			&value, &c, err);
+	res->state = rc ? SIGIL_SIG_ABSENT : c.state;
+	if (rc || c.state != SIGIL_SIG_UNVERIFIED)
 		goto out;
 
-	key = ima_key(sig.keyid);
+	key = ima_key(sig->keyid);
 	if (IS_ERR(key)) {
 		rc = PTR_ERR(key);
 		if (rc == -ENOKEY) {
 			res->state = SIGIL_SIG_UNKNOWN_KEY;
 			rc = 0;
 		} else {
-			pgp_fail(err, rc, 3, "looking up key %*phN failed", 4, sig.keyid);
+			pgp_fail(err, rc, 3, "looking up key %*phN failed", 4, sig->keyid);
 		}
 		goto out;
 	}
 
-	rc = ima_signed_digest(t, &sig, digest, res, err);
+	rc = ima_digest(t, ima_hash_name(sig->hash_algo),
+			c.content ? NULL : c.msg, c.msg_len, digest, err);
 	if (rc)
-		goto out_key;	/* 1: decided without a signature check */
+		goto out_put_key;
 
 	pub = asymmetric_key_public_key(key);
 	pks.pkey_algo = pub->pkey_algo;
-	pks.hash_algo = ima_hash_name(sig.hash_algo);
+	pks.hash_algo = ima_hash_name(sig->hash_algo);
 	pks.encoding = strncmp(pub->pkey_algo, "ecdsa-", 6) ? "pkcs1" : "x962";
 	pks.digest = digest;
-	pks.digest_size = ima_hash_size(sig.hash_algo);
-	pks.s = (u8 *)sig.sig;
-	pks.s_size = sig.sig_len;
+	pks.digest_size = ima_hash_size(sig->hash_algo);
+	pks.s = (u8 *)sig->sig;
+	pks.s_size = sig->sig_len;
 	rc = verify_signature(key, &pks);
 	if (!rc) {
 		res->state = SIGIL_SIG_VALID;
@@ -363,10 +357,8 @@ int sigil_verify_ima(const struct sigil_target *t,
 	} else {
 		pgp_fail(err, rc, IMA_SIG_HDR_SIZE, "verifying the signature failed");
 	}
-out_key:
+out_put_key:
 	key_put(key);
-	if (rc == 1)
-		rc = 0;
 out:
 	kfree(value);
 	return rc;
@@ -385,7 +377,8 @@ static int pgp_consume(void *ctx, const u8 *data, size_t len)
  * @res: the result
  * @err: why it could not be verified
  *
- * Kind 1 signs the fs-verity formatted digest, kind 2 the whole content.
+ * Kind 1 signs the fs-verity formatted digest, kind 2 the whole content
+ * (see filesig_check()).
  *
  * Return: 0 with @res->state set, or a negative errno: a malformed value
  * (-EBADMSG), an unsupported algorithm (-EOPNOTSUPP), content that cannot
@@ -394,36 +387,20 @@ static int pgp_consume(void *ctx, const u8 *data, size_t len)
 int sigil_verify_pgp(const struct sigil_target *t,
 		     struct sigil_sig_result *res, struct pgp_error *err)
 {
-	u8 raw[FS_VERITY_MAX_DIGEST_SIZE], fmt[FSVERITY_FORMATTED_MAX];
 	struct sigil_pgp_verifier *v;
-	struct sigil_xattr x;
+	struct filesig_check c;
 	struct key *key;
-	u8 alg, *value;
-	ssize_t n;
-	int rc, size = 0;
+	u8 *value;
+	int rc;
 
-	res->state = SIGIL_SIG_ABSENT;
-	n = read_xattr(t, SIGIL_XATTR_NAME, SIGIL_XATTR_MAX, &value, err);
-	if (n < 0 || !value)
-		return n;
-	rc = sigil_xattr_parse(value, n, &x, err);
-	if (rc) {
-		/* A text-mode signature is refused, not malformed. */
-		if (rc == -EKEYREJECTED) {
-			res->state = SIGIL_SIG_REFUSED;
-			rc = 0;
-		}
+	rc = read_check(t, SIGIL_XATTR_NAME, SIGIL_XATTR_MAX,
+			FILESIG_XATTR_SIGIL, &value, &c, err);
+	res->state = rc ? SIGIL_SIG_ABSENT : c.state;
+	if (rc || c.state != SIGIL_SIG_UNVERIFIED)
 		goto out;
-	}
-	if (x.kind == SIGIL_XATTR_VERITY) {
-		size = fsverity_get_digest(t->inode, raw, &alg, NULL);
-		if (size <= 0) {
-			res->state = SIGIL_SIG_NO_VERITY;
-			goto out;
-		}
-	}
 
-	v = sigil_pgp_verify_begin(sigil_keyring, x.packet, x.len, err);
+	v = sigil_pgp_verify_begin(sigil_keyring, c.sigil.packet, c.sigil.len,
+				   err);
 	if (IS_ERR(v)) {
 		rc = PTR_ERR(v);
 		if (rc == -ENOKEY)
@@ -434,12 +411,10 @@ int sigil_verify_pgp(const struct sigil_target *t,
 			rc = 0;
 		goto out;
 	}
-	if (x.kind == SIGIL_XATTR_VERITY) {
-		n = fsverity_formatted_digest(alg, raw, size, fmt);
-		rc = sigil_pgp_verify_update(v, fmt, n);
-	} else {
+	if (c.content)
 		rc = sigil_read_content(t, pgp_consume, v, err);
-	}
+	else
+		rc = sigil_pgp_verify_update(v, c.msg, c.msg_len);
 	if (rc) {
 		sigil_pgp_verify_abort(v);
 		goto out;
