@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host tests of sigilctl explain --policy: offline evaluation of a policy
- * file on files carrying the signatures of selftests/sig-fixtures (seen,
- * not verified), the answer it prints as text and JSON, signed policy
- * files, and the exit codes.  One table row per run of build/sigilctl.
+ * Host tests of sigilctl explain --policy: offline evaluation of a policy file
+ * on files carrying the signatures of selftests/fixtures/sig-fixtures (seen,
+ * not verified), the answer it prints as text and JSON, signed policy files,
+ * and the exit codes.  One table row per run of build/sigilctl.
  */
 
 #include <errno.h>

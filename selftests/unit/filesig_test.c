@@ -33,7 +33,7 @@ static u8 *slurp(const char *name, size_t *len)
 	u8 *buf = read_fixture(dir, name, len);
 
 	if (!buf) {
-		printf("# cannot read %s/%s; run selftests/sig-fixtures\n", dir, name);
+		printf("# cannot read %s/%s; run selftests/fixtures/sig-fixtures\n", dir, name);
 		exit(2);
 	}
 	return buf;
@@ -545,7 +545,7 @@ int main(int argc, char **argv)
 	X509_free(x);
 	pgp = private_key("pgp");
 	if (!rsa || !ec || !pgp) {
-		printf("# %s: keys are missing; run selftests/sig-fixtures\n", dir);
+		printf("# %s: keys are missing; run selftests/fixtures/sig-fixtures\n", dir);
 		return 2;
 	}
 	for (i = 0; i < 3; i++) {

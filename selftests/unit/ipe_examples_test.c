@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host unit tests: every policy of IPE's documentation (selftests/ipe-examples)
- * is the text of the kernel tree's ipe.rst, parses, and decides each event as
- * IPE's documentation says.
+ * Host unit tests: every policy of IPE's documentation
+ * (selftests/fixtures/ipe-examples) is the text of the kernel tree's
+ * ipe.rst, parses, and decides each event as IPE's documentation says.
  *
  * Arguments: PGP_FIXTURES SIG_FIXTURES IPE_EXAMPLES_DIR KERNEL_SOURCE_DIR
  * (the first two are those of every host test, unused here).

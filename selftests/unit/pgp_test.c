@@ -632,7 +632,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/manifest", dir);
 	m = fopen(path, "r");
 	if (!m) {
-		fprintf(stderr, "%s: no manifest; run selftests/unit/pgp-fixtures\n", path);
+		fprintf(stderr, "%s: no manifest; run selftests/fixtures/pgp-fixtures\n", path);
 		return 2;
 	}
 	printf("TAP version 13\n");

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host tests for keys/signed.c: the policy envelopes that openssl, gpg and
- * sq write (see selftests/policy-fixtures) yield exactly the policy text,
- * every proper prefix of them asks for more bytes, and what sigil does not
- * take is refused with the errno and a message saying how to fix it.
+ * Host tests for keys/signed.c: the policy envelopes that openssl, gpg and sq
+ * write (see selftests/fixtures/policy-fixtures) yield exactly the policy
+ * text, every proper prefix of them asks for more bytes, and what sigil does
+ * not take is refused with the errno and a message saying how to fix it.
  */
 
 #define _GNU_SOURCE
@@ -23,7 +23,7 @@ static u8 *slurp(const char *name, size_t *len)
 	u8 *buf = read_fixture(dir, name, len);
 
 	if (!buf) {
-		printf("# cannot read %s/%s; run selftests/policy-fixtures\n", dir, name);
+		printf("# cannot read %s/%s; run selftests/fixtures/policy-fixtures\n", dir, name);
 		exit(2);
 	}
 	return buf;

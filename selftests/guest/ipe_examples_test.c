@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * IPE's documented policies (selftests/ipe-examples, in /ipe-examples) loaded
- * as they are into the running sigil, activated, and shown to have their
- * documented effect on each operation the guest can trigger: exec and
- * executable mmap (EXECUTE), finit_module() and init_module() (KMODULE),
- * lib/test_firmware (FIRMWARE), kexec_file_load() (KEXEC_IMAGE,
- * KEXEC_INITRAMFS) and IMA reading a policy file (POLICY).  X509_CERT reads
- * happen only at boot, before any policy can be loaded.
+ * IPE's documented policies (selftests/fixtures/ipe-examples, in
+ * /ipe-examples) loaded as they are into the running sigil, activated, and
+ * shown to have their documented effect on each operation the guest can
+ * trigger: exec and executable mmap (EXECUTE), finit_module() and
+ * init_module() (KMODULE), lib/test_firmware (FIRMWARE), kexec_file_load()
+ * (KEXEC_IMAGE, KEXEC_INITRAMFS) and IMA reading a policy file
+ * (POLICY).  X509_CERT reads happen only at boot, before any policy can be
+ * loaded.
  *
  * IPE's examples have version 0.0.0, so this suite must run before any test
  * activates a higher version; selftests/run-check runs it first.  Every test
@@ -23,7 +24,7 @@
 /* The test kernel itself, in the initramfs (selftests/run-check). */
 #define BZIMAGE		"/boot/bzImage"
 /*
- * Files of the initramfs (selftests/ipe-boot, which run-check adds), and
+ * Files of the initramfs (selftests/fixtures/ipe-boot, which run-check adds), and
  * so boot_verified.  A file made at run time in rootfs would be too in
  * IPE, but not in sigil: only what the initramfs unpacking created counts.
  */
