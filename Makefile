@@ -42,7 +42,8 @@ SHARED_HDRS	:= compat/compat.h $(wildcard policy/*.h) keys/pgp.h keys/filesig.h 
 HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
-		   -Icompat -Ipolicy -Ikeys -Iselftests/unit
+		   -Icompat -Ipolicy -Ikeys -Iselftests/unit \
+		   -I$(KSRC)/tools/testing/selftests
 UNIT_TESTS	:= $(patsubst selftests/unit/%.c,$(BUILD)/host/%,$(wildcard selftests/unit/*_test.c))
 PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
 SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
@@ -145,8 +146,8 @@ install: $(SIGILCTL) $(SIGILCTL_MAN)
 
 # ---- tests ----
 
-$(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/tap.h \
-		selftests/unit/fixture.h userspace/pgp_evp.h
+$(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/case.h \
+		selftests/unit/fixture.h userspace/pgp_evp.h | $(KSRC)/Makefile
 	@scripts/deps host
 	@mkdir -p $(@D)
 	gcc $(HOST_CFLAGS) -o $@ $< $(SHARED_SRCS) -lcrypto
