@@ -42,7 +42,8 @@ SHARED_HDRS	:= compat/compat.h $(wildcard policy/*.h) keys/pgp.h keys/filesig.h 
 HOST_CFLAGS	:= -std=gnu11 -g -O1 -Wall -Wextra -Werror \
 		   -Wno-unused-parameter -Wno-missing-field-initializers \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all \
-		   -Icompat -Ipolicy -Ikeys -Iselftests/unit
+		   -Icompat -Ipolicy -Ikeys -Iselftests/unit \
+		   -I$(KSRC)/tools/testing/selftests
 UNIT_TESTS	:= $(patsubst selftests/unit/%.c,$(BUILD)/host/%,$(wildcard selftests/unit/*_test.c))
 PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
 SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
@@ -50,7 +51,7 @@ POLICY_FIXTURES	:= $(BUILD)/host/policy-fixtures
 DMV_FIXTURES	:= $(BUILD)/host/dmv-fixtures
 FIXTURES	:= $(PGP_FIXTURES)/manifest $(SIG_FIXTURES)/ids $(POLICY_FIXTURES)/v1.p7
 # IPE's documented policies; the host test checks them against $(KSRC).
-IPE_EXAMPLES	:= $(TOP)/selftests/ipe-examples
+IPE_EXAMPLES	:= $(TOP)/selftests/fixtures/ipe-examples
 
 FUZZ_SECONDS	?= 60
 FUZZERS		:= $(patsubst selftests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard selftests/fuzz/*_fuzz.c))
@@ -61,8 +62,9 @@ KDIR		?=
 
 GUEST_CFLAGS	:= -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -static \
 		   -Wno-sign-compare -Wno-format-overflow -Wno-clobbered -D_GNU_SOURCE \
-		   -I$(KSRC)/tools/testing/selftests -Iselftests
-GUEST_TESTS	:= $(patsubst selftests/%.c,$(BUILD)/guest/%,$(wildcard selftests/*_test.c))
+		   -I$(KSRC)/tools/testing/selftests -Iselftests/guest
+GUEST_TESTS	:= $(patsubst selftests/guest/%.c,$(BUILD)/guest/%, \
+		   $(wildcard selftests/guest/*_test.c))
 GUEST_PROG	:= $(BUILD)/guest/prog42
 
 .PHONY: all deps kernel sigilctl unit guest check bench demo fuzz modules install clean FORCE
@@ -144,8 +146,8 @@ install: $(SIGILCTL) $(SIGILCTL_MAN)
 
 # ---- tests ----
 
-$(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/tap.h \
-		selftests/unit/fixture.h userspace/pgp_evp.h
+$(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/case.h \
+		selftests/unit/fixture.h userspace/pgp_evp.h | $(KSRC)/Makefile
 	@scripts/deps host
 	@mkdir -p $(@D)
 	gcc $(HOST_CFLAGS) -o $@ $< $(SHARED_SRCS) -lcrypto
@@ -154,38 +156,40 @@ $(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit
 $(BUILD)/host/explain_test: $(SIGILCTL)
 
 # Keys and signatures made by gpg and sq, once per build directory.
-$(PGP_FIXTURES)/manifest: selftests/unit/pgp-fixtures
+$(PGP_FIXTURES)/manifest: selftests/fixtures/pgp-fixtures
 	@scripts/deps host
-	selftests/unit/pgp-fixtures $(PGP_FIXTURES)
+	selftests/fixtures/pgp-fixtures $(PGP_FIXTURES)
 
 # Files signed by fsverity, evmctl, openssl, gpg and sq, for the host tests
 # and the guest.
-$(BUILD)/host/pgp2pem: selftests/unit/pgp2pem.c keys/packet.c compat/sha1.c $(SHARED_HDRS)
+$(BUILD)/host/pgp2pem: selftests/fixtures/pgp2pem.c keys/packet.c compat/sha1.c $(SHARED_HDRS)
 	@scripts/deps host
 	@mkdir -p $(@D)
 	gcc $(HOST_CFLAGS) -o $@ $< keys/packet.c compat/sha1.c -lcrypto
 
-$(SIG_FIXTURES)/ids: selftests/sig-fixtures selftests/signing.sh $(GUEST_PROG) $(BUILD)/host/pgp2pem
+$(SIG_FIXTURES)/ids: selftests/fixtures/sig-fixtures selftests/fixtures/signing.sh \
+		$(GUEST_PROG) $(BUILD)/host/pgp2pem
 	@scripts/deps host
-	selftests/sig-fixtures $(SIG_FIXTURES) $(GUEST_PROG) $(BUILD)/host/pgp2pem
+	selftests/fixtures/sig-fixtures $(SIG_FIXTURES) $(GUEST_PROG) $(BUILD)/host/pgp2pem
 
 # Policies signed by openssl, gpg and sq, with the keys above.
-$(POLICY_FIXTURES)/v1.p7: selftests/policy-fixtures $(SIG_FIXTURES)/ids
-	selftests/policy-fixtures $(POLICY_FIXTURES) $(SIG_FIXTURES)
+$(POLICY_FIXTURES)/v1.p7: selftests/fixtures/policy-fixtures $(SIG_FIXTURES)/ids
+	selftests/fixtures/policy-fixtures $(POLICY_FIXTURES) $(SIG_FIXTURES)
 
 # Keys made for the guest tests of sigilctl, and policies that sigilctl
 # itself signed with them.
 SIGILCTL_FIXTURES := $(BUILD)/host/sigilctl-fixtures
-$(SIGILCTL_FIXTURES)/ids: selftests/sigilctl-fixtures $(SIGILCTL)
+$(SIGILCTL_FIXTURES)/ids: selftests/fixtures/sigilctl-fixtures $(SIGILCTL)
 	@scripts/deps host
-	selftests/sigilctl-fixtures $(SIGILCTL_FIXTURES) $(SIGILCTL)
+	selftests/fixtures/sigilctl-fixtures $(SIGILCTL_FIXTURES) $(SIGILCTL)
 
 # dm-verity volumes made by veritysetup, and a root hash signed by openssl,
 # for the guest.
-$(DMV_FIXTURES)/dmv/params: selftests/dmverity-fixtures selftests/keys/dmverity.pem \
-		selftests/keys/dmverity.key $(GUEST_PROG)
+$(DMV_FIXTURES)/dmv/params: selftests/fixtures/dmverity-fixtures \
+		selftests/fixtures/keys/dmverity.pem selftests/fixtures/keys/dmverity.key \
+		$(GUEST_PROG)
 	@scripts/deps host vm
-	selftests/dmverity-fixtures $(DMV_FIXTURES) $(GUEST_PROG)
+	selftests/fixtures/dmverity-fixtures $(DMV_FIXTURES) $(GUEST_PROG)
 
 unit: $(UNIT_TESTS) $(FIXTURES) | $(KSRC)/Makefile
 	@rc=0; for t in $(UNIT_TESTS); do \
@@ -205,14 +209,21 @@ fuzz: $(FUZZERS)
 			$(BUILD)/fuzz/corpus-$$name selftests/fuzz/corpus/$$name || exit 1; \
 	done
 
-$(BUILD)/guest/%: selftests/%.c selftests/common.h selftests/audit.h selftests/bench.h | $(KSRC)/Makefile
+$(BUILD)/guest/%: selftests/guest/%.c selftests/guest/common.h selftests/guest/audit.h \
+		| $(KSRC)/Makefile
+	@mkdir -p $(@D)
+	gcc $(GUEST_CFLAGS) -o $@ $<
+
+# The benches run in the guest too, and share its helpers.
+$(BUILD)/guest/%: selftests/bench/%.c selftests/bench/bench.h selftests/guest/common.h \
+		| $(KSRC)/Makefile
 	@mkdir -p $(@D)
 	gcc $(GUEST_CFLAGS) -o $@ $<
 
 # Guest tests that run sigilctl share its helpers.
-$(BUILD)/guest/sigilctl_test $(BUILD)/guest/sigilctl_lock_test: selftests/sigilctl.h
+$(BUILD)/guest/sigilctl_test $(BUILD)/guest/sigilctl_lock_test: selftests/guest/sigilctl.h
 
-$(GUEST_PROG): selftests/prog42.c
+$(GUEST_PROG): selftests/guest/prog42.c
 	@mkdir -p $(@D)
 	gcc -O2 -static -nostdlib -fno-pie -no-pie -Wall -Werror -o $@ $<
 
@@ -241,13 +252,13 @@ SCALE_BIN	:= $(BUILD)/guest/scale_bench
 BENCH_CASES	?=
 
 # One boot: the guest builds the files, applies the host's signatures and
-# prints the tables (see selftests/sig_bench.c and scale_bench.c).
+# prints the tables (see selftests/bench/sig_bench.c and scale_bench.c).
 # tsc=reliable: under TCG the clocksource watchdog can demote the TSC to
 # jiffies, 4 ms steps.
 bench: deps
 	$(MAKE) kernel
 	$(MAKE) $(BENCH_BIN) $(SCALE_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids $(DMV_FIXTURES)/dmv/params
-	selftests/bench-fixtures $(BUILD)/bench $(SIG_FIXTURES) $(BENCH_BIN) $(GUEST_PROG)
+	selftests/bench/bench-fixtures $(BUILD)/bench $(SIG_FIXTURES) $(BENCH_BIN) $(GUEST_PROG)
 	SIGIL_SMP=1 selftests/run-vm --timeout 1800 --append tsc=reliable --add $(BENCH_BIN) \
 		--add $(SCALE_BIN) --add $(GUEST_PROG):/bin/prog42 \
 		--add $(BUILD)/bench:/bench --add $(DMV_FIXTURES)/dmv:/dmv \

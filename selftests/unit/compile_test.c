@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "policy.h"
-#include "tap.h"
+#include "case.h"
 
 /* ---- a small deterministic PRNG (xorshift64*) ---- */
 
@@ -247,8 +247,8 @@ static void test_differential(void)
 	unsigned long decisions = 0, indexed = 0, by_index = 0;
 	unsigned int i, j, op;
 
-	tap_begin();
-	for (i = 0; i < policies && tap_case_ok; i++) {
+	case_begin();
+	for (i = 0; i < policies && case_ok; i++) {
 		struct sigil_parse_opts opts = { .props = SIGIL_PROPS_PARSEABLE };
 		struct sigil_parse_error err;
 		struct sigil_policy *pol;
@@ -256,12 +256,12 @@ static void test_differential(void)
 		int rc;
 
 		rc = sigil_policy_parse(text, len, &opts, &pol, &err);
-		tap_check(rc == 0, "policy %u: line %u: %s", i, err.line, err.msg);
+		case_check(rc == 0, "policy %u: line %u: %s", i, err.line, err.msg);
 		if (rc)
 			break;
 		for (j = 0; j < pol->nruns; j++)
 			indexed += pol->runs[j].mask != 0;
-		for (j = 0; j < files && tap_case_ok; j++) {
+		for (j = 0; j < files && case_ok; j++) {
 			struct file_model f;
 
 			random_file(&f);
@@ -291,7 +291,7 @@ static void test_differential(void)
 				}
 				if (!same_decision(&a, rca, &b, rcb) ||
 				    fa.known != fb.known) {
-					tap_check(0, "policy %u, file %u, op %u: compiled %d/%u/%u line %u, linear %d/%u/%u line %u; fetched %#x vs %#x\n%s",
+					case_check(0, "policy %u, file %u, op %u: compiled %d/%u/%u line %u, linear %d/%u/%u line %u; fetched %#x vs %#x\n%s",
 						  i, j, op, rca, a.action, a.match,
 						  a.src ? a.src->line : 0, rcb, b.action,
 						  b.match, b.src ? b.src->line : 0,
@@ -302,10 +302,10 @@ static void test_differential(void)
 		}
 		sigil_policy_free(pol);
 	}
-	tap_check(indexed > 1000 && by_index > 1000,
+	case_check(indexed > 1000 && by_index > 1000,
 		  "too few indexed runs (%lu) or decisions through them (%lu)",
 		  indexed, by_index);
-	tap_end("compiled and linear evaluation agree: %u random policies, %lu decisions, %lu indexed runs, %lu decided through an index",
+	case_end("compiled and linear evaluation agree: %u random policies, %lu decisions, %lu indexed runs, %lu decided through an index",
 		policies, decisions, indexed, by_index);
 }
 
@@ -361,28 +361,28 @@ static void test_order_is_kept(void)
 	struct sigil_facts facts;
 	struct file_model f;
 
-	tap_begin();
-	tap_check(pol->nruns == 2 && pol->runs[1].mask, "runs %u", pol->nruns);
+	case_begin();
+	case_check(pol->nruns == 2 && pol->runs[1].mask, "runs %u", pol->nruns);
 	/* Signed and listed: the earlier ALLOW wins over the DENY digest. */
 	file_with_digest(&f, 77);
 	f.truths = SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE);
 	init_facts(&facts, &f);
 	sigil_policy_decide(pol, SIGIL_OP_EXECUTE, &facts, &d);
-	tap_check(d.action == SIGIL_ACTION_ALLOW && d.src->line == 3,
+	case_check(d.action == SIGIL_ACTION_ALLOW && d.src->line == 3,
 		  "action %u line %u", d.action, d.src ? d.src->line : 0);
 	/* Unsigned and listed: the digest rule, found by the index. */
 	f.truths = 0;
 	init_facts(&facts, &f);
 	sigil_policy_decide(pol, SIGIL_OP_EXECUTE, &facts, &d);
-	tap_check(d.action == SIGIL_ACTION_DENY && d.match == SIGIL_MATCH_RULE &&
+	case_check(d.action == SIGIL_ACTION_DENY && d.match == SIGIL_MATCH_RULE &&
 		  d.src->line == 3 + 77, "action %u line %u", d.action,
 		  d.src ? d.src->line : 0);
 	/* Unsigned, not listed: the DEFAULT. */
 	file_with_digest(&f, 1000);
 	init_facts(&facts, &f);
 	sigil_policy_decide(pol, SIGIL_OP_EXECUTE, &facts, &d);
-	tap_check(d.match == SIGIL_MATCH_GLOBAL_DEFAULT, "match %u", d.match);
-	tap_end("a DENY digest rule after an ALLOW fsverity_signature rule loses to it");
+	case_check(d.match == SIGIL_MATCH_GLOBAL_DEFAULT, "match %u", d.match);
+	case_end("a DENY digest rule after an ALLOW fsverity_signature rule loses to it");
 	sigil_policy_free(pol);
 	free(text);
 }
@@ -402,24 +402,24 @@ static void test_duplicates_and_errors(void)
 			     "0000000000000000000000000000000000000000000000000000000000000005"
 			     " action=DENY\n", 20, "ALLOW");
 	pol = parse_or_die(text);
-	tap_begin();
+	case_begin();
 	file_with_digest(&f, 5);
 	init_facts(&facts, &f);
 	sigil_policy_decide(pol, SIGIL_OP_EXECUTE, &facts, &d);
-	tap_check(d.action == SIGIL_ACTION_DENY && d.src->line == 3,
+	case_check(d.action == SIGIL_ACTION_DENY && d.src->line == 3,
 		  "action %u line %u", d.action, d.src ? d.src->line : 0);
 	/* A digest that cannot be read denies, naming the property. */
 	f.failing = SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST);
 	init_facts(&facts, &f);
 	rc = sigil_policy_decide(pol, SIGIL_OP_EXECUTE, &facts, &d);
-	tap_check(rc == -EIO && d.match == SIGIL_MATCH_ERROR &&
+	case_check(rc == -EIO && d.match == SIGIL_MATCH_ERROR &&
 		  d.error_prop == SIGIL_PROP_FSVERITY_DIGEST, "rc %d", rc);
 	/* A file without fs-verity matches no digest rule. */
 	memset(&f, 0, sizeof(f));
 	init_facts(&facts, &f);
 	sigil_policy_decide(pol, SIGIL_OP_EXECUTE, &facts, &d);
-	tap_check(d.match == SIGIL_MATCH_GLOBAL_DEFAULT, "match %u", d.match);
-	tap_end("duplicate digests, fetch errors and files without fs-verity");
+	case_check(d.match == SIGIL_MATCH_GLOBAL_DEFAULT, "match %u", d.match);
+	case_end("duplicate digests, fetch errors and files without fs-verity");
 	sigil_policy_free(pol);
 	free(text);
 }
@@ -439,14 +439,14 @@ static void test_memory(void)
 		struct file_model f;
 		double per_rule = (double)pol->rule_bytes / pol->nrules;
 
-		tap_begin();
-		tap_check(per_rule <= 96, "%.1f bytes per rule", per_rule);
+		case_begin();
+		case_check(per_rule <= 96, "%.1f bytes per rule", per_rule);
 		file_with_digest(&f, sizes[i]);
 		init_facts(&facts, &f);
 		sigil_policy_decide(pol, SIGIL_OP_EXECUTE, &facts, &d);
-		tap_check(d.action == SIGIL_ACTION_ALLOW &&
+		case_check(d.action == SIGIL_ACTION_ALLOW &&
 			  d.src->line == 2 + sizes[i], "the last rule decides");
-		tap_end("%u sha256 digest rules: %.1f bytes per rule, %zu in all",
+		case_end("%u sha256 digest rules: %.1f bytes per rule, %zu in all",
 			sizes[i], per_rule, pol->rule_bytes);
 		sigil_policy_free(pol);
 		free(text);
@@ -455,11 +455,11 @@ static void test_memory(void)
 
 int main(int argc, char **argv)
 {
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	ksft_print_header();
 	fill_pools();
 	test_order_is_kept();
 	test_duplicates_and_errors();
 	test_memory();
 	test_differential();
-	return tap_finish();
+	cases_done();
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "policy.h"
-#include "tap.h"
+#include "case.h"
 
 #define D1 "fd88f2b8824e197f850bf4c5109bea5cf0ee38104f710843bb72da796ba5af9e"
 #define D2 "0000000000000000000000000000000000000000000000000000000000000001"
@@ -308,25 +308,25 @@ static void run_case(const struct eval_case *c)
 	unsigned int i;
 	int rc;
 
-	tap_begin();
+	case_begin();
 	pol = parse(c->policy);
-	tap_check(pol, "policy did not parse");
+	case_check(pol, "policy did not parse");
 	if (pol) {
 		rc = sigil_policy_decide(pol, c->op, &m.facts, &d);
-		tap_check(d.action == c->action, "action %d, want %d", d.action, c->action);
-		tap_check(d.match == c->match, "match %d, want %d", d.match, c->match);
+		case_check(d.action == c->action, "action %d, want %d", d.action, c->action);
+		case_check(d.match == c->match, "match %d, want %d", d.match, c->match);
 		if (c->match == SIGIL_MATCH_ERROR) {
-			tap_check(rc < 0 && d.error == rc && !d.src, "rc %d error %d", rc, d.error);
+			case_check(rc < 0 && d.error == rc && !d.src, "rc %d error %d", rc, d.error);
 		} else {
-			tap_check(rc == 0, "rc %d", rc);
-			tap_check(d.src && d.src->line == c->line, "line %u, want %u",
+			case_check(rc == 0, "rc %d", rc);
+			case_check(d.src && d.src->line == c->line, "line %u, want %u",
 				  d.src ? d.src->line : 0, c->line);
 		}
 		for (i = 0; i < __SIGIL_PROP_MAX; i++)
-			tap_check(m.fetches[i] <= 1, "fact %u fetched %u times", i, m.fetches[i]);
+			case_check(m.fetches[i] <= 1, "fact %u fetched %u times", i, m.fetches[i]);
 	}
 	sigil_policy_free(pol);
-	tap_end("- eval: %s", c->desc);
+	case_end("- eval: %s", c->desc);
 }
 
 /* Facts that no rule of the operation needs are never fetched. */
@@ -337,22 +337,22 @@ static void test_lazy_fetch(void)
 	struct sigil_policy *pol = parse(digest_policy);
 	struct sigil_decision d;
 
-	tap_begin();
-	tap_check(pol, "parse");
+	case_begin();
+	case_check(pol, "parse");
 	if (pol) {
 		sigil_policy_decide(pol, SIGIL_OP_KMODULE, &m.facts, &d);
-		tap_check(m.fetches[SIGIL_PROP_FSVERITY_DIGEST] == 0,
+		case_check(m.fetches[SIGIL_PROP_FSVERITY_DIGEST] == 0,
 			  "fs-verity digest fetched for KMODULE");
-		tap_check(m.fetches[SIGIL_PROP_BOOT_VERIFIED] == 1, "boot fetched %u",
+		case_check(m.fetches[SIGIL_PROP_BOOT_VERIFIED] == 1, "boot fetched %u",
 			  m.fetches[SIGIL_PROP_BOOT_VERIFIED]);
 		sigil_policy_decide(pol, SIGIL_OP_EXECUTE, &m.facts, &d);
-		tap_check(m.fetches[SIGIL_PROP_BOOT_VERIFIED] == 1,
+		case_check(m.fetches[SIGIL_PROP_BOOT_VERIFIED] == 1,
 			  "known fact fetched again");
-		tap_check(m.fetches[SIGIL_PROP_FSVERITY_DIGEST] == 1, "digest fetched %u",
+		case_check(m.fetches[SIGIL_PROP_FSVERITY_DIGEST] == 1, "digest fetched %u",
 			  m.fetches[SIGIL_PROP_FSVERITY_DIGEST]);
 	}
 	sigil_policy_free(pol);
-	tap_end("- eval: facts are fetched lazily and at most once");
+	case_end("- eval: facts are fetched lazily and at most once");
 }
 
 /* What the deciding rule required: the properties it tests positively. */
@@ -371,12 +371,12 @@ static void test_rule_props(void)
 	struct sigil_decision d;
 	u32 props;
 
-	tap_begin();
-	tap_check(pol, "parse");
+	case_begin();
+	case_check(pol, "parse");
 	if (pol) {
 		sigil_policy_decide(pol, EX, &m.facts, &d);
 		props = sigil_rule_props(pol, &d);
-		tap_check(props == (SIGIL_PROP_BIT(SIGIL_PROP_IMA_SIGNATURE) |
+		case_check(props == (SIGIL_PROP_BIT(SIGIL_PROP_IMA_SIGNATURE) |
 				    SIGIL_PROP_BIT(SIGIL_PROP_SIGNER)),
 			  "content rule: props %#x", props);
 		memset(&m, 0, sizeof(m));
@@ -384,27 +384,27 @@ static void test_rule_props(void)
 		m.file = &verity;
 		sigil_policy_decide(pol, EX, &m.facts, &d);
 		props = sigil_rule_props(pol, &d);
-		tap_check(props == SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST),
+		case_check(props == SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST),
 			  "digest rule: props %#x", props);
 		memset(&m, 0, sizeof(m));
 		m.facts.fetch = fetch;
 		m.file = &none;
 		sigil_policy_decide(pol, EX, &m.facts, &d);
-		tap_check(d.match == GLOB && !sigil_rule_props(pol, &d),
+		case_check(d.match == GLOB && !sigil_rule_props(pol, &d),
 			  "a DEFAULT requires nothing");
 	}
 	sigil_policy_free(pol);
-	tap_end("- eval: sigil_rule_props() names what the deciding rule required");
+	case_end("- eval: sigil_rule_props() names what the deciding rule required");
 }
 
 int main(void)
 {
 	size_t i;
 
-	printf("TAP version 13\n");
+	ksft_print_header();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_lazy_fetch();
 	test_rule_props();
-	return tap_finish();
+	cases_done();
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host tests of sigilctl explain --policy: offline evaluation of a policy
- * file on files carrying the signatures of selftests/sig-fixtures (seen,
- * not verified), the answer it prints as text and JSON, signed policy
- * files, and the exit codes.  One table row per run of build/sigilctl.
+ * Host tests of sigilctl explain --policy: offline evaluation of a policy file
+ * on files carrying the signatures of selftests/fixtures/sig-fixtures (seen,
+ * not verified), the answer it prints as text and JSON, signed policy files,
+ * and the exit codes.  One table row per run of build/sigilctl.
  */
 
 #include <errno.h>
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "tap.h"
+#include "case.h"
 
 static char sigilctl[PATH_MAX], work[PATH_MAX], sigs[PATH_MAX], pols[PATH_MAX];
 
@@ -343,40 +343,41 @@ int main(int argc, char **argv)
 	snprintf(sigilctl, sizeof(sigilctl), "%s/../sigilctl", dir);
 	snprintf(work, sizeof(work), "%s/explain-test.d", dir);
 
-	tap_begin();
+	ksft_print_header();
+	case_begin();
 	mkdir(work, 0755);
 	rc = id_of("RSA_SKID", rsa, sizeof(rsa)) ?: id_of("PGP_FPR", fpr, sizeof(fpr));
 	snprintf(keyid, sizeof(keyid), "%s", fpr + 24);
-	tap_check(!rc, "ids: %s", strerror(-rc));
+	case_check(!rc, "ids: %s", strerror(-rc));
 	snprintf(policy, sizeof(policy), policy_fmt, rsa, fpr);
 	rc = rc ?: write_text(work, "t.pol", policy) ?:
 	     write_text(work, "bad.pol",
 			"policy_name=bad policy_version=1.0.0\nDEFAULT action=DENY\n"
 			"op=EXECUTE bogus=1 action=ALLOW\n") ?:
 	     make_files();
-	tap_check(!rc, "set-up in %s: %s", work, strerror(-rc));
-	tap_check(access(sigilctl, X_OK) == 0, "%s: %s", sigilctl, strerror(errno));
-	tap_end("explain: set-up: %s, the policy and %zu signed files",
+	case_check(!rc, "set-up in %s: %s", work, strerror(-rc));
+	case_check(access(sigilctl, X_OK) == 0, "%s: %s", sigilctl, strerror(errno));
+	case_end("explain: set-up: %s, the policy and %zu signed files",
 		sigilctl, sizeof(files) / sizeof(files[0]));
 	if (rc)
-		return tap_finish();
+		cases_done();
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct run_case *c = &cases[i];
 		int got;
 
-		tap_begin();
+		case_begin();
 		got = run(c->args, out, sizeof(out));
-		tap_check(got == c->exit, "exit %d, want %d; output:\n%s", got, c->exit, out);
+		case_check(got == c->exit, "exit %d, want %d; output:\n%s", got, c->exit, out);
 		for (j = 0; j < 6 && c->want[j]; j++) {
 			const char *w = expand(c->want[j], 7);
 
-			tap_check(strstr(out, w), "missing \"%s\" in:\n%s", w, out);
+			case_check(strstr(out, w), "missing \"%s\" in:\n%s", w, out);
 		}
 		if (c->unwanted)
-			tap_check(!strstr(out, c->unwanted), "unexpected \"%s\" in:\n%s",
+			case_check(!strstr(out, c->unwanted), "unexpected \"%s\" in:\n%s",
 				  c->unwanted, out);
-		tap_end("explain: %s", c->desc);
+		case_end("explain: %s", c->desc);
 	}
-	return tap_finish();
+	cases_done();
 }

@@ -21,7 +21,7 @@
 
 #include "filesig.h"
 #include "fixture.h"
-#include "tap.h"
+#include "case.h"
 
 static const char *dir;
 
@@ -33,7 +33,7 @@ static u8 *slurp(const char *name, size_t *len)
 	u8 *buf = read_fixture(dir, name, len);
 
 	if (!buf) {
-		printf("# cannot read %s/%s; run selftests/sig-fixtures\n", dir, name);
+		printf("# cannot read %s/%s; run selftests/fixtures/sig-fixtures\n", dir, name);
 		exit(2);
 	}
 	return buf;
@@ -163,30 +163,30 @@ static void test_fsverity(const char *file)
 	u8 *sig, *der = NULL;
 	int der_len;
 
-	tap_begin();
+	case_begin();
 	digests_of(file, &d);
 	n = fsverity_formatted_digest(1, d.verity, 32, out);
-	tap_check(n == d.formatted_len && !memcmp(out, d.formatted, n),
+	case_check(n == d.formatted_len && !memcmp(out, d.formatted, n),
 		  "the formatted digest differs from fsverity digest --for-builtin-sig");
-	tap_end("fsverity: %s: formatted digest as fsverity-utils makes it", file);
+	case_end("fsverity: %s: formatted digest as fsverity-utils makes it", file);
 
 	/* fsverity sign names the signer by issuer and serial number. */
-	tap_begin();
+	case_begin();
 	snprintf(name, sizeof(name), "files/%s.fsv", file);
 	sig = slurp(name, &len);
-	tap_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
+	case_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
 	der_len = i2d_X509_NAME(X509_get_issuer_name(x), &der);
 	want_len = der_contents(der, der_len, &want);
-	tap_check(id.issuer && id.issuer_len == want_len &&
+	case_check(id.issuer && id.issuer_len == want_len &&
 		  !memcmp(id.issuer, want, want_len), "issuer differs");
 	OPENSSL_free(der);
 	der = NULL;
 	der_len = i2d_ASN1_INTEGER(X509_get_serialNumber(x), &der);
 	want_len = der_contents(der, der_len, &want);
-	tap_check(id.serial && id.serial_len == want_len &&
+	case_check(id.serial && id.serial_len == want_len &&
 		  !memcmp(id.serial, want, want_len), "serial differs");
-	tap_check(!id.skid, "a SKID was found in an issuer-and-serial signer");
-	tap_check(id.signers == 1 && !id.certs, "%u signers, certs %d", id.signers, id.certs);
+	case_check(!id.skid, "a SKID was found in an issuer-and-serial signer");
+	case_check(id.signers == 1 && !id.certs, "%u signers, certs %d", id.signers, id.certs);
 	OPENSSL_free(der);
 	{
 		BIO *content = BIO_new_mem_buf(d.formatted, d.formatted_len);
@@ -195,7 +195,7 @@ static void test_fsverity(const char *file)
 		STACK_OF(X509) *certs = sk_X509_new_null();
 
 		sk_X509_push(certs, x);
-		tap_check(cms && CMS_verify(cms, certs, NULL, content, NULL,
+		case_check(cms && CMS_verify(cms, certs, NULL, content, NULL,
 					    CMS_NO_SIGNER_CERT_VERIFY | CMS_BINARY) == 1,
 			  "OpenSSL does not verify %s over the formatted digest", name);
 		sk_X509_free(certs);
@@ -203,21 +203,21 @@ static void test_fsverity(const char *file)
 		BIO_free(content);
 	}
 	free(sig);
-	tap_end("fsverity: %s: signer by issuer and serial, signature over the formatted digest",
+	case_end("fsverity: %s: signer by issuer and serial, signature over the formatted digest",
 		file);
 
 	/* openssl cms -keyid names it by subject key identifier. */
-	tap_begin();
+	case_begin();
 	snprintf(name, sizeof(name), "files/%s.fsvskid", file);
 	sig = slurp(name, &len);
-	tap_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
+	case_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
 	want_len = id_of("RSA_SKID", out, sizeof(out));
-	tap_check(id.skid && id.skid_len == want_len && !memcmp(id.skid, out, want_len),
+	case_check(id.skid && id.skid_len == want_len && !memcmp(id.skid, out, want_len),
 		  "the SKID differs from the certificate's");
-	tap_check(!id.issuer && !id.serial, "issuer or serial in a SKID signer");
-	tap_check(id.signers == 1 && !id.certs, "%u signers, certs %d", id.signers, id.certs);
+	case_check(!id.issuer && !id.serial, "issuer or serial in a SKID signer");
+	case_check(id.signers == 1 && !id.certs, "%u signers, certs %d", id.signers, id.certs);
 	free(sig);
-	tap_end("fsverity: %s: signer by subject key identifier", file);
+	case_end("fsverity: %s: signer by subject key identifier", file);
 	X509_free(x);
 }
 
@@ -229,18 +229,18 @@ static void test_pkcs7_shapes(void)
 	size_t len;
 	u8 *sig;
 
-	tap_begin();
+	case_begin();
 	sig = slurp("files/a.fsvcerts", &len);
-	tap_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
-	tap_check(id.certs && id.signers == 1 && id.issuer, "certs %d, %u signers",
+	case_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
+	case_check(id.certs && id.signers == 1 && id.issuer, "certs %d, %u signers",
 		  id.certs, id.signers);
 	free(sig);
 	sig = slurp("files/a.fsv2signers", &len);
-	tap_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
-	tap_check(!id.certs && id.signers == 2 && id.issuer, "certs %d, %u signers",
+	case_check(!pkcs7_signer_id(sig, len, &id, &err), "%s", err.msg);
+	case_check(!id.certs && id.signers == 2 && id.issuer, "certs %d, %u signers",
 		  id.certs, id.signers);
 	free(sig);
-	tap_end("pkcs7: attached certificates and a second signer are seen");
+	case_end("pkcs7: attached certificates and a second signer are seen");
 }
 
 static void test_pkcs7_malformed(void)
@@ -250,7 +250,7 @@ static void test_pkcs7_malformed(void)
 	size_t len, cut, bad = 0;
 	u8 *sig = slurp("files/a.fsv", &len), *copy;
 
-	tap_begin();
+	case_begin();
 	for (cut = 0; cut < len; cut++) {
 		copy = malloc(cut ? cut : 1);
 		memcpy(copy, sig, cut);
@@ -262,25 +262,25 @@ static void test_pkcs7_malformed(void)
 		free(copy);
 	}
 	/* Every prefix that cuts into the signer's identity is refused. */
-	tap_check(bad >= len - 300, "%zu of %zu prefixes refused", bad, len);
+	case_check(bad >= len - 300, "%zu of %zu prefixes refused", bad, len);
 
 	copy = malloc(len);
 	memcpy(copy, sig, len);
 	copy[8]++;		/* inside the signedData OID */
 	memset(&err, 0, sizeof(err));
-	tap_check(pkcs7_signer_id(copy, len, &id, &err) == -EBADMSG, "another OID accepted");
+	case_check(pkcs7_signer_id(copy, len, &id, &err) == -EBADMSG, "another OID accepted");
 	memcpy(copy, sig, len);
 	copy[1] = 0x80;		/* BER indefinite length */
 	memset(&err, 0, sizeof(err));
-	tap_check(pkcs7_signer_id(copy, len, &id, &err) == -EBADMSG, "BER accepted");
+	case_check(pkcs7_signer_id(copy, len, &id, &err) == -EBADMSG, "BER accepted");
 	memcpy(copy, sig, len);
 	copy[1] = 0x85;		/* a 5-byte length */
 	memset(&err, 0, sizeof(err));
-	tap_check(pkcs7_signer_id(copy, len, &id, &err) == -EBADMSG, "long length accepted");
-	tap_check(!id.issuer && !id.serial && !id.skid, "a refused message left an ID");
+	case_check(pkcs7_signer_id(copy, len, &id, &err) == -EBADMSG, "long length accepted");
+	case_check(!id.issuer && !id.serial && !id.skid, "a refused message left an ID");
 	free(copy);
 	free(sig);
-	tap_end("pkcs7: truncated, BER and non-SignedData messages are refused");
+	case_end("pkcs7: truncated, BER and non-SignedData messages are refused");
 }
 
 /* ---- security.ima ---- */
@@ -303,16 +303,16 @@ static void ima_case(const char *file, const char *suffix, const char *idkey,
 	char name[64];
 	u8 *value, *data;
 
-	tap_begin();
+	case_begin();
 	snprintf(name, sizeof(name), "files/%s.%s", file, suffix);
 	value = slurp(name, &len);
-	tap_check(!ima_xattr_parse(value, len, &s, &err), "%s", err.msg);
-	tap_check(s.type == type && s.version == (type == 3 ? 2 : 3),
+	case_check(!ima_xattr_parse(value, len, &s, &err), "%s", err.msg);
+	case_check(s.type == type && s.version == (type == 3 ? 2 : 3),
 		  "type %u version %u", s.type, s.version);
-	tap_check(s.hash_algo == IMA_HASH_SHA256 && ima_hash_size(s.hash_algo) == 32 &&
+	case_check(s.hash_algo == IMA_HASH_SHA256 && ima_hash_size(s.hash_algo) == 32 &&
 		  !strcmp(ima_hash_name(s.hash_algo), "sha256"), "hash %u", s.hash_algo);
 	n = id_of(idkey, want, sizeof(want));
-	tap_check(n >= 4 && !memcmp(s.keyid, want + n - 4, 4),
+	case_check(n >= 4 && !memcmp(s.keyid, want + n - 4, 4),
 		  "key ID is not the end of %s", idkey);
 	if (type == IMA_XATTR_DIGSIG) {
 		snprintf(name, sizeof(name), "files/%s", file);
@@ -323,11 +323,11 @@ static void ima_case(const char *file, const char *suffix, const char *idkey,
 		data = malloc(dlen);
 		memcpy(data, fileid, dlen);
 	}
-	tap_check(verify_digest(key, data, dlen, s.sig, s.sig_len),
+	case_check(verify_digest(key, data, dlen, s.sig, s.sig_len),
 		  "OpenSSL does not verify the parsed signature");
 	free(data);
 	free(value);
-	tap_end("ima: %s.%s: v%u signature by %s verifies", file, suffix,
+	case_end("ima: %s.%s: v%u signature by %s verifies", file, suffix,
 		type == 3 ? 2 : 3, idkey);
 }
 
@@ -339,35 +339,35 @@ static void test_ima_malformed(void)
 	u8 *good = slurp("files/a.ima2", &len), *v = malloc(len + 1);
 	bool prefixes = true;
 
-	tap_begin();
+	case_begin();
 	for (cut = 0; cut < len; cut++) {
 		if (ima_parse(good, cut, &s, &err) != -EBADMSG || !err.msg[0])
 			prefixes = false;
 	}
-	tap_check(prefixes, "a truncated value was not refused with EBADMSG");
+	case_check(prefixes, "a truncated value was not refused with EBADMSG");
 	memcpy(v, good, len);
 	v[len] = 0;
-	tap_check(ima_parse(v, len + 1, &s, &err) == -EBADMSG, "a trailing byte");
-	tap_check(strstr(err.msg, "announces"), "message: %s", err.msg);
+	case_check(ima_parse(v, len + 1, &s, &err) == -EBADMSG, "a trailing byte");
+	case_check(strstr(err.msg, "announces"), "message: %s", err.msg);
 	v[0] = 4;		/* IMA_XATTR_DIGEST_NG: a hash, not a signature */
-	tap_check(ima_parse(v, len, &s, &err) == -ENODATA, "a bare hash");
+	case_check(ima_parse(v, len, &s, &err) == -ENODATA, "a bare hash");
 	v[0] = 3;
 	v[1] = 3;
-	tap_check(ima_parse(v, len, &s, &err) == -EBADMSG, "type 3 with v3");
+	case_check(ima_parse(v, len, &s, &err) == -EBADMSG, "type 3 with v3");
 	v[1] = 2;
 	v[2] = IMA_HASH_SHA1;
-	tap_check(ima_parse(v, len, &s, &err) == -EKEYREJECTED, "SHA-1");
-	tap_check(strstr(err.msg, "SHA-1"), "message: %s", err.msg);
+	case_check(ima_parse(v, len, &s, &err) == -EKEYREJECTED, "SHA-1");
+	case_check(strstr(err.msg, "SHA-1"), "message: %s", err.msg);
 	v[2] = IMA_HASH_MD5;
-	tap_check(ima_parse(v, len, &s, &err) == -EKEYREJECTED, "MD5");
+	case_check(ima_parse(v, len, &s, &err) == -EKEYREJECTED, "MD5");
 	v[2] = 17;		/* HASH_ALGO_SM3_256 */
-	tap_check(ima_parse(v, len, &s, &err) == -EOPNOTSUPP, "SM3");
+	case_check(ima_parse(v, len, &s, &err) == -EOPNOTSUPP, "SM3");
 	v[2] = 200;
-	tap_check(ima_parse(v, len, &s, &err) == -EOPNOTSUPP, "algorithm 200");
-	tap_check(strstr(err.msg, "200"), "message: %s", err.msg);
+	case_check(ima_parse(v, len, &s, &err) == -EOPNOTSUPP, "algorithm 200");
+	case_check(strstr(err.msg, "200"), "message: %s", err.msg);
 	free(v);
 	free(good);
-	tap_end("ima: truncated, padded, bare-hash, SHA-1 and unknown-hash values are told apart");
+	case_end("ima: truncated, padded, bare-hash, SHA-1 and unknown-hash values are told apart");
 }
 
 /* ---- security.sigil ---- */
@@ -393,17 +393,17 @@ static void sigil_case(const char *file, const char *suffix, u8 kind,
 	char name[64];
 	u8 *value, *data;
 
-	tap_begin();
+	case_begin();
 	snprintf(name, sizeof(name), "files/%s.%s", file, suffix);
 	value = slurp(name, &len);
-	tap_check(!sigil_xattr_parse(value, len, &x, &err), "%s", err.msg);
-	tap_check(x.kind == kind && x.packet == value + 2 && x.len == len - 2,
+	case_check(!sigil_xattr_parse(value, len, &x, &err), "%s", err.msg);
+	case_check(x.kind == kind && x.packet == value + 2 && x.len == len - 2,
 		  "kind %u", x.kind);
-	tap_check(!pgp_read_packet(x.packet, x.len, &pos, &pkt, &err) &&
+	case_check(!pgp_read_packet(x.packet, x.len, &pos, &pkt, &err) &&
 		  !pgp_parse_sig(pkt.body, pkt.len, &sig, &err) &&
 		  !pgp_check_data_sig(&sig, &err), "%s", err.msg);
 	id_of(fprkey, fpr, sizeof(fpr));
-	tap_check(sig.has_issuer_fpr && !memcmp(sig.issuer_fpr, fpr, sizeof(fpr)),
+	case_check(sig.has_issuer_fpr && !memcmp(sig.issuer_fpr, fpr, sizeof(fpr)),
 		  "issuer is not %s", fprkey);
 
 	/* The signature's hash prefix proves what the tool signed. */
@@ -424,10 +424,10 @@ static void sigil_case(const char *file, const char *suffix, u8 kind,
 	EVP_DigestUpdate(c, trailer, sizeof(trailer));
 	EVP_DigestFinal(c, md, NULL);
 	EVP_MD_CTX_free(c);
-	tap_check(pgp_quick_check(&sig, md), "the hash prefix differs: another input was signed");
+	case_check(pgp_quick_check(&sig, md), "the hash prefix differs: another input was signed");
 	free(data);
 	free(value);
-	tap_end("sigil: %s.%s: kind %u signature by %s", file, suffix, kind, fprkey);
+	case_end("sigil: %s.%s: kind %u signature by %s", file, suffix, kind, fprkey);
 }
 
 static void test_sigil_malformed(void)
@@ -438,30 +438,30 @@ static void test_sigil_malformed(void)
 	u8 *good = slurp("files/a.pgp2", &len), *v = malloc(len + 1);
 	bool prefixes = true;
 
-	tap_begin();
+	case_begin();
 	for (cut = 0; cut < len; cut++) {
 		if (sigil_parse(good, cut, &x, &err) != -EBADMSG || !err.msg[0])
 			prefixes = false;
 	}
-	tap_check(prefixes, "a truncated value was not refused with EBADMSG");
+	case_check(prefixes, "a truncated value was not refused with EBADMSG");
 	memcpy(v, good, len);
 	v[len] = 0xc2;
-	tap_check(sigil_parse(v, len + 1, &x, &err) == -EBADMSG &&
+	case_check(sigil_parse(v, len + 1, &x, &err) == -EBADMSG &&
 		  strstr(err.msg, "after the signature"), "trailing byte: %s", err.msg);
 	v[0] = 2;
-	tap_check(sigil_parse(v, len, &x, &err) == -EBADMSG &&
+	case_check(sigil_parse(v, len, &x, &err) == -EBADMSG &&
 		  strstr(err.msg, "version 2"), "version 2: %s", err.msg);
 	v[0] = 1;
 	v[1] = 3;
-	tap_check(sigil_parse(v, len, &x, &err) == -EBADMSG &&
+	case_check(sigil_parse(v, len, &x, &err) == -EBADMSG &&
 		  strstr(err.msg, "kind 3"), "kind 3: %s", err.msg);
 	v[1] = 2;
 	v[2] = 0xc6;		/* new-format public key packet */
-	tap_check(sigil_parse(v, len, &x, &err) == -EBADMSG &&
+	case_check(sigil_parse(v, len, &x, &err) == -EBADMSG &&
 		  strstr(err.msg, "not a signature"), "tag 6: %s", err.msg);
 	free(v);
 	free(good);
-	tap_end("sigil: truncated, padded, unknown version or kind, and non-signature values are refused");
+	case_end("sigil: truncated, padded, unknown version or kind, and non-signature values are refused");
 }
 
 /*
@@ -497,29 +497,29 @@ static void text_case(const struct text_case *c)
 	u8 *value;
 	int rc;
 
-	tap_begin();
+	case_begin();
 	snprintf(name, sizeof(name), "files/%s", c->sig);
 	value = slurp(name, &len);
 	/* What gpg wrote, read without sigil_xattr_parse(). */
-	tap_check(len > 2 && value[1] == c->kind &&
+	case_check(len > 2 && value[1] == c->kind &&
 		  !pgp_read_packet(value, len, &pos, &pkt, &err) &&
 		  !pgp_parse_sig(pkt.body, pkt.len, &sig, &err) && sig.type == c->type,
 		  "kind %u, signature type 0x%02x, want %u and 0x%02x (%s)",
 		  value[1], sig.type, c->kind, c->type, err.msg);
 	rc = sigil_parse(value, len, &x, &err);
-	tap_check(rc == c->rc, "rc %d, want %d (%s)", rc, c->rc, err.msg);
+	case_check(rc == c->rc, "rc %d, want %d (%s)", rc, c->rc, err.msg);
 	if (c->rc) {
-		tap_check(!strcmp(err.msg, TEXT_MODE_REFUSED), "message: %s", err.msg);
-		tap_check(err.offset == pkt.body_start + 1 && value[err.offset] == PGP_SIG_TEXT,
+		case_check(!strcmp(err.msg, TEXT_MODE_REFUSED), "message: %s", err.msg);
+		case_check(err.offset == pkt.body_start + 1 && value[err.offset] == PGP_SIG_TEXT,
 			  "offset %u is not the signature type's", err.offset);
-		tap_check(!x.packet, "a refused value was filled in");
+		case_check(!x.packet, "a refused value was filled in");
 	} else {
-		tap_check(x.kind == c->kind && x.packet == value + 2 && x.len == len - 2,
+		case_check(x.kind == c->kind && x.packet == value + 2 && x.len == len - 2,
 			  "kind %u", x.kind);
-		tap_check(!pgp_check_data_sig(&sig, &err), "%s", err.msg);
+		case_check(!pgp_check_data_sig(&sig, &err), "%s", err.msg);
 	}
 	free(value);
-	tap_end("sigil: %s: a kind %u %s signature by gpg is %s", c->sig, c->kind,
+	case_end("sigil: %s: a kind %u %s signature by gpg is %s", c->sig, c->kind,
 		c->type == PGP_SIG_TEXT ? "text-mode (0x01)" : "binary (0x00)",
 		c->rc ? "refused (EKEYREJECTED)" : "taken");
 }
@@ -536,7 +536,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	dir = argv[2];
-	printf("TAP version 13\n");
+	ksft_print_header();
 	x = cert("rsa");
 	rsa = X509_get_pubkey(x);
 	X509_free(x);
@@ -545,7 +545,7 @@ int main(int argc, char **argv)
 	X509_free(x);
 	pgp = private_key("pgp");
 	if (!rsa || !ec || !pgp) {
-		printf("# %s: keys are missing; run selftests/sig-fixtures\n", dir);
+		printf("# %s: keys are missing; run selftests/fixtures/sig-fixtures\n", dir);
 		return 2;
 	}
 	for (i = 0; i < 3; i++) {
@@ -567,5 +567,5 @@ int main(int argc, char **argv)
 	EVP_PKEY_free(rsa);
 	EVP_PKEY_free(ec);
 	EVP_PKEY_free(pgp);
-	return tap_finish();
+	cases_done();
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Reading the fixtures that selftests/unit/pgp-fixtures and
- * selftests/sig-fixtures write, for the host unit tests.
+ * Reading the fixtures that selftests/fixtures/pgp-fixtures and
+ * selftests/fixtures/sig-fixtures write, for the host unit tests.
  */
 #ifndef _SIGIL_FIXTURE_H
 #define _SIGIL_FIXTURE_H

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host unit tests: every policy of IPE's documentation (selftests/ipe-examples)
- * is the text of the kernel tree's ipe.rst, parses, and decides each event as
- * IPE's documentation says.
+ * Host unit tests: every policy of IPE's documentation
+ * (selftests/fixtures/ipe-examples) is the text of the kernel tree's
+ * ipe.rst, parses, and decides each event as IPE's documentation says.
  *
  * Arguments: PGP_FIXTURES SIG_FIXTURES IPE_EXAMPLES_DIR KERNEL_SOURCE_DIR
  * (the first two are those of every host test, unused here).
@@ -15,7 +15,7 @@
 
 #include "fixture.h"
 #include "policy.h"
-#include "tap.h"
+#include "case.h"
 
 /* A file, or no file at all, as IPE's documentation describes them. */
 struct file_model {
@@ -431,13 +431,13 @@ static void check_source(const struct readme_row *r)
 	char **lines = NULL;
 	int nlines = 0;
 
-	tap_begin();
-	tap_check(r->src == 'A' || r->src == 'S', "unknown source '%c'", r->src);
+	case_begin();
+	case_check(r->src == 'A' || r->src == 'S', "unknown source '%c'", r->src);
 	if (r->src == 'A' || r->src == 'S')
 		rst = (char *)read_fixture(ksrc, doc, &rlen);
 	pol = (char *)read_fixture(examples_dir, r->file, &plen);
-	tap_check(rst, "cannot read %s in %s", doc, ksrc);
-	tap_check(pol, "cannot read %s", r->file);
+	case_check(rst, "cannot read %s in %s", doc, ksrc);
+	case_check(pol, "cannot read %s", r->file);
 	if (!rst || !pol)
 		goto out;
 	rst = realloc(rst, rlen + 1);
@@ -452,7 +452,7 @@ static void check_source(const struct readme_row *r)
 
 		if (sscanf(tok, "%d-%d", &first, &last) != 2)
 			last = first = atoi(tok);
-		tap_check(first >= 1 && last >= first && last <= nlines, "bad lines '%s'", tok);
+		case_check(first >= 1 && last >= first && last <= nlines, "bad lines '%s'", tok);
 		if (first < 1 || last < first || last > nlines)
 			continue;
 		if (!strcmp(r->kind, "verbatim") || !strcmp(r->kind, "wrapped")) {
@@ -463,30 +463,30 @@ static void check_source(const struct readme_row *r)
 		for (; first <= last; first++) {
 			const char *l = lines[first - 1] + strspn(lines[first - 1], " ");
 
-			tap_check(!*l || strstr(pol, l), "%s does not quote line %d: '%s'",
+			case_check(!*l || strstr(pol, l), "%s does not quote line %d: '%s'",
 				  r->file, first, l);
 		}
 	}
 	free(spec);
 
 	if (!strcmp(r->kind, "verbatim")) {
-		tap_check(!strcmp(pol, want), "%s is not lines %s of %s:\n%s", r->file,
+		case_check(!strcmp(pol, want), "%s is not lines %s of %s:\n%s", r->file,
 			  r->lines, doc, want);
 	} else if (!strcmp(r->kind, "wrapped")) {
 		size_t wl = strlen(want);
 
-		tap_check(plen > wl && !strcmp(pol + plen - wl, want) && pol[plen - wl - 1] == '\n',
+		case_check(plen > wl && !strcmp(pol + plen - wl, want) && pol[plen - wl - 1] == '\n',
 			  "%s does not end with lines %s of %s:\n%s", r->file, r->lines,
 			  doc, want);
 	} else {
-		tap_check(!strcmp(r->kind, "expanded") || !strcmp(r->kind, "derived"),
+		case_check(!strcmp(r->kind, "expanded") || !strcmp(r->kind, "derived"),
 			  "unknown kind '%s'", r->kind);
 	}
 out:
 	free(lines);
 	free(rst);
 	free(pol);
-	tap_end("- source: %s is %s from %s, lines %s", r->file, r->kind, doc, r->lines);
+	case_end("- source: %s is %s from %s, lines %s", r->file, r->kind, doc, r->lines);
 }
 
 /* Every file is in the README and in the table above, and the other way round. */
@@ -497,8 +497,8 @@ static void check_index(const struct readme_row *rows, int nrows)
 	int files = 0, i;
 	size_t j;
 
-	tap_begin();
-	tap_check(d, "cannot open %s", examples_dir);
+	case_begin();
+	case_check(d, "cannot open %s", examples_dir);
 	while (d && (e = readdir(d))) {
 		size_t n = strlen(e->d_name);
 		bool in_readme = false, in_table = false;
@@ -510,14 +510,14 @@ static void check_index(const struct readme_row *rows, int nrows)
 			in_readme |= !strcmp(rows[i].file, e->d_name);
 		for (j = 0; j < NEXAMPLES; j++)
 			in_table |= !strcmp(examples[j].file, e->d_name);
-		tap_check(in_readme, "%s is not in the README", e->d_name);
-		tap_check(in_table, "%s has no events in %s", e->d_name, __FILE__);
+		case_check(in_readme, "%s is not in the README", e->d_name);
+		case_check(in_table, "%s has no events in %s", e->d_name, __FILE__);
 	}
 	if (d)
 		closedir(d);
-	tap_check(files == nrows, "%d files, %d README rows", files, nrows);
-	tap_check((size_t)files == NEXAMPLES, "%d files, %zu table rows", files, NEXAMPLES);
-	tap_end("- index: %d policy files, each in the README and with a table of events",
+	case_check(files == nrows, "%d files, %d README rows", files, nrows);
+	case_check((size_t)files == NEXAMPLES, "%d files, %zu table rows", files, NEXAMPLES);
+	case_end("- index: %d policy files, each in the README and with a table of events",
 		files);
 }
 
@@ -534,24 +534,24 @@ static void run_example(const struct example *ex)
 	char *text = (char *)read_fixture(examples_dir, ex->file, &len);
 	int rc, i;
 
-	tap_begin();
-	tap_check(text, "cannot read %s", ex->file);
+	case_begin();
+	case_check(text, "cannot read %s", ex->file);
 	if (!text) {
-		tap_end("- parse: %s", ex->file);
+		case_end("- parse: %s", ex->file);
 		return;
 	}
 	rc = sigil_policy_parse(text, len, &opts, &pol, &err);
-	tap_check(rc == ex->err, "rc %d, want %d (line %u, column %u: %s)", rc, ex->err,
+	case_check(rc == ex->err, "rc %d, want %d (line %u, column %u: %s)", rc, ex->err,
 		  err.line, err.col, err.msg);
 	if (ex->err) {
-		tap_check(err.line == ex->line && err.col == ex->col,
+		case_check(err.line == ex->line && err.col == ex->col,
 			  "line %u column %u, want %u %u", err.line, err.col, ex->line, ex->col);
-		tap_check(strstr(err.msg, ex->msg), "message '%s' lacks '%s'", err.msg, ex->msg);
+		case_check(strstr(err.msg, ex->msg), "message '%s' lacks '%s'", err.msg, ex->msg);
 	} else if (pol) {
-		tap_check(!strcmp(pol->name, ex->name), "name '%s', want '%s'", pol->name, ex->name);
-		tap_check(sigil_policy_version(pol) == 0, "version is not 0.0.0");
+		case_check(!strcmp(pol->name, ex->name), "name '%s', want '%s'", pol->name, ex->name);
+		case_check(sigil_policy_version(pol) == 0, "version is not 0.0.0");
 	}
-	tap_end("- parse: %s %s", ex->file, ex->err ? "is refused, as documented" : "loads");
+	case_end("- parse: %s %s", ex->file, ex->err ? "is refused, as documented" : "loads");
 
 	for (i = 0; pol && i < MAX_EVENTS && ex->events[i].desc; i++) {
 		const struct event *ev = &ex->events[i];
@@ -561,16 +561,16 @@ static void run_example(const struct example *ex)
 		};
 		struct sigil_decision d;
 
-		tap_begin();
+		case_begin();
 		rc = sigil_policy_decide(pol, ev->op, &m.facts, &d);
-		tap_check(rc == 0, "decide: %d", rc);
-		tap_check(d.action == ev->action && d.match == ev->match,
+		case_check(rc == 0, "decide: %d", rc);
+		case_check(d.action == ev->action && d.match == ev->match,
 			  "%s by the %s, want %s by the %s",
 			  sigil_action_names[d.action], match_names[d.match],
 			  sigil_action_names[ev->action], match_names[ev->match]);
-		tap_check(d.src && d.src->line == ev->line, "decided by line %u, want %u",
+		case_check(d.src && d.src->line == ev->line, "decided by line %u, want %u",
 			  d.src ? d.src->line : 0, ev->line);
-		tap_end("- decide: %s: %s: %s, line %u", ex->name,
+		case_end("- decide: %s: %s: %s, line %u", ex->name,
 			ev->op < __SIGIL_OP_MAX ? sigil_op_names[ev->op] : "(no operation)",
 			ev->desc, ev->line);
 	}
@@ -584,26 +584,26 @@ int main(int argc, char **argv)
 	int nrows, i;
 	size_t j;
 
-	printf("TAP version 13\n");
+	ksft_print_header();
 	if (argc < 6) {
 		printf("# usage: %s PGP_FIXTURES SIG_FIXTURES POLICY_FIXTURES IPE_EXAMPLES_DIR KERNEL_SOURCE_DIR\n",
 		       argv[0]);
-		tap_begin();
-		tap_check(0, "missing arguments");
-		tap_end("- arguments");
-		return tap_finish();
+		case_begin();
+		case_check(0, "missing arguments");
+		case_end("- arguments");
+		cases_done();
 	}
 	examples_dir = argv[4];
 	ksrc = argv[5];
 
 	nrows = read_readme(rows, 64);
-	tap_begin();
-	tap_check(nrows > 0, "no table in %s/README", examples_dir);
-	tap_end("- README lists %d files", nrows);
+	case_begin();
+	case_check(nrows > 0, "no table in %s/README", examples_dir);
+	case_end("- README lists %d files", nrows);
 	check_index(rows, nrows);
 	for (i = 0; i < nrows; i++)
 		check_source(&rows[i]);
 	for (j = 0; j < NEXAMPLES; j++)
 		run_example(&examples[j]);
-	return tap_finish();
+	cases_done();
 }

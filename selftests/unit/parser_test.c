@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "policy.h"
-#include "tap.h"
+#include "case.h"
 
 /* A build that evaluates only these: it must refuse every other property. */
 #define MINIMAL_PROPS (SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) | \
@@ -337,25 +337,25 @@ static void run_case(const struct parse_case *c)
 	struct sigil_policy *pol;
 	int rc;
 
-	tap_begin();
+	case_begin();
 	rc = sigil_policy_parse(c->text, len, &opts, &pol, &err);
-	tap_check(rc == c->err, "rc %d, want %d (%s)", rc, c->err, err.msg);
-	tap_check(err.err == rc, "err.err %d, rc %d", err.err, rc);
+	case_check(rc == c->err, "rc %d, want %d (%s)", rc, c->err, err.msg);
+	case_check(err.err == rc, "err.err %d, rc %d", err.err, rc);
 	if (c->err) {
-		tap_check(!pol, "policy returned on error");
-		tap_check(err.line == c->line, "line %u, want %u (%s)", err.line,
+		case_check(!pol, "policy returned on error");
+		case_check(err.line == c->line, "line %u, want %u (%s)", err.line,
 			  c->line, err.msg);
 		if (c->col)
-			tap_check(err.col == c->col, "column %u, want %u (%s)",
+			case_check(err.col == c->col, "column %u, want %u (%s)",
 				  err.col, c->col, err.msg);
-		tap_check(strstr(err.msg, c->msg), "message '%s' lacks '%s'",
+		case_check(strstr(err.msg, c->msg), "message '%s' lacks '%s'",
 			  err.msg, c->msg);
-		tap_check(err.msg[0], "empty message");
+		case_check(err.msg[0], "empty message");
 	} else {
-		tap_check(pol, "no policy");
+		case_check(pol, "no policy");
 	}
 	sigil_policy_free(pol);
-	tap_end("- parse: %s", c->desc);
+	case_end("- parse: %s", c->desc);
 }
 
 /* Checks on the parsed structure, beyond accept/refuse. */
@@ -373,37 +373,37 @@ static void test_structure(void)
 	struct sigil_parse_error err;
 	struct sigil_policy *pol;
 
-	tap_begin();
-	tap_check(!sigil_policy_parse(text, sizeof(text) - 1, &opts, &pol, &err),
+	case_begin();
+	case_check(!sigil_policy_parse(text, sizeof(text) - 1, &opts, &pol, &err),
 		  "%s", err.msg);
 	if (!pol) {
-		tap_end("- structure: parse");
+		case_end("- structure: parse");
 		return;
 	}
-	tap_check(!strcmp(pol->name, "shape"), "name %s", pol->name);
-	tap_check(sigil_policy_version(pol) == (1ull << 32 | 2 << 16 | 3),
+	case_check(!strcmp(pol->name, "shape"), "name %s", pol->name);
+	case_check(sigil_policy_version(pol) == (1ull << 32 | 2 << 16 | 3),
 		  "version");
-	tap_check(pol->nrules == 3 && pol->nprops == 3 && pol->nvalues == 32,
+	case_check(pol->nrules == 3 && pol->nprops == 3 && pol->nvalues == 32,
 		  "counts %u %u %u", pol->nrules, pol->nprops, pol->nvalues);
-	tap_check(pol->ops[SIGIL_OP_EXECUTE].count == 2 &&
+	case_check(pol->ops[SIGIL_OP_EXECUTE].count == 2 &&
 		  pol->ops[SIGIL_OP_KMODULE].count == 1, "grouping");
 	r = &pol->rules[pol->ops[SIGIL_OP_EXECUTE].first];
-	tap_check(r->src.line == 4 && r->nprops == 2 &&
+	case_check(r->src.line == 4 && r->nprops == 2 &&
 		  r->action == SIGIL_ACTION_ALLOW, "first EXECUTE rule");
-	tap_check(r->src.len == strlen("op=EXECUTE boot_verified=TRUE fsverity_digest=sha256:" D64
+	case_check(r->src.len == strlen("op=EXECUTE boot_verified=TRUE fsverity_digest=sha256:" D64
 					 " action=ALLOW") &&
 		  !memcmp(text + r->src.off, "op=EXECUTE boot", 15),
 		  "rule source span");
-	tap_check(r[1].src.line == 6, "policy order within EXECUTE");
-	tap_check(pol->values[0] == 0xfd && pol->values[31] == 0x9e, "digest bytes");
-	tap_check(pol->global_default == SIGIL_ACTION_DENY &&
+	case_check(r[1].src.line == 6, "policy order within EXECUTE");
+	case_check(pol->values[0] == 0xfd && pol->values[31] == 0x9e, "digest bytes");
+	case_check(pol->global_default == SIGIL_ACTION_DENY &&
 		  pol->global_default_src.line == 2, "global default");
-	tap_check(pol->ops[SIGIL_OP_KMODULE].default_action == SIGIL_ACTION_DENY &&
+	case_check(pol->ops[SIGIL_OP_KMODULE].default_action == SIGIL_ACTION_DENY &&
 		  pol->ops[SIGIL_OP_KMODULE].default_src.line == 5, "KMODULE default");
-	tap_check(pol->mem_bytes >= sizeof(*pol) + 3 * sizeof(struct sigil_rule),
+	case_check(pol->mem_bytes >= sizeof(*pol) + 3 * sizeof(struct sigil_rule),
 		  "memory accounted");
 	sigil_policy_free(pol);
-	tap_end("- structure: rules grouped by operation, sources and values kept");
+	case_end("- structure: rules grouped by operation, sources and values kept");
 }
 
 static void test_error_format(void)
@@ -414,22 +414,22 @@ static void test_error_format(void)
 	struct sigil_policy *pol;
 	char buf[300];
 
-	tap_begin();
+	case_begin();
 	sigil_policy_parse(text, sizeof(text) - 1, &opts, &pol, &err);
 	sigil_parse_error_format(&err, buf, sizeof(buf));
-	tap_check(!strcmp(buf, "line 3, column 12: unknown property 'bogus'"),
+	case_check(!strcmp(buf, "line 3, column 12: unknown property 'bogus'"),
 		  "got '%s'", buf);
-	tap_end("- parse: error renders as 'line L, column C: message'");
+	case_end("- parse: error renders as 'line L, column C: message'");
 }
 
 int main(void)
 {
 	size_t i;
 
-	printf("TAP version 13\n");
+	ksft_print_header();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_structure();
 	test_error_format();
-	return tap_finish();
+	cases_done();
 }

@@ -18,7 +18,7 @@
 
 #include "fixture.h"
 #include "pgp.h"
-#include "tap.h"
+#include "case.h"
 #include "../../userspace/pgp_evp.h"
 
 static const char *dir;
@@ -117,24 +117,24 @@ static void key_case(const char *name, const char *file, const char *fpr,
 	const struct pgp_key *signer = NULL;
 	int rc;
 
-	tap_begin();
-	tap_check(buf, "cannot read %s", file);
+	case_begin();
+	case_check(buf, "cannot read %s", file);
 	if (buf) {
 		rc = pgp_parse_cert(buf, len, cert, &err);
-		tap_check(!rc, "parse: %s (%d at %u)", err.msg, rc, err.offset);
+		case_check(!rc, "parse: %s (%d at %u)", err.msg, rc, err.offset);
 		if (!rc) {
-			tap_check(cert->len == len, "certificate spans %zu of %zu bytes",
+			case_check(cert->len == len, "certificate spans %zu of %zu bytes",
 				  cert->len, len);
 			hex_of(cert->primary.fpr, PGP_FPR_SIZE, got);
-			tap_check(!strcmp(got, fpr), "fingerprint %s, tool says %s", got, fpr);
+			case_check(!strcmp(got, fpr), "fingerprint %s, tool says %s", got, fpr);
 			hex_of(cert->primary.keyid, PGP_KEYID_SIZE, kid);
-			tap_check(!strcmp(kid, fpr + 24), "key ID %s, tool's fingerprint %s",
+			case_check(!strcmp(kid, fpr + 24), "key ID %s, tool's fingerprint %s",
 				  kid, fpr);
 			rc = pgp_select_signer(cert, ossl_verify, NULL, &signer, &err);
-			tap_check(!rc && signer, "select: %s", err.msg);
+			case_check(!rc && signer, "select: %s", err.msg);
 			if (signer) {
 				hex_of(signer->fpr, PGP_FPR_SIZE, got);
-				tap_check(!strcmp(got, signer_fpr),
+				case_check(!strcmp(got, signer_fpr),
 					  "signing key %s, tool says %s", got, signer_fpr);
 			}
 		}
@@ -143,7 +143,7 @@ static void key_case(const char *name, const char *file, const char *fpr,
 	keys[nkeys].signer = signer;
 	keys[nkeys].buf = buf;
 	nkeys++;
-	tap_end("- pgp: %s: fingerprint, key ID and signing key match the tool", name);
+	case_end("- pgp: %s: fingerprint, key ID and signing key match the tool", name);
 }
 
 static int errno_of(const char *s)
@@ -167,17 +167,17 @@ static void bad_case(const char *name, const char *file, const char *want,
 	u8 *buf = slurp(file, &len);
 	int rc;
 
-	tap_begin();
-	tap_check(buf, "cannot read %s", file);
+	case_begin();
+	case_check(buf, "cannot read %s", file);
 	if (buf) {
 		rc = pgp_parse_cert(buf, len, &cert, &err);
 		if (!rc)
 			rc = pgp_select_signer(&cert, ossl_verify, NULL, &signer, &err);
-		tap_check(rc == errno_of(want), "rc %d, want %s (%s)", rc, want, err.msg);
-		tap_check(strstr(err.msg, msg), "message '%s' lacks '%s'", err.msg, msg);
+		case_check(rc == errno_of(want), "rc %d, want %s (%s)", rc, want, err.msg);
+		case_check(strstr(err.msg, msg), "message '%s' lacks '%s'", err.msg, msg);
 	}
 	free(buf);
-	tap_end("- pgp: %s is refused: %s", name, msg);
+	case_end("- pgp: %s is refused: %s", name, msg);
 }
 
 struct growbuf {
@@ -257,21 +257,21 @@ static void sig_case(const char *name, const char *keyname, const char *datafile
 	size_t pos = 0;
 	int rc;
 
-	tap_begin();
-	tap_check(key && data && sig, "fixture %s missing", name);
+	case_begin();
+	case_check(key && data && sig, "fixture %s missing", name);
 	if (key && data && sig) {
 		pgp_read_packet(sig, slen, &pos, &pkt, &err);
 		pgp_parse_sig(pkt.body, pkt.len, &parsed, &err);
-		tap_check(parsed.type == strtoul(type, NULL, 16), "type 0x%02x, want %s",
+		case_check(parsed.type == strtoul(type, NULL, 16), "type 0x%02x, want %s",
 			  parsed.type, type);
-		tap_check(!strcmp(pgp_hash_name(parsed.hash_algo) + 3, hash + 3),
+		case_check(!strcmp(pgp_hash_name(parsed.hash_algo) + 3, hash + 3),
 			  "hash %s, want %s", pgp_hash_name(parsed.hash_algo), hash);
 		rc = verify_data(key, sig, slen, data, dlen, &err);
-		tap_check(rc == 0, "good signature: %d %s", rc, err.msg);
+		case_check(rc == 0, "good signature: %d %s", rc, err.msg);
 	}
-	tap_end("- pgp: %s (%s, type %s) verifies", name, hash, type);
+	case_end("- pgp: %s (%s, type %s) verifies", name, hash, type);
 
-	tap_begin();
+	case_begin();
 	if (key && data && sig) {
 		u8 *d = malloc(dlen), *s = malloc(slen);
 		size_t hashed_last;
@@ -279,13 +279,13 @@ static void sig_case(const char *name, const char *keyname, const char *datafile
 		memcpy(d, data, dlen);
 		d[dlen / 2] ^= 0x01;
 		err.err = 0;
-		tap_check(verify_data(key, sig, slen, d, dlen, &err) != 0,
+		case_check(verify_data(key, sig, slen, d, dlen, &err) != 0,
 			  "flipped data bit verified");
 
 		memcpy(s, sig, slen);
 		s[slen - 1] ^= 0x01;
 		err.err = 0;
-		tap_check(verify_data(key, s, slen, data, dlen, &err) != 0,
+		case_check(verify_data(key, s, slen, data, dlen, &err) != 0,
 			  "flipped signature bit verified");
 
 		/* The last byte of the hashed area: inside its last subpacket. */
@@ -293,14 +293,14 @@ static void sig_case(const char *name, const char *keyname, const char *datafile
 		hashed_last = (size_t)(pkt.body - sig) + 6 + parsed.hashed_len - 1;
 		s[hashed_last] ^= 0x01;
 		err.err = 0;
-		tap_check(verify_data(key, s, slen, data, dlen, &err) != 0,
+		case_check(verify_data(key, s, slen, data, dlen, &err) != 0,
 			  "flipped hashed-subpacket bit verified");
 		free(d);
 		free(s);
 	} else {
-		tap_check(0, "fixture missing");
+		case_check(0, "fixture missing");
 	}
-	tap_end("- pgp: %s: flipped bits in data, signature and hashed subpackets fail", name);
+	case_end("- pgp: %s: flipped bits in data, signature and hashed subpackets fail", name);
 	free(data);
 	free(sig);
 }
@@ -346,21 +346,21 @@ static void test_rfc9580_vectors(void)
 	u8 buf[1024];
 	size_t len;
 
-	tap_begin();
-	tap_check(!dearmor(v6_cert, buf, sizeof(buf), &len, &err), "dearmor: %s", err.msg);
-	tap_check(pgp_parse_cert(buf, len, &cert, &err) == -EOPNOTSUPP, "rc %d", err.err);
-	tap_check(strstr(err.msg, "v6 keys (RFC 9580) are not supported"), "%s", err.msg);
-	tap_end("- pgp: RFC 9580 v6 certificate is refused: v6 keys are not supported");
+	case_begin();
+	case_check(!dearmor(v6_cert, buf, sizeof(buf), &len, &err), "dearmor: %s", err.msg);
+	case_check(pgp_parse_cert(buf, len, &cert, &err) == -EOPNOTSUPP, "rc %d", err.err);
+	case_check(strstr(err.msg, "v6 keys (RFC 9580) are not supported"), "%s", err.msg);
+	case_end("- pgp: RFC 9580 v6 certificate is refused: v6 keys are not supported");
 
-	tap_begin();
+	case_begin();
 	memset(&err, 0, sizeof(err));
-	tap_check(!dearmor(v4_ed25519, buf, sizeof(buf), &len, &err), "dearmor: %s", err.msg);
-	tap_check(!pgp_parse_key(buf + 2, len - 2, &key, &err), "%s", err.msg);
+	case_check(!dearmor(v4_ed25519, buf, sizeof(buf), &len, &err), "dearmor: %s", err.msg);
+	case_check(!pgp_parse_key(buf + 2, len - 2, &key, &err), "%s", err.msg);
 	pgp_fpr_hex(key.fpr, PGP_FPR_SIZE, hex);
-	tap_check(!strcmp(hex, "C959BDBAFA32A2F89A153B678CFDE12197965A9A"), "fpr %s", hex);
-	tap_check(key.unusable && strstr(key.unusable, "EdDSA"), "unusable %s",
+	case_check(!strcmp(hex, "C959BDBAFA32A2F89A153B678CFDE12197965A9A"), "fpr %s", hex);
+	case_check(key.unusable && strstr(key.unusable, "EdDSA"), "unusable %s",
 		  key.unusable ? key.unusable : "(null)");
-	tap_end("- pgp: RFC 9580 v4 Ed25519 key: known fingerprint, marked unusable (EdDSA)");
+	case_end("- pgp: RFC 9580 v4 Ed25519 key: known fingerprint, marked unusable (EdDSA)");
 }
 
 /* Run a crafted certificate and expect @want with @msg. */
@@ -370,10 +370,10 @@ static void crafted(const char *desc, const u8 *buf, size_t len, int want,
 	static struct pgp_cert cert;
 	struct pgp_error err = { 0 };
 
-	tap_begin();
-	tap_check(pgp_parse_cert(buf, len, &cert, &err) == want, "rc %d (%s)", err.err, err.msg);
-	tap_check(strstr(err.msg, msg), "message '%s' lacks '%s'", err.msg, msg);
-	tap_end("- pgp: %s", desc);
+	case_begin();
+	case_check(pgp_parse_cert(buf, len, &cert, &err) == want, "rc %d (%s)", err.err, err.msg);
+	case_check(strstr(err.msg, msg), "message '%s' lacks '%s'", err.msg, msg);
+	case_end("- pgp: %s", desc);
 }
 
 static void test_crafted(void)
@@ -397,9 +397,9 @@ static void test_crafted(void)
 	crafted("a subkey without a primary key is refused", sub_in_cert,
 		sizeof(sub_in_cert), -EBADMSG, "expected a public key packet");
 	if (!good || good[0] != 0x98) {
-		tap_begin();
-		tap_check(0, "fixture gpg-nistp256 missing or not old-format");
-		tap_end("- pgp: crafted packets from gpg-nistp256");
+		case_begin();
+		case_check(0, "fixture gpg-nistp256 missing or not old-format");
+		case_end("- pgp: crafted packets from gpg-nistp256");
 		return;
 	}
 	klen = good[1];
@@ -417,38 +417,38 @@ static void test_crafted(void)
 		"trailing data in the key packet");
 
 	/* The same key under every header form: the same fingerprint. */
-	tap_begin();
-	tap_check(!pgp_parse_cert(good, klen + 2, &a, &err), "%s", err.msg);
+	case_begin();
+	case_check(!pgp_parse_cert(good, klen + 2, &a, &err), "%s", err.msg);
 	b[0] = 0x99;			/* old format, two-octet length */
 	b[1] = 0;
 	b[2] = (u8)klen;
 	memcpy(b + 3, good + 2, klen);
-	tap_check(!pgp_parse_cert(b, klen + 3, &o, &err), "%s", err.msg);
-	tap_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "old two-octet");
+	case_check(!pgp_parse_cert(b, klen + 3, &o, &err), "%s", err.msg);
+	case_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "old two-octet");
 	b[0] = 0x9a;			/* old format, four-octet length */
 	b[1] = b[2] = b[3] = 0;
 	b[4] = (u8)klen;
 	memcpy(b + 5, good + 2, klen);
-	tap_check(!pgp_parse_cert(b, klen + 5, &o, &err), "%s", err.msg);
-	tap_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "old four-octet");
+	case_check(!pgp_parse_cert(b, klen + 5, &o, &err), "%s", err.msg);
+	case_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "old four-octet");
 	b[0] = 0x9b;			/* old format, indeterminate length */
 	memcpy(b + 1, good + 2, klen);
-	tap_check(!pgp_parse_cert(b, klen + 1, &o, &err), "%s", err.msg);
-	tap_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "old indeterminate");
+	case_check(!pgp_parse_cert(b, klen + 1, &o, &err), "%s", err.msg);
+	case_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "old indeterminate");
 	b[0] = 0xc6;			/* new format, one-octet length */
 	b[1] = (u8)klen;
 	memcpy(b + 2, good + 2, klen);
-	tap_check(!pgp_parse_cert(b, klen + 2, &o, &err), "%s", err.msg);
-	tap_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "new one-octet");
+	case_check(!pgp_parse_cert(b, klen + 2, &o, &err), "%s", err.msg);
+	case_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "new one-octet");
 	b[1] = 0xff;			/* new format, five-octet length */
 	b[2] = b[3] = b[4] = 0;
 	b[5] = (u8)klen;
 	memcpy(b + 6, good + 2, klen);
-	tap_check(!pgp_parse_cert(b, klen + 6, &o, &err), "%s", err.msg);
-	tap_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "new five-octet");
+	case_check(!pgp_parse_cert(b, klen + 6, &o, &err), "%s", err.msg);
+	case_check(!memcmp(a.primary.fpr, o.primary.fpr, PGP_FPR_SIZE), "new five-octet");
 	b[1] = 0xc0;			/* new format, two-octet length: 192 + ... */
-	tap_check(klen < 192, "fixture key is short");
-	tap_end("- pgp: a key parses to the same fingerprint under every header form");
+	case_check(klen < 192, "fixture key is short");
+	case_end("- pgp: a key parses to the same fingerprint under every header form");
 }
 
 /* Revocations cannot be hidden, and one that cannot be checked refuses. */
@@ -461,8 +461,8 @@ static void test_revocation_tricks(void)
 	u8 *r = slurp("gpg-revoked.pgp", &len);
 	static u8 b[16384];
 
-	tap_begin();
-	tap_check(r && r[0] == 0x99, "fixture gpg-revoked.pgp, old-format header");
+	case_begin();
+	case_check(r && r[0] == 0x99, "fixture gpg-revoked.pgp, old-format header");
 	if (r && r[0] == 0x99) {
 		/* Eight one-byte signature packets before the revocation. */
 		klen = 3 + ((size_t)r[1] << 8 | r[2]);
@@ -470,27 +470,27 @@ static void test_revocation_tricks(void)
 		for (i = 0; i < 8; i++)
 			memcpy(b + klen + 3 * i, "\xc2\x01\x04", 3);
 		memcpy(b + klen + 24, r + klen, len - klen);
-		tap_check(pgp_parse_cert(b, len + 24, &cert, &err) == -EBADMSG,
+		case_check(pgp_parse_cert(b, len + 24, &cert, &err) == -EBADMSG,
 			  "rc %d: %s", err.err, err.msg);
-		tap_check(strstr(err.msg, "more than 8 signatures"), "%s", err.msg);
+		case_check(strstr(err.msg, "more than 8 signatures"), "%s", err.msg);
 	}
-	tap_end("- pgp: junk signatures cannot push a revocation out of sight");
+	case_end("- pgp: junk signatures cannot push a revocation out of sight");
 
-	tap_begin();
+	case_begin();
 	memset(&err, 0, sizeof(err));
 	if (r && r[0] == 0x99) {
 		/* The revocation follows the key; make its first subpacket critical and unknown. */
 		klen = 3 + ((size_t)r[1] << 8 | r[2]);
 		memcpy(b, r, len);
-		tap_check(b[klen] == 0x89 && b[klen + 3] == 4 && b[klen + 4] == 0x20,
+		case_check(b[klen] == 0x89 && b[klen + 3] == 4 && b[klen + 4] == 0x20,
 			  "revocation expected right after the key");
 		b[klen + 3 + 7] = 0x80 | 100;
-		tap_check(!pgp_parse_cert(b, len, &cert, &err), "%s", err.msg);
-		tap_check(pgp_select_signer(&cert, ossl_verify, NULL, &signer, &err) ==
+		case_check(!pgp_parse_cert(b, len, &cert, &err), "%s", err.msg);
+		case_check(pgp_select_signer(&cert, ossl_verify, NULL, &signer, &err) ==
 			  -EKEYREJECTED, "rc %d", err.err);
-		tap_check(strstr(err.msg, "revocation that sigil cannot check"), "%s", err.msg);
+		case_check(strstr(err.msg, "revocation that sigil cannot check"), "%s", err.msg);
 	}
-	tap_end("- pgp: a revocation that cannot be checked refuses the key");
+	case_end("- pgp: a revocation that cannot be checked refuses the key");
 	free(r);
 }
 
@@ -503,35 +503,35 @@ static void test_sig_policy(void)
 	size_t slen, pos = 0;
 	u8 *s = slurp("gpg-rsa2048-SHA256.sig", &slen);
 
-	tap_begin();
-	tap_check(s && !pgp_read_packet(s, slen, &pos, &pkt, &err), "fixture");
+	case_begin();
+	case_check(s && !pgp_read_packet(s, slen, &pos, &pkt, &err), "fixture");
 	if (s) {
 		u8 *body = (u8 *)pkt.body;
 
 		body[3] = PGP_HASH_SHA1;
-		tap_check(!pgp_parse_sig(body, pkt.len, &sig, &err), "%s", err.msg);
-		tap_check(pgp_check_data_sig(&sig, &err) == -EKEYREJECTED, "rc %d", err.err);
-		tap_check(strstr(err.msg, "SHA-1 signatures are refused"), "%s", err.msg);
+		case_check(!pgp_parse_sig(body, pkt.len, &sig, &err), "%s", err.msg);
+		case_check(pgp_check_data_sig(&sig, &err) == -EKEYREJECTED, "rc %d", err.err);
+		case_check(strstr(err.msg, "SHA-1 signatures are refused"), "%s", err.msg);
 		memset(&err, 0, sizeof(err));
 		body[3] = PGP_HASH_MD5;
 		pgp_parse_sig(body, pkt.len, &sig, &err);
-		tap_check(pgp_check_data_sig(&sig, &err) == -EKEYREJECTED, "MD5 accepted");
+		case_check(pgp_check_data_sig(&sig, &err) == -EKEYREJECTED, "MD5 accepted");
 		memset(&err, 0, sizeof(err));
 		body[3] = PGP_HASH_SHA256;
 		body[1] = 0x13;		/* a certification, not a data signature */
 		pgp_parse_sig(body, pkt.len, &sig, &err);
-		tap_check(pgp_check_data_sig(&sig, &err) == -EKEYREJECTED, "certification accepted");
-		tap_check(strstr(err.msg, "does not sign data"), "%s", err.msg);
+		case_check(pgp_check_data_sig(&sig, &err) == -EKEYREJECTED, "certification accepted");
+		case_check(strstr(err.msg, "does not sign data"), "%s", err.msg);
 	}
-	tap_end("- pgp: SHA-1, MD5 and non-data signature types are refused by name");
+	case_end("- pgp: SHA-1, MD5 and non-data signature types are refused by name");
 	free(s);
 
 	/* Set the critical bit on the last hashed subpacket of an sq signature. */
-	tap_begin();
+	case_begin();
 	memset(&err, 0, sizeof(err));
 	pos = 0;
 	s = slurp("sq-rsa3k.sig", &slen);
-	tap_check(s && !pgp_read_packet(s, slen, &pos, &pkt, &err), "fixture");
+	case_check(s && !pgp_read_packet(s, slen, &pos, &pkt, &err), "fixture");
 	if (s) {
 		u8 *body = (u8 *)pkt.body;
 		size_t p = 6, end = 6 + ((size_t)body[4] << 8 | body[5]), type_at = 0;
@@ -541,13 +541,13 @@ static void test_sig_policy(void)
 				type_at = p + 1;
 			p += 1 + body[p];
 		}
-		tap_check(type_at, "sq signature has a notation subpacket");
+		case_check(type_at, "sq signature has a notation subpacket");
 		body[type_at] |= 0x80;
-		tap_check(pgp_parse_sig(body, pkt.len, &sig, &err) == -EKEYREJECTED,
+		case_check(pgp_parse_sig(body, pkt.len, &sig, &err) == -EKEYREJECTED,
 			  "rc %d", err.err);
-		tap_check(strstr(err.msg, "unknown critical subpacket type 20"), "%s", err.msg);
+		case_check(strstr(err.msg, "unknown critical subpacket type 20"), "%s", err.msg);
 	}
-	tap_end("- pgp: an unknown critical subpacket voids the signature");
+	case_end("- pgp: an unknown critical subpacket voids the signature");
 	free(s);
 }
 
@@ -562,8 +562,8 @@ static void test_grafted_subkey(void)
 	u8 *v = slurp("sq-rsa3k.pgp", &vlen), *d = slurp("gpg-rsa3072-sub-p256.pgp", &dlen);
 	static u8 b[16384];
 
-	tap_begin();
-	tap_check(v && d && signer, "fixtures");
+	case_begin();
+	case_check(v && d && signer, "fixtures");
 	if (signer)
 		hex_of(signer->fpr, PGP_FPR_SIZE, expect);
 	if (v && d && signer && !pgp_parse_cert(v, vlen, &victim, &err) &&
@@ -572,22 +572,22 @@ static void test_grafted_subkey(void)
 		off = donor.sub[donor.nsub - 1].offset;
 		memcpy(b, v, vlen);
 		memcpy(b + vlen, d + off, dlen - off);
-		tap_check(!pgp_parse_cert(b, vlen + dlen - off, &grafted, &err), "%s", err.msg);
-		tap_check(grafted.nsub == victim.nsub + 1, "subkeys %u", grafted.nsub);
-		tap_check(!pgp_select_signer(&grafted, ossl_verify, NULL, &signer, &err),
+		case_check(!pgp_parse_cert(b, vlen + dlen - off, &grafted, &err), "%s", err.msg);
+		case_check(grafted.nsub == victim.nsub + 1, "subkeys %u", grafted.nsub);
+		case_check(!pgp_select_signer(&grafted, ossl_verify, NULL, &signer, &err),
 			  "%s", err.msg);
-		tap_check(signer && memcmp(signer->fpr, donor.sub[donor.nsub - 1].key.fpr,
+		case_check(signer && memcmp(signer->fpr, donor.sub[donor.nsub - 1].key.fpr,
 					   PGP_FPR_SIZE),
 			  "the grafted subkey was chosen");
 		hex_of(signer->fpr, PGP_FPR_SIZE, victim_signer);
-		tap_check(!strcmp(victim_signer, expect), "signer %s, want the victim's %s",
+		case_check(!strcmp(victim_signer, expect), "signer %s, want the victim's %s",
 			  victim_signer, expect);
-		tap_check(grafted.sub[grafted.nsub - 1].skipped &&
+		case_check(grafted.sub[grafted.nsub - 1].skipped &&
 			  strstr(grafted.sub[grafted.nsub - 1].skipped, "no binding signature"),
 			  "grafted subkey skipped for: %s",
 			  grafted.sub[grafted.nsub - 1].skipped ?: "(nothing)");
 	}
-	tap_end("- pgp: a subkey grafted from another key is not used (its binding does not verify)");
+	case_end("- pgp: a subkey grafted from another key is not used (its binding does not verify)");
 	free(v);
 	free(d);
 }
@@ -599,21 +599,21 @@ static void test_armor(void)
 	char *a = (char *)slurp("gpg-nistp256.asc", &alen);
 	u8 *bin = slurp("gpg-nistp256.pgp", &blen), *out = malloc(alen + 1);
 
-	tap_begin();
-	tap_check(a && bin, "fixtures");
+	case_begin();
+	case_check(a && bin, "fixtures");
 	if (a && bin) {
-		tap_check(!pgp_dearmor(a, alen, &pos, "PGP PUBLIC KEY BLOCK", out, alen,
+		case_check(!pgp_dearmor(a, alen, &pos, "PGP PUBLIC KEY BLOCK", out, alen,
 				       &len, &err), "%s", err.msg);
-		tap_check(len == blen && !memcmp(out, bin, len), "armored and binary differ");
-		tap_check(pgp_dearmor(a, alen, &pos, "PGP PUBLIC KEY BLOCK", out, alen,
+		case_check(len == blen && !memcmp(out, bin, len), "armored and binary differ");
+		case_check(pgp_dearmor(a, alen, &pos, "PGP PUBLIC KEY BLOCK", out, alen,
 				      &len, &err) == -ENOENT, "a second block found");
 		/* Damage one base64 character of the body: the CRC catches it. */
 		pos = 0;
 		a[strstr(a, "\n\n") - a + 10] ^= 0x01;
-		tap_check(pgp_dearmor(a, alen, &pos, "PGP PUBLIC KEY BLOCK", out, alen,
+		case_check(pgp_dearmor(a, alen, &pos, "PGP PUBLIC KEY BLOCK", out, alen,
 				      &len, &err) == -EBADMSG, "damage not detected");
 	}
-	tap_end("- pgp: ASCII armor decodes to the binary export; a damaged block is caught");
+	case_end("- pgp: ASCII armor decodes to the binary export; a damaged block is caught");
 	free(a);
 	free(bin);
 	free(out);
@@ -632,10 +632,10 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/manifest", dir);
 	m = fopen(path, "r");
 	if (!m) {
-		fprintf(stderr, "%s: no manifest; run selftests/unit/pgp-fixtures\n", path);
+		fprintf(stderr, "%s: no manifest; run selftests/fixtures/pgp-fixtures\n", path);
 		return 2;
 	}
-	printf("TAP version 13\n");
+	ksft_print_header();
 	while (fgets(line, sizeof(line), m)) {
 		char kind[8], a[128], b[128], c[128], d[128], e[128], f[128];
 		int n = sscanf(line, "%7s %127s %127s %127s %127s %127s %127s",
@@ -659,8 +659,8 @@ int main(int argc, char **argv)
 	test_revocation_tricks();
 	test_grafted_subkey();
 	test_armor();
-	tap_begin();
-	tap_check(verify_calls > 0, "no signature was ever verified");
-	tap_end("- pgp: %d signatures were checked cryptographically", verify_calls);
-	return tap_finish();
+	case_begin();
+	case_check(verify_calls > 0, "no signature was ever verified");
+	case_end("- pgp: %d signatures were checked cryptographically", verify_calls);
+	cases_done();
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Host tests for keys/signed.c: the policy envelopes that openssl, gpg and
- * sq write (see selftests/policy-fixtures) yield exactly the policy text,
- * every proper prefix of them asks for more bytes, and what sigil does not
- * take is refused with the errno and a message saying how to fix it.
+ * Host tests for keys/signed.c: the policy envelopes that openssl, gpg and sq
+ * write (see selftests/fixtures/policy-fixtures) yield exactly the policy
+ * text, every proper prefix of them asks for more bytes, and what sigil does
+ * not take is refused with the errno and a message saying how to fix it.
  */
 
 #define _GNU_SOURCE
@@ -14,7 +14,7 @@
 
 #include "fixture.h"
 #include "signed.h"
-#include "tap.h"
+#include "case.h"
 
 static const char *dir;
 
@@ -23,7 +23,7 @@ static u8 *slurp(const char *name, size_t *len)
 	u8 *buf = read_fixture(dir, name, len);
 
 	if (!buf) {
-		printf("# cannot read %s/%s; run selftests/policy-fixtures\n", dir, name);
+		printf("# cannot read %s/%s; run selftests/fixtures/policy-fixtures\n", dir, name);
 		exit(2);
 	}
 	return buf;
@@ -79,34 +79,34 @@ static void test_forms(void)
 		u8 *buf, *text = NULL;
 		int rc;
 
-		tap_begin();
+		case_begin();
 		buf = slurp(forms[i].file, &len);
 		if (forms[i].text)
 			text = slurp(forms[i].text, &tlen);
 		rc = sigil_msg_parse(buf, len, &m, &err);
-		tap_check(rc == 0, "rc %d: %s at %u", rc, err.msg, err.offset);
-		tap_check(m.form == forms[i].form, "form %s",
+		case_check(rc == 0, "rc %d: %s at %u", rc, err.msg, err.offset);
+		case_check(m.form == forms[i].form, "form %s",
 			  sigil_msg_form_name(m.form));
-		tap_check(m.size == len, "size %zu of %zu", m.size, len);
+		case_check(m.size == len, "size %zu of %zu", m.size, len);
 		if (!rc && m.form != SIGIL_MSG_PKCS7) {
 			sigil_msg_text(buf, &m, gather, &g);
-			tap_check(g.len == m.text_len, "text %zu, announced %zu",
+			case_check(g.len == m.text_len, "text %zu, announced %zu",
 				  g.len, m.text_len);
 			if (text)
-				tap_check(g.len == tlen && !memcmp(g.buf, text, tlen),
+				case_check(g.len == tlen && !memcmp(g.buf, text, tlen),
 					  "the text differs from %s", forms[i].text);
 			else
-				tap_check(memmem(g.buf, g.len, "pOlicy", 6),
+				case_check(memmem(g.buf, g.len, "pOlicy", 6),
 					  "the tampered text is not what was parsed");
-			tap_check((g.pieces > 1) == forms[i].chunked,
+			case_check((g.pieces > 1) == forms[i].chunked,
 				  "%u pieces", g.pieces);
-			tap_check((m.text != NULL) == !forms[i].chunked,
+			case_check((m.text != NULL) == !forms[i].chunked,
 				  "contiguous text pointer");
 		}
 		if (!rc && m.form == SIGIL_MSG_PKCS7)
-			tap_check(m.sig == buf && m.sig_len == len, "the whole DER");
+			case_check(m.sig == buf && m.sig_len == len, "the whole DER");
 		if (!rc && m.form == SIGIL_MSG_PGP)
-			tap_check(m.psig.type == 0 && m.sig + m.sig_len == buf + len,
+			case_check(m.psig.type == 0 && m.sig + m.sig_len == buf + len,
 				  "signature type %u, packet at the end", m.psig.type);
 
 		/* Every proper prefix wants more, and never more than it has. */
@@ -116,7 +116,7 @@ static void test_forms(void)
 				rc = sigil_msg_parse(buf, n, &m, &err);
 				if (rc != -EAGAIN || m.size > len ||
 				    (m.size && m.size <= n)) {
-					tap_check(0, "prefix %zu: rc %d, size %zu: %s",
+					case_check(0, "prefix %zu: rc %d, size %zu: %s",
 						  n, rc, m.size, err.msg);
 					break;
 				}
@@ -125,10 +125,10 @@ static void test_forms(void)
 			buf = realloc(buf, len + 1);
 			buf[len] = 0;
 			rc = sigil_msg_parse(buf, len + 1, &m, &err);
-			tap_check(rc == -EBADMSG && strstr(err.msg, "after"),
+			case_check(rc == -EBADMSG && strstr(err.msg, "after"),
 				  "trailing byte: rc %d: %s", rc, err.msg);
 		}
-		tap_end("%s parses as %s", forms[i].file,
+		case_end("%s parses as %s", forms[i].file,
 			sigil_msg_form_name(forms[i].form));
 		free(g.buf);
 		free(text);
@@ -161,12 +161,12 @@ static void test_refused(void)
 		u8 *buf;
 		int rc;
 
-		tap_begin();
+		case_begin();
 		buf = slurp(refused[i].file, &len);
 		rc = sigil_msg_parse(buf, len, &m, &err);
-		tap_check(rc == refused[i].rc, "rc %d", rc);
-		tap_check(strstr(err.msg, refused[i].msg), "message: %s", err.msg);
-		tap_end("%s is refused: %s", refused[i].file, err.msg);
+		case_check(rc == refused[i].rc, "rc %d", rc);
+		case_check(strstr(err.msg, refused[i].msg), "message: %s", err.msg);
+		case_end("%s is refused: %s", refused[i].file, err.msg);
 		free(buf);
 	}
 }
@@ -225,10 +225,10 @@ static void test_edits(void)
 	/* gpg writes old-format headers: 0xac LEN for this literal packet. */
 	lit_at = 15;
 	if (orig[0] != 0x90 || orig[lit_at] != 0xac) {
-		tap_begin();
-		tap_check(0, "v1.gpg: unexpected packet headers %02x %02x",
+		case_begin();
+		case_check(0, "v1.gpg: unexpected packet headers %02x %02x",
 			  orig[0], orig[lit_at]);
-		tap_end("malformed messages");
+		case_end("malformed messages");
 		return;
 	}
 	sig_at = lit_at + 2 + orig[lit_at + 1];
@@ -239,7 +239,7 @@ static void test_edits(void)
 		size_t n = len;
 		int rc;
 
-		tap_begin();
+		case_begin();
 		b = malloc(len * 2 + 1024);
 		memcpy(b, orig, len);
 		switch (edits[i].edit) {
@@ -304,9 +304,9 @@ static void test_edits(void)
 			break;
 		}
 		rc = sigil_msg_parse(b, n, &m, &err);
-		tap_check(rc == edits[i].rc, "rc %d: %s", rc, err.msg);
-		tap_check(strstr(err.msg, edits[i].msg), "message: %s", err.msg);
-		tap_end("%s: %s", edit_names[edits[i].edit],
+		case_check(rc == edits[i].rc, "rc %d: %s", rc, err.msg);
+		case_check(strstr(err.msg, edits[i].msg), "message: %s", err.msg);
+		case_end("%s: %s", edit_names[edits[i].edit],
 			rc ? err.msg : "accepted");
 		free(b);
 	}
@@ -326,38 +326,38 @@ static void test_pkcs7_framing(void)
 	struct sigil_msg m;
 	int rc;
 
-	tap_begin();
+	case_begin();
 	rc = sigil_msg_parse(indefinite, sizeof(indefinite), &m, &err);
-	tap_check(rc == -EOPNOTSUPP && strstr(err.msg, "indefinite"),
+	case_check(rc == -EOPNOTSUPP && strstr(err.msg, "indefinite"),
 		  "indefinite: rc %d: %s", rc, err.msg);
 	rc = sigil_msg_parse(long_len, sizeof(long_len), &m, &err);
-	tap_check(rc == -EBADMSG, "5-octet length: rc %d", rc);
+	case_check(rc == -EBADMSG, "5-octet length: rc %d", rc);
 	rc = sigil_msg_parse(not_der, sizeof(not_der), &m, &err);
-	tap_check(rc == -EBADMSG && err.offset == 16,
+	case_check(rc == -EBADMSG && err.offset == 16,
 		  "container with a non-DER signature: rc %d at %u", rc, err.offset);
 	/* A container announcing 4 GiB of text waits for it: the caller caps. */
 	memset(hdr + 8, 0xff, 4);
 	rc = sigil_msg_parse(hdr, SIGIL_P7_HDR_LEN, &m, &err);
-	tap_check(rc == -EAGAIN && m.size > 0xffffffffu, "rc %d size %zu", rc, m.size);
+	case_check(rc == -EAGAIN && m.size > 0xffffffffu, "rc %d size %zu", rc, m.size);
 	rc = sigil_msg_parse((const u8 *)"SIGIL", 5, &m, &err);
-	tap_check(rc == -EAGAIN, "a prefix of the magic: rc %d", rc);
+	case_check(rc == -EAGAIN, "a prefix of the magic: rc %d", rc);
 	rc = sigil_msg_parse((const u8 *)"SIGILX", 6, &m, &err);
-	tap_check(rc == 0 && m.form == SIGIL_MSG_TEXT, "not the magic: text");
-	tap_end("PKCS#7 framing: indefinite lengths, long lengths, the container");
+	case_check(rc == 0 && m.form == SIGIL_MSG_TEXT, "not the magic: text");
+	case_end("PKCS#7 framing: indefinite lengths, long lengths, the container");
 }
 
 int main(int argc, char **argv)
 {
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 4) {
 		fprintf(stderr, "usage: %s PGP_FIXTURES SIG_FIXTURES POLICY_FIXTURES\n",
 			argv[0]);
 		return 2;
 	}
 	dir = argv[3];
+	ksft_print_header();
 	test_forms();
 	test_refused();
 	test_edits();
 	test_pkcs7_framing();
-	return tap_finish();
+	cases_done();
 }

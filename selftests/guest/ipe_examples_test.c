@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * IPE's documented policies (selftests/ipe-examples, in /ipe-examples) loaded
- * as they are into the running sigil, activated, and shown to have their
- * documented effect on each operation the guest can trigger: exec and
- * executable mmap (EXECUTE), finit_module() and init_module() (KMODULE),
- * lib/test_firmware (FIRMWARE), kexec_file_load() (KEXEC_IMAGE,
- * KEXEC_INITRAMFS) and IMA reading a policy file (POLICY).  X509_CERT reads
- * happen only at boot, before any policy can be loaded.
+ * IPE's documented policies (selftests/fixtures/ipe-examples, in
+ * /ipe-examples) loaded as they are into the running sigil, activated, and
+ * shown to have their documented effect on each operation the guest can
+ * trigger: exec and executable mmap (EXECUTE), finit_module() and
+ * init_module() (KMODULE), lib/test_firmware (FIRMWARE), kexec_file_load()
+ * (KEXEC_IMAGE, KEXEC_INITRAMFS) and IMA reading a policy file
+ * (POLICY).  X509_CERT reads happen only at boot, before any policy can be
+ * loaded.
  *
  * IPE's examples have version 0.0.0, so this suite must run before any test
  * activates a higher version; selftests/run-check runs it first.  Every test
  * hands back to Allow_All, the last one to sigil's 1.0.0 baseline.
+ *
+ * Most tests are a table of cases: an operation on a file, what it returns,
+ * and the decision it logged under the example's policy (check_cases()).
  */
 
 #include <linux/kexec.h>
@@ -23,9 +27,10 @@
 /* The test kernel itself, in the initramfs (selftests/run-check). */
 #define BZIMAGE		"/boot/bzImage"
 /*
- * Files of the initramfs (selftests/ipe-boot, which run-check adds), and
- * so boot_verified.  A file made at run time in rootfs would be too in
- * IPE, but not in sigil: only what the initramfs unpacking created counts.
+ * Files of the initramfs (selftests/fixtures/ipe-boot, which run-check
+ * adds), and so boot_verified.  A file made at run time in rootfs would be
+ * too in IPE, but not in sigil: only what the initramfs unpacking created
+ * counts.
  */
 #define BOOT_DIR	"/ipe-boot"
 /* On the ext4 disk: not boot_verified. */
@@ -256,6 +261,106 @@ static int load_ima_policy(const char *path)
 	return rc;
 }
 
+/* ---- a table of cases ---- */
+
+/* What a case does. */
+enum ipe_action {
+	DO_EXEC,		/* run(@file) */
+	DO_MMAP,		/* map_exec(@file) */
+	DO_MMAP_ANON,		/* map_exec_anon() */
+	DO_FINIT_MODULE,	/* load_module_file(@file) */
+	DO_INIT_MODULE,		/* load_module_buffer() */
+	DO_FIRMWARE,		/* load_firmware(@file), a directory */
+	DO_KEXEC,		/* load_kexec(@file, @initrd) */
+	DO_IMA_POLICY,		/* load_ima_policy(@file) */
+};
+
+static const char *const action_names[] = {
+	[DO_EXEC] = "exec", [DO_MMAP] = "mmap", [DO_MMAP_ANON] = "anonymous mmap",
+	[DO_FINIT_MODULE] = "finit_module", [DO_INIT_MODULE] = "init_module",
+	[DO_FIRMWARE] = "firmware from", [DO_KEXEC] = "kexec_file_load",
+	[DO_IMA_POLICY] = "IMA policy",
+};
+
+/* A decision in the log, as decided() looks for it. */
+struct logged {
+	const char *op;		/* NULL: none to look for */
+	const char *path;	/* "none": no file */
+	const char *action;
+	unsigned int line;
+	const char *rule;
+};
+
+struct ipe_case {
+	enum ipe_action how;
+	const char *file;
+	const char *initrd;	/* DO_KEXEC: the initramfs, or NULL */
+	int ret;		/* what it returns */
+	/*
+	 * The decisions it logged: one, two (a kexec image and its
+	 * initramfs), or none to check.
+	 */
+	struct logged logged[2];
+	const char *hook;	/* if set, what the last log line has */
+};
+
+static int do_case(const struct ipe_case *c)
+{
+	switch (c->how) {
+	case DO_EXEC:
+		return run(c->file);
+	case DO_MMAP:
+		return map_exec(c->file);
+	case DO_MMAP_ANON:
+		return map_exec_anon();
+	case DO_FINIT_MODULE:
+		return load_module_file(c->file);
+	case DO_INIT_MODULE:
+		return load_module_buffer();
+	case DO_FIRMWARE:
+		return load_firmware(c->file);
+	case DO_KEXEC:
+		return load_kexec(c->file, c->initrd);
+	case DO_IMA_POLICY:
+		return load_ima_policy(c->file);
+	}
+	return -EINVAL;
+}
+
+/*
+ * Each case in turn, under the active policy @policy: what it does returns
+ * what the case says, and the first decision logged after it for each of
+ * its operations is the one the case names.
+ */
+static void check_cases(struct __test_metadata *_metadata, const char *policy,
+			const struct ipe_case *cases, size_t n)
+{
+	char line[1024];
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct ipe_case *c = &cases[i];
+		long long seq = log_seq();
+
+		EXPECT_EQ(c->ret, do_case(c))
+			TH_LOG("%s case %zu: %s %s%s%s", policy, i, action_names[c->how],
+			       c->file ?: "", c->initrd ? " with " : "", c->initrd ?: "");
+		for (j = 0; j < ARRAY_SIZE(c->logged) && c->logged[j].op; j++) {
+			const struct logged *l = &c->logged[j];
+
+			EXPECT_TRUE(decided(seq, l->op, l->path, l->action, policy, l->line,
+					    l->rule))
+				TH_LOG("%s case %zu: %s %s", policy, i, l->op, l->path);
+		}
+		if (c->hook)
+			EXPECT_NE(NULL, strstr(last_log_line(line, sizeof(line)), c->hook))
+				TH_LOG("%s case %zu: no \"%s\" in %s", policy, i, c->hook, line);
+	}
+}
+
+#define ALLOW_DEFAULT	"DEFAULT action=ALLOW"
+#define DENY_DEFAULT	"DEFAULT action=DENY"
+
 /* ---- the fixture ---- */
 
 FIXTURE(ipe) {
@@ -311,52 +416,43 @@ FIXTURE_TEARDOWN(ipe)
 /* ---- Policy Examples ---- */
 
 /* "Allow all": DEFAULT action=ALLOW, for every operation. */
+static const struct ipe_case allow_all[] = {
+	{ .how = DO_EXEC, .file = DISK_PROG, .ret = PROG_EXIT,
+	  .logged = { { "EXECUTE", DISK_PROG, "ALLOW", 2, ALLOW_DEFAULT } } },
+	{ .how = DO_MMAP_ANON, .ret = 0 },
+	{ .how = DO_FINIT_MODULE, .file = DISK_PROG, .ret = -ENOEXEC,
+	  .logged = { { "KMODULE", DISK_PROG, "ALLOW", 2, ALLOW_DEFAULT } } },
+	{ .how = DO_FIRMWARE, .file = WORK, .ret = 0,
+	  .logged = { { "FIRMWARE", WORK "/" FW_NAME, "ALLOW", 2, ALLOW_DEFAULT } } },
+	/* The kexec loader gets the file, and finds no bzImage in it. */
+	{ .how = DO_KEXEC, .file = DISK_PROG, .ret = -ENOEXEC,
+	  .logged = { { "KEXEC_IMAGE", DISK_PROG, "ALLOW", 2, ALLOW_DEFAULT } } },
+	{ .how = DO_KEXEC, .file = BZIMAGE, .initrd = DISK_PROG, .ret = 0,
+	  .logged = { { "KEXEC_INITRAMFS", DISK_PROG, "ALLOW", 2, ALLOW_DEFAULT } } },
+	{ .how = DO_IMA_POLICY, .file = WORK "/ima.policy", .ret = 0,
+	  .logged = { { "POLICY", WORK "/ima.policy", "ALLOW", 2, ALLOW_DEFAULT } } },
+};
+
 TEST_F(ipe, allow_all_allows_every_operation)
 {
-	long long seq = log_seq();
-
-	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "ALLOW", "Allow_All", 2,
-			    "DEFAULT action=ALLOW"));
-	EXPECT_EQ(0, map_exec_anon());
-	seq = log_seq();
-	EXPECT_EQ(-ENOEXEC, load_module_file(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "ALLOW", "Allow_All", 2,
-			    "DEFAULT action=ALLOW"));
-	seq = log_seq();
-	EXPECT_EQ(0, load_firmware(WORK));
-	EXPECT_TRUE(decided(seq, "FIRMWARE", WORK "/" FW_NAME, "ALLOW", "Allow_All", 2,
-			    "DEFAULT action=ALLOW"));
-	seq = log_seq();
-	/* The kexec loader gets the file, and finds no bzImage in it. */
-	EXPECT_EQ(-ENOEXEC, load_kexec(DISK_PROG, NULL));
-	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", DISK_PROG, "ALLOW", "Allow_All", 2,
-			    "DEFAULT action=ALLOW"));
-	seq = log_seq();
-	EXPECT_EQ(0, load_kexec(BZIMAGE, DISK_PROG));
-	EXPECT_TRUE(decided(seq, "KEXEC_INITRAMFS", DISK_PROG, "ALLOW", "Allow_All", 2,
-			    "DEFAULT action=ALLOW"));
-	seq = log_seq();
-	EXPECT_EQ(0, load_ima_policy(WORK "/ima.policy"));
-	EXPECT_TRUE(decided(seq, "POLICY", WORK "/ima.policy", "ALLOW", "Allow_All", 2,
-			    "DEFAULT action=ALLOW"));
+	check_cases(_metadata, "Allow_All", allow_all, ARRAY_SIZE(allow_all));
 }
 
 /* "Allow only initramfs": exec from the initramfs, nothing else at all. */
+static const struct ipe_case allow_initramfs_exec[] = {
+	{ .how = DO_EXEC, .file = PROG, .ret = PROG_EXIT,
+	  .logged = { { "EXECUTE", PROG, "ALLOW", 4,
+			"op=EXECUTE boot_verified=TRUE action=ALLOW" } } },
+	{ .how = DO_EXEC, .file = DISK_PROG, .ret = -EACCES,
+	  .logged = { { "EXECUTE", DISK_PROG, "DENY", 2, DENY_DEFAULT } } },
+	{ .how = DO_MMAP, .file = PROG, .ret = 0 },
+};
+
 TEST_F(ipe, allow_initramfs_runs_only_initramfs_programs)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("allow-initramfs.pol", "Allow_Initramfs"));
-	seq = log_seq();
-	EXPECT_EQ(PROG_EXIT, run(PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", PROG, "ALLOW", "Allow_Initramfs", 4,
-			    "op=EXECUTE boot_verified=TRUE action=ALLOW"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, run(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Allow_Initramfs", 2,
-			    "DEFAULT action=DENY"));
-	EXPECT_EQ(0, map_exec(PROG));
+	check_cases(_metadata, "Allow_Initramfs", allow_initramfs_exec,
+		    ARRAY_SIZE(allow_initramfs_exec));
 }
 
 /*
@@ -364,51 +460,42 @@ TEST_F(ipe, allow_initramfs_runs_only_initramfs_programs)
  * executable mmap of a file, and of anonymous memory, denied by "DEFAULT
  * action=DENY".
  */
+static const struct ipe_case allow_initramfs_mmap[] = {
+	{ .how = DO_MMAP, .file = DISK_PROG, .ret = -EACCES,
+	  .logged = { { "EXECUTE", DISK_PROG, "DENY", 2, DENY_DEFAULT } },
+	  .hook = " hook=MMAP " },
+	{ .how = DO_MMAP_ANON, .ret = -EACCES,
+	  .logged = { { "EXECUTE", "none", "DENY", 2, DENY_DEFAULT } },
+	  .hook = " hook=MMAP " },
+};
+
 TEST_F(ipe, allow_initramfs_denies_mmap_as_in_the_audit_examples)
 {
-	long long seq;
-	char line[1024];
-
 	ASSERT_EQ(0, use_example("allow-initramfs.pol", "Allow_Initramfs"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, map_exec(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Allow_Initramfs", 2,
-			    "DEFAULT action=DENY"));
-	EXPECT_NE(NULL, strstr(last_log_line(line, sizeof(line)), " hook=MMAP "));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, map_exec_anon());
-	EXPECT_TRUE(decided(seq, "EXECUTE", "none", "DENY", "Allow_Initramfs", 2,
-			    "DEFAULT action=DENY"));
-	EXPECT_NE(NULL, strstr(last_log_line(line, sizeof(line)), " hook=MMAP "));
+	check_cases(_metadata, "Allow_Initramfs", allow_initramfs_mmap,
+		    ARRAY_SIZE(allow_initramfs_mmap));
 }
 
 /* Its rule is for EXECUTE: every kernel read falls to DEFAULT action=DENY. */
+static const struct ipe_case allow_initramfs_reads[] = {
+	{ .how = DO_FINIT_MODULE, .file = PROG, .ret = -EACCES,
+	  .logged = { { "KMODULE", PROG, "DENY", 2, DENY_DEFAULT } } },
+	{ .how = DO_INIT_MODULE, .ret = -EACCES,
+	  .logged = { { "KMODULE", "none", "DENY", 2, DENY_DEFAULT } } },
+	/* The loader goes on to the next directory, and finds nothing. */
+	{ .how = DO_FIRMWARE, .file = BOOT_DIR, .ret = -ENOENT,
+	  .logged = { { "FIRMWARE", BOOT_DIR "/" FW_NAME, "DENY", 2, DENY_DEFAULT } } },
+	{ .how = DO_KEXEC, .file = BZIMAGE, .ret = -EACCES,
+	  .logged = { { "KEXEC_IMAGE", BZIMAGE, "DENY", 2, DENY_DEFAULT } } },
+	{ .how = DO_IMA_POLICY, .file = BOOT_DIR "/ima.policy", .ret = -EACCES,
+	  .logged = { { "POLICY", BOOT_DIR "/ima.policy", "DENY", 2, DENY_DEFAULT } } },
+};
+
 TEST_F(ipe, allow_initramfs_denies_every_kernel_read)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("allow-initramfs.pol", "Allow_Initramfs"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_module_file(PROG));
-	EXPECT_TRUE(decided(seq, "KMODULE", PROG, "DENY", "Allow_Initramfs", 2,
-			    "DEFAULT action=DENY"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_module_buffer());
-	EXPECT_TRUE(decided(seq, "KMODULE", "none", "DENY", "Allow_Initramfs", 2,
-			    "DEFAULT action=DENY"));
-	seq = log_seq();
-	/* The loader goes on to the next directory, and finds nothing. */
-	EXPECT_EQ(-ENOENT, load_firmware(BOOT_DIR));
-	EXPECT_TRUE(decided(seq, "FIRMWARE", BOOT_DIR "/" FW_NAME, "DENY", "Allow_Initramfs",
-			    2, "DEFAULT action=DENY"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_kexec(BZIMAGE, NULL));
-	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", BZIMAGE, "DENY", "Allow_Initramfs", 2,
-			    "DEFAULT action=DENY"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_ima_policy(BOOT_DIR "/ima.policy"));
-	EXPECT_TRUE(decided(seq, "POLICY", BOOT_DIR "/ima.policy", "DENY", "Allow_Initramfs",
-			    2, "DEFAULT action=DENY"));
+	check_cases(_metadata, "Allow_Initramfs", allow_initramfs_reads,
+		    ARRAY_SIZE(allow_initramfs_reads));
 }
 
 /*
@@ -479,11 +566,20 @@ TEST_F(ipe, allow_dmv_by_roothash_is_refused)
 }
 
 /* "Allow any fs-verity file with a valid built-in signature". */
+static const struct ipe_case signed_fsverity[] = {
+	{ .how = DO_EXEC, .file = WORK "/signed", .ret = PROG_EXIT,
+	  .logged = { { "EXECUTE", WORK "/signed", "ALLOW", 4,
+			"op=EXECUTE fsverity_signature=TRUE action=ALLOW" } } },
+	{ .how = DO_EXEC, .file = WORK "/verity", .ret = -EACCES,
+	  .logged = { { "EXECUTE", WORK "/verity", "DENY", 2, DENY_DEFAULT } } },
+	{ .how = DO_EXEC, .file = PROG, .ret = -EACCES },
+	{ .how = DO_EXEC, .file = DISK_PROG, .ret = -EACCES },
+};
+
 TEST_F(ipe, allow_signed_and_validated_fsverity)
 {
 	long sigil = sigil_keyring_id(), fsv = keyring_id(".fs-verity");
 	char id[96], path[256];
-	long long seq;
 	struct stat st;
 	size_t len;
 	void *sig;
@@ -516,17 +612,8 @@ TEST_F(ipe, allow_signed_and_validated_fsverity)
 
 	ASSERT_EQ(0, use_example("allow-signed-and-validated-fsverity.pol",
 				 "Allow_Signed_And_Validated_FSVerity"));
-	seq = log_seq();
-	EXPECT_EQ(PROG_EXIT, run(WORK "/signed"));
-	EXPECT_TRUE(decided(seq, "EXECUTE", WORK "/signed", "ALLOW",
-			    "Allow_Signed_And_Validated_FSVerity", 4,
-			    "op=EXECUTE fsverity_signature=TRUE action=ALLOW"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, run(WORK "/verity"));
-	EXPECT_TRUE(decided(seq, "EXECUTE", WORK "/verity", "DENY",
-			    "Allow_Signed_And_Validated_FSVerity", 2, "DEFAULT action=DENY"));
-	EXPECT_EQ(-EACCES, run(PROG));
-	EXPECT_EQ(-EACCES, run(DISK_PROG));
+	check_cases(_metadata, "Allow_Signed_And_Validated_FSVerity", signed_fsverity,
+		    ARRAY_SIZE(signed_fsverity));
 }
 
 /*
@@ -534,24 +621,33 @@ TEST_F(ipe, allow_signed_and_validated_fsverity)
  * digest (the host test shows that one would run); everything else is
  * denied, the initramfs included.
  */
+static const struct ipe_case fsv_by_digest[] = {
+	{ .how = DO_EXEC, .file = WORK "/verity", .ret = -EACCES,
+	  .logged = { { "EXECUTE", WORK "/verity", "DENY", 2, DENY_DEFAULT } } },
+	{ .how = DO_EXEC, .file = PROG, .ret = -EACCES },
+	{ .how = DO_EXEC, .file = DISK_PROG, .ret = -EACCES },
+};
+
 TEST_F(ipe, allow_fsv_by_digest_runs_nothing_else)
 {
 	char digest[65];
-	long long seq;
 
 	ASSERT_EQ(0, make_prog(WORK "/verity", "unsigned", 1));
 	ASSERT_EQ(0, verity_digest(WORK "/verity", digest));
 	ASSERT_STRNE("fd88f2b8824e197f850bf4c5109bea5cf0ee38104f710843bb72da796ba5af9e", digest);
 	ASSERT_EQ(0, use_example("allow-fsv-by-digest.pol", "ALLOW_FSV_By_Digest"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, run(WORK "/verity"));
-	EXPECT_TRUE(decided(seq, "EXECUTE", WORK "/verity", "DENY", "ALLOW_FSV_By_Digest", 2,
-			    "DEFAULT action=DENY"));
-	EXPECT_EQ(-EACCES, run(PROG));
-	EXPECT_EQ(-EACCES, run(DISK_PROG));
+	check_cases(_metadata, "ALLOW_FSV_By_Digest", fsv_by_digest, ARRAY_SIZE(fsv_by_digest));
 }
 
 /* ---- Policy: deploying Ex_Policy, and the minimal rule ---- */
+
+static const struct ipe_case ex_policy[] = {
+	{ .how = DO_EXEC, .file = DISK_PROG, .ret = PROG_EXIT,
+	  .logged = { { "EXECUTE", DISK_PROG, "ALLOW", 6,
+			"DEFAULT op=EXECUTE action=ALLOW" } } },
+	{ .how = DO_FINIT_MODULE, .file = DISK_PROG, .ret = -ENOEXEC,
+	  .logged = { { "KMODULE", DISK_PROG, "ALLOW", 3, ALLOW_DEFAULT } } },
+};
 
 /*
  * The deployment steps of "Deploying Policies", through sigil's files:
@@ -560,7 +656,6 @@ TEST_F(ipe, allow_fsv_by_digest_runs_nothing_else)
 TEST_F(ipe, ex_policy_deploys_activates_and_deletes)
 {
 	char path[512], buf[512], *text;
-	long long seq;
 	size_t len;
 
 	ASSERT_EQ(0, load_example("ex-policy.pol"));
@@ -580,14 +675,7 @@ TEST_F(ipe, ex_policy_deploys_activates_and_deletes)
 
 	ASSERT_EQ(0, policy_write("Ex_Policy", "active", "1\n"));
 	EXPECT_STREQ("Ex_Policy", status_get("active_policy", buf, sizeof(buf)));
-	seq = log_seq();
-	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "ALLOW", "Ex_Policy", 6,
-			    "DEFAULT op=EXECUTE action=ALLOW"));
-	seq = log_seq();
-	EXPECT_EQ(-ENOEXEC, load_module_file(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "ALLOW", "Ex_Policy", 3,
-			    "DEFAULT action=ALLOW"));
+	check_cases(_metadata, "Ex_Policy", ex_policy, ARRAY_SIZE(ex_policy));
 
 	/* The active policy cannot go (IPE: EPERM; sigil: EBUSY). */
 	EXPECT_EQ(-EBUSY, policy_write("Ex_Policy", "delete", "1\n"));
@@ -597,42 +685,39 @@ TEST_F(ipe, ex_policy_deploys_activates_and_deletes)
 }
 
 /* "This example will allow any execution." */
+static const struct ipe_case minimal_rule[] = {
+	{ .how = DO_EXEC, .file = DISK_PROG, .ret = PROG_EXIT,
+	  .logged = { { "EXECUTE", DISK_PROG, "ALLOW", 6, "op=EXECUTE action=ALLOW" } } },
+	{ .how = DO_EXEC, .file = PROG, .ret = PROG_EXIT },
+	{ .how = DO_MMAP_ANON, .ret = 0 },
+	{ .how = DO_FINIT_MODULE, .file = DISK_PROG, .ret = -EACCES,
+	  .logged = { { "KMODULE", DISK_PROG, "DENY", 4, DENY_DEFAULT } } },
+};
+
 TEST_F(ipe, minimal_rule_allows_any_execution)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("minimal-rule.pol", "Minimal_Rule"));
-	seq = log_seq();
-	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "ALLOW", "Minimal_Rule", 6,
-			    "op=EXECUTE action=ALLOW"));
-	EXPECT_EQ(PROG_EXIT, run(PROG));
-	EXPECT_EQ(0, map_exec_anon());
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_module_file(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "DENY", "Minimal_Rule", 4,
-			    "DEFAULT action=DENY"));
+	check_cases(_metadata, "Minimal_Rule", minimal_rule, ARRAY_SIZE(minimal_rule));
 }
 
 /* ---- Properties: boot_verified, both values ---- */
 
+static const struct ipe_case boot_verified[] = {
+	{ .how = DO_EXEC, .file = PROG, .ret = PROG_EXIT,
+	  .logged = { { "EXECUTE", PROG, "ALLOW", 7,
+			"op=EXECUTE boot_verified=TRUE action=ALLOW" } } },
+	{ .how = DO_EXEC, .file = DISK_PROG, .ret = -EACCES,
+	  .logged = { { "EXECUTE", DISK_PROG, "DENY", 8,
+			"op=EXECUTE boot_verified=FALSE action=DENY" } } },
+	{ .how = DO_MMAP_ANON, .ret = -EACCES,
+	  .logged = { { "EXECUTE", "none", "DENY", 8,
+			"op=EXECUTE boot_verified=FALSE action=DENY" } } },
+};
+
 TEST_F(ipe, prop_boot_verified_true_and_false)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("prop-boot-verified.pol", "Prop_Boot_Verified"));
-	seq = log_seq();
-	EXPECT_EQ(PROG_EXIT, run(PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", PROG, "ALLOW", "Prop_Boot_Verified", 7,
-			    "op=EXECUTE boot_verified=TRUE action=ALLOW"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, run(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Prop_Boot_Verified", 8,
-			    "op=EXECUTE boot_verified=FALSE action=DENY"));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, map_exec_anon());
-	EXPECT_TRUE(decided(seq, "EXECUTE", "none", "DENY", "Prop_Boot_Verified", 8,
-			    "op=EXECUTE boot_verified=FALSE action=DENY"));
+	check_cases(_metadata, "Prop_Boot_Verified", boot_verified, ARRAY_SIZE(boot_verified));
 }
 
 /*
@@ -644,114 +729,105 @@ TEST_F(ipe, prop_boot_verified_true_and_false)
 #define OP_RULE(op)	"op=" op " boot_verified=TRUE action=ALLOW"
 #define OP_DEFAULT(op)	"DEFAULT op=" op " action=DENY"
 
+static const struct ipe_case op_execute[] = {
+	{ .how = DO_EXEC, .file = PROG, .ret = PROG_EXIT,
+	  .logged = { { "EXECUTE", PROG, "ALLOW", 12, OP_RULE("EXECUTE") } } },
+	{ .how = DO_MMAP, .file = DISK_PROG, .ret = -EACCES,
+	  .logged = { { "EXECUTE", DISK_PROG, "DENY", 11, OP_DEFAULT("EXECUTE") } } },
+	{ .how = DO_FINIT_MODULE, .file = DISK_PROG, .ret = -ENOEXEC,
+	  .logged = { { "KMODULE", DISK_PROG, "ALLOW", 8, ALLOW_DEFAULT } } },
+};
+
 TEST_F(ipe, op_execute)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("op-execute.pol", "Op_EXECUTE"));
-	seq = log_seq();
-	EXPECT_EQ(PROG_EXIT, run(PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", PROG, "ALLOW", "Op_EXECUTE", 12,
-			    OP_RULE("EXECUTE")));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, map_exec(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "EXECUTE", DISK_PROG, "DENY", "Op_EXECUTE", 11,
-			    OP_DEFAULT("EXECUTE")));
-	seq = log_seq();
-	EXPECT_EQ(-ENOEXEC, load_module_file(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "ALLOW", "Op_EXECUTE", 8,
-			    "DEFAULT action=ALLOW"));
+	check_cases(_metadata, "Op_EXECUTE", op_execute, ARRAY_SIZE(op_execute));
 }
+
+static const struct ipe_case op_kmodule[] = {
+	{ .how = DO_FINIT_MODULE, .file = PROG, .ret = -ENOEXEC,
+	  .logged = { { "KMODULE", PROG, "ALLOW", 12, OP_RULE("KMODULE") } } },
+	{ .how = DO_FINIT_MODULE, .file = DISK_PROG, .ret = -EACCES,
+	  .logged = { { "KMODULE", DISK_PROG, "DENY", 11, OP_DEFAULT("KMODULE") } } },
+	{ .how = DO_INIT_MODULE, .ret = -EACCES,
+	  .logged = { { "KMODULE", "none", "DENY", 11, OP_DEFAULT("KMODULE") } } },
+	{ .how = DO_EXEC, .file = DISK_PROG, .ret = PROG_EXIT },
+};
 
 TEST_F(ipe, op_kmodule)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("op-kmodule.pol", "Op_KMODULE"));
-	seq = log_seq();
-	EXPECT_EQ(-ENOEXEC, load_module_file(PROG));
-	EXPECT_TRUE(decided(seq, "KMODULE", PROG, "ALLOW", "Op_KMODULE", 12,
-			    OP_RULE("KMODULE")));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_module_file(DISK_PROG));
-	EXPECT_TRUE(decided(seq, "KMODULE", DISK_PROG, "DENY", "Op_KMODULE", 11,
-			    OP_DEFAULT("KMODULE")));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_module_buffer());
-	EXPECT_TRUE(decided(seq, "KMODULE", "none", "DENY", "Op_KMODULE", 11,
-			    OP_DEFAULT("KMODULE")));
-	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
+	check_cases(_metadata, "Op_KMODULE", op_kmodule, ARRAY_SIZE(op_kmodule));
 }
+
+static const struct ipe_case op_firmware[] = {
+	{ .how = DO_FIRMWARE, .file = BOOT_DIR, .ret = 0,
+	  .logged = { { "FIRMWARE", BOOT_DIR "/" FW_NAME, "ALLOW", 12,
+			OP_RULE("FIRMWARE") } } },
+	{ .how = DO_FIRMWARE, .file = WORK, .ret = -ENOENT,
+	  .logged = { { "FIRMWARE", WORK "/" FW_NAME, "DENY", 11,
+			OP_DEFAULT("FIRMWARE") } } },
+	{ .how = DO_EXEC, .file = DISK_PROG, .ret = PROG_EXIT },
+};
 
 TEST_F(ipe, op_firmware)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("op-firmware.pol", "Op_FIRMWARE"));
-	seq = log_seq();
-	EXPECT_EQ(0, load_firmware(BOOT_DIR));
-	EXPECT_TRUE(decided(seq, "FIRMWARE", BOOT_DIR "/" FW_NAME, "ALLOW", "Op_FIRMWARE", 12,
-			    OP_RULE("FIRMWARE")));
-	seq = log_seq();
-	EXPECT_EQ(-ENOENT, load_firmware(WORK));
-	EXPECT_TRUE(decided(seq, "FIRMWARE", WORK "/" FW_NAME, "DENY", "Op_FIRMWARE", 11,
-			    OP_DEFAULT("FIRMWARE")));
-	EXPECT_EQ(PROG_EXIT, run(DISK_PROG));
+	check_cases(_metadata, "Op_FIRMWARE", op_firmware, ARRAY_SIZE(op_firmware));
 }
 
 /*
  * The kernel's own bzImage from the initramfs loads; the disk's file is
  * refused before the kexec loader sees it.
  */
+static const struct ipe_case op_kexec_image[] = {
+	{ .how = DO_KEXEC, .file = BZIMAGE, .ret = 0,
+	  .logged = { { "KEXEC_IMAGE", BZIMAGE, "ALLOW", 12, OP_RULE("KEXEC_IMAGE") } } },
+	{ .how = DO_KEXEC, .file = DISK_PROG, .ret = -EACCES,
+	  .logged = { { "KEXEC_IMAGE", DISK_PROG, "DENY", 11,
+			OP_DEFAULT("KEXEC_IMAGE") } } },
+};
+
 TEST_F(ipe, op_kexec_image)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("op-kexec-image.pol", "Op_KEXEC_IMAGE"));
-	seq = log_seq();
-	EXPECT_EQ(0, load_kexec(BZIMAGE, NULL));
-	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", BZIMAGE, "ALLOW", "Op_KEXEC_IMAGE", 12,
-			    OP_RULE("KEXEC_IMAGE")));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_kexec(DISK_PROG, NULL));
-	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", DISK_PROG, "DENY", "Op_KEXEC_IMAGE", 11,
-			    OP_DEFAULT("KEXEC_IMAGE")));
+	check_cases(_metadata, "Op_KEXEC_IMAGE", op_kexec_image, ARRAY_SIZE(op_kexec_image));
 }
 
 /*
  * The initramfs is read only after the image passed the kexec loader's
  * checks: this needs a real bzImage.
  */
+static const struct ipe_case op_kexec_initramfs[] = {
+	{ .how = DO_KEXEC, .file = BZIMAGE, .initrd = BOOT_DIR "/initrd", .ret = 0,
+	  .logged = { { "KEXEC_IMAGE", BZIMAGE, "ALLOW", 8, ALLOW_DEFAULT },
+		      { "KEXEC_INITRAMFS", BOOT_DIR "/initrd", "ALLOW", 12,
+			OP_RULE("KEXEC_INITRAMFS") } } },
+	{ .how = DO_KEXEC, .file = BZIMAGE, .initrd = DISK_PROG, .ret = -EACCES,
+	  .logged = { { "KEXEC_INITRAMFS", DISK_PROG, "DENY", 11,
+			OP_DEFAULT("KEXEC_INITRAMFS") } } },
+};
+
 TEST_F(ipe, op_kexec_initramfs)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("op-kexec-initramfs.pol", "Op_KEXEC_INITRAMFS"));
-	seq = log_seq();
-	EXPECT_EQ(0, load_kexec(BZIMAGE, BOOT_DIR "/initrd"));
-	EXPECT_TRUE(decided(seq, "KEXEC_IMAGE", BZIMAGE, "ALLOW", "Op_KEXEC_INITRAMFS", 8,
-			    "DEFAULT action=ALLOW"));
-	EXPECT_TRUE(decided(seq, "KEXEC_INITRAMFS", BOOT_DIR "/initrd", "ALLOW",
-			    "Op_KEXEC_INITRAMFS", 12, OP_RULE("KEXEC_INITRAMFS")));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_kexec(BZIMAGE, DISK_PROG));
-	EXPECT_TRUE(decided(seq, "KEXEC_INITRAMFS", DISK_PROG, "DENY", "Op_KEXEC_INITRAMFS",
-			    11, OP_DEFAULT("KEXEC_INITRAMFS")));
+	check_cases(_metadata, "Op_KEXEC_INITRAMFS", op_kexec_initramfs,
+		    ARRAY_SIZE(op_kexec_initramfs));
 }
+
+static const struct ipe_case op_policy[] = {
+	{ .how = DO_IMA_POLICY, .file = BOOT_DIR "/ima.policy", .ret = 0,
+	  .logged = { { "POLICY", BOOT_DIR "/ima.policy", "ALLOW", 12,
+			OP_RULE("POLICY") } } },
+	{ .how = DO_IMA_POLICY, .file = WORK "/ima.policy", .ret = -EACCES,
+	  .logged = { { "POLICY", WORK "/ima.policy", "DENY", 11,
+			OP_DEFAULT("POLICY") } } },
+};
 
 TEST_F(ipe, op_policy)
 {
-	long long seq;
-
 	ASSERT_EQ(0, use_example("op-policy.pol", "Op_POLICY"));
-	seq = log_seq();
-	EXPECT_EQ(0, load_ima_policy(BOOT_DIR "/ima.policy"));
-	EXPECT_TRUE(decided(seq, "POLICY", BOOT_DIR "/ima.policy", "ALLOW", "Op_POLICY", 12,
-			    OP_RULE("POLICY")));
-	seq = log_seq();
-	EXPECT_EQ(-EACCES, load_ima_policy(WORK "/ima.policy"));
-	EXPECT_TRUE(decided(seq, "POLICY", WORK "/ima.policy", "DENY", "Op_POLICY", 11,
-			    OP_DEFAULT("POLICY")));
+	check_cases(_metadata, "Op_POLICY", op_policy, ARRAY_SIZE(op_policy));
 }
 
 /*

@@ -2,9 +2,9 @@
 /*
  * sigilctl in the guest, as an administrator runs it: key add and list,
  * every policy command on policies that "sigilctl policy sign" signed on
- * the host (selftests/sigilctl-fixtures, at /sigilctl), gpg's compressed
- * and armored messages, status, and the log, followed.  --json output is
- * parsed.  key lock is in sigilctl_lock_test, which runs last.
+ * the host (selftests/fixtures/sigilctl-fixtures, at /sigilctl), gpg's
+ * compressed and armored messages, status, and the log, followed.  --json
+ * output is parsed.  key lock is in sigilctl_lock_test, which runs last.
  */
 
 #include <poll.h>

@@ -2,9 +2,9 @@
 /*
  * Signed files: fs-verity builtin signatures, IMA v2 and v3 signatures and
  * OpenPGP signatures in security.sigil, made on the host by fsverity sign,
- * openssl, evmctl, gpg and sq (selftests/sig-fixtures, in /sigs), checked
- * against .sigil on exec and on executable mmap; the per-inode verdict
- * cache, failing closed, and text-mode OpenPGP signatures refused.
+ * openssl, evmctl, gpg and sq (selftests/fixtures/sig-fixtures, in /sigs),
+ * checked against .sigil on exec and on executable mmap; the per-inode
+ * verdict cache, failing closed, and text-mode OpenPGP signatures refused.
  */
 
 #include <sys/mman.h>

@@ -7,7 +7,7 @@
  *	DIR holds, per N (1, 250, 500, 1,000, 10,000, 100,000), N.pol: a policy
  *	of N fs-verity digest rules whose *last* rule is the digest of the
  *	program that "sig_bench --make FILE 65536 PROG" writes, and N.p7s:
- *	the same policy signed for IPE (see selftests/bench-fixtures)
+ *	the same policy signed for IPE (see selftests/bench/bench-fixtures)
  *
  * The program runs from the fs-verity disk.  The baseline is the same exec
  * with sigil's policy and IPE's both reduced to "DEFAULT action=ALLOW",

@@ -2,7 +2,7 @@
 /*
  * dmverity_roothash and dmverity_signature on real dm-verity volumes: the
  * host made them with veritysetup and signed A's root hash with openssl
- * (selftests/dmverity-fixtures); here they are opened through the
+ * (selftests/fixtures/dmverity-fixtures); here they are opened through the
  * device-mapper ioctls, as veritysetup opens them, and mounted.
  *
  *   /vol/a-signed  volume A, opened with its root hash signature

@@ -2,9 +2,9 @@
 /*
  * Signed policies: PKCS#7 (attached and in the SIGILP7 container) and
  * OpenPGP messages from gpg and sq, signed on the host at test time (see
- * selftests/policy-fixtures, at /policies here).  Loads, updates, replays,
- * tampering, unknown signers, forms that are refused, writes in pieces,
- * a policy over 4 MiB, and the boot policy.
+ * selftests/fixtures/policy-fixtures, at /policies here).  Loads, updates,
+ * replays, tampering, unknown signers, forms that are refused, writes in
+ * pieces, a policy over 4 MiB, and the boot policy.
  */
 
 #include <time.h>

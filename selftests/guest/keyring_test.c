@@ -9,7 +9,7 @@
 #include "kselftest_harness.h"
 
 #define KEYS	"/keys"
-/* selftests/keys/README */
+/* selftests/fixtures/keys/README */
 #define BUILTIN_PGP_KEYID	"2D06BF8E276E5749"
 #define BUILTIN_X509_SKID	"2ffdf2c62268b742c43b9827096fe9913fc4d4bb"
 

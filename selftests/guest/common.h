@@ -289,7 +289,7 @@ static inline void *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-/* The signed files and keys of selftests/sig-fixtures. */
+/* The signed files and keys of selftests/fixtures/sig-fixtures. */
 #define SIGS	"/sigs"
 
 /* A value from /sigs/ids: a key identifier in hex. */
@@ -506,10 +506,10 @@ static inline int run(const char *path)
 }
 
 /*
- * dm-verity volumes from selftests/dmverity-fixtures: read-only disks with
- * serials dmv-a and dmv-b, and their parameters in PARAMS.  They are opened
- * through the device-mapper ioctls, as veritysetup opens them, and mounted
- * on VOL/<name>.
+ * dm-verity volumes from selftests/fixtures/dmverity-fixtures: read-only
+ * disks with serials dmv-a and dmv-b, and their parameters in PARAMS.  They
+ * are opened through the device-mapper ioctls, as veritysetup opens them,
+ * and mounted on VOL/<name>.
  */
 #define PARAMS	"/dmv/params"
 #define VOL	"/vol"

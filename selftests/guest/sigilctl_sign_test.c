@@ -3,7 +3,7 @@
  * sigilctl sign, then exec under a policy that requires that signature:
  * fs-verity builtin and IMA v2 and v3 signatures made in the guest on the
  * ext4 disk, and security.sigil kind 1 and 2 made on the host through gpg
- * (selftests/sigilctl-sign-host: the guest has no gpg agent) and applied
+ * (selftests/unit/sigilctl-sign-host: the guest has no gpg agent) and applied
  * here.  sigilctl verify then checks each file against key files and
  * against the live .sigil keyring.
  */

@@ -14,7 +14,10 @@
 #include "common.h"
 
 #define CTL	"/bin/sigilctl"
-/* selftests/sigilctl-fixtures: keys, ids, policies signed by sigilctl. */
+/*
+ * selftests/fixtures/sigilctl-fixtures: keys, ids, policies signed by
+ * sigilctl.
+ */
 #define CTL_FIX	"/sigilctl"
 
 /* A fingerprint or SKID, in lower-case hex, from /sigilctl/ids. */
