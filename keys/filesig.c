@@ -205,7 +205,7 @@ size_t fsverity_formatted_digest(u16 fsverity_alg, const u8 *digest,
 	return 12 + size;
 }
 
-static_assert(IMA_FILE_ID_MAX <= FILESIG_MSG_MAX);
+static_assert(IMA_FILE_ID_MAX <= FILESIG_MSG_MAX, "FILESIG_MSG_MAX is too small");
 
 /* The IMA hash algorithm of a fs-verity digest, or 0. */
 static u8 verity_ima_hash(u16 fsverity_alg)

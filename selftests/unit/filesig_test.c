@@ -524,6 +524,106 @@ static void text_case(const struct text_case *c)
 		c->rc ? "refused (EKEYREJECTED)" : "taken");
 }
 
+/* ---- filesig_check(): the one parse-and-check of both xattrs ---- */
+
+/* The file has fs-verity with SHA-256, with SHA-512, or none. */
+enum verity_case { V_SHA256, V_SHA512, V_NONE };
+
+/* What filesig_check() leaves for the key to verify. */
+enum check_msg {
+	M_NONE,		/* nothing: the state is final */
+	M_CONTENT,	/* the whole content */
+	M_FILE_ID,	/* IMA's v3 file ID over the fs-verity digest */
+	M_FORMATTED,	/* the fs-verity formatted digest */
+};
+
+static const struct check_case {
+	const char *value;	/* fixture in files/, NULL: no xattr, "=hex": bytes */
+	u8 xattr;		/* enum filesig_xattr */
+	u8 verity;		/* enum verity_case */
+	int rc;
+	u8 state;		/* enum sigil_sig_state, when rc is 0 */
+	u8 msg;			/* enum check_msg */
+} check_cases[] = {
+	{ NULL, FILESIG_XATTR_IMA, V_SHA256, 0, SIGIL_SIG_ABSENT, M_NONE },
+	{ NULL, FILESIG_XATTR_SIGIL, V_NONE, 0, SIGIL_SIG_ABSENT, M_NONE },
+	{ "a.ima2", FILESIG_XATTR_IMA, V_SHA256, 0, SIGIL_SIG_UNVERIFIED, M_CONTENT },
+	{ "a.ima2", FILESIG_XATTR_IMA, V_NONE, 0, SIGIL_SIG_UNVERIFIED, M_CONTENT },
+	{ "a.ima3", FILESIG_XATTR_IMA, V_SHA256, 0, SIGIL_SIG_UNVERIFIED, M_FILE_ID },
+	{ "a.ima3", FILESIG_XATTR_IMA, V_NONE, 0, SIGIL_SIG_NO_VERITY, M_NONE },
+	/* IMA hashes the file ID with fs-verity's algorithm: they must agree. */
+	{ "a.ima3", FILESIG_XATTR_IMA, V_SHA512, 0, SIGIL_SIG_BAD, M_NONE },
+	/* A bare hash (IMA_XATTR_DIGEST_NG, SHA-256) is no signature. */
+	{ "=0404" "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+	  FILESIG_XATTR_IMA, V_SHA256, 0, SIGIL_SIG_ABSENT, M_NONE },
+	/* A v2 signature over SHA-1 is refused. */
+	{ "=030202deadbeef0002abcd", FILESIG_XATTR_IMA, V_SHA256, 0,
+	  SIGIL_SIG_REFUSED, M_NONE },
+	{ "=0302", FILESIG_XATTR_IMA, V_SHA256, -EBADMSG, 0, M_NONE },
+	{ "=030209deadbeef0002abcd", FILESIG_XATTR_IMA, V_SHA256, -EOPNOTSUPP, 0,
+	  M_NONE },
+	{ "a.pgp1", FILESIG_XATTR_SIGIL, V_SHA256, 0, SIGIL_SIG_UNVERIFIED, M_FORMATTED },
+	{ "a.pgp1", FILESIG_XATTR_SIGIL, V_NONE, 0, SIGIL_SIG_NO_VERITY, M_NONE },
+	{ "a.pgp2", FILESIG_XATTR_SIGIL, V_NONE, 0, SIGIL_SIG_UNVERIFIED, M_CONTENT },
+	{ "a.sq2", FILESIG_XATTR_SIGIL, V_SHA256, 0, SIGIL_SIG_UNVERIFIED, M_CONTENT },
+	{ "script.pgp1text", FILESIG_XATTR_SIGIL, V_SHA256, 0, SIGIL_SIG_REFUSED, M_NONE },
+	{ "script.pgp2text", FILESIG_XATTR_SIGIL, V_NONE, 0, SIGIL_SIG_REFUSED, M_NONE },
+	{ "=0101", FILESIG_XATTR_SIGIL, V_SHA256, -EBADMSG, 0, M_NONE },
+};
+
+static void check_case(const struct check_case *c)
+{
+	static const char *const msgs[] = { "nothing", "the content", "the v3 file ID",
+					    "the formatted digest" };
+	struct filesig_verity verity = { 0 };
+	struct pgp_error err = { 0 };
+	struct filesig_check out;
+	u8 want[FILESIG_MSG_MAX], *value = NULL;
+	size_t len = 0, want_len = 0;
+	struct digests d = { 0 };
+	char name[64];
+	int rc;
+
+	case_begin();
+	digests_of("a", &d);
+	if (c->verity != V_NONE) {
+		verity.alg = c->verity == V_SHA256 ? 1 : 2;
+		verity.size = c->verity == V_SHA256 ? 32 : 64;
+		memcpy(verity.digest, d.verity, 32);
+	}
+	if (c->value && c->value[0] == '=') {
+		value = malloc(strlen(c->value) / 2);
+		len = unhex(c->value + 1, value, strlen(c->value) / 2);
+	} else if (c->value) {
+		snprintf(name, sizeof(name), "files/%s", c->value);
+		value = slurp(name, &len);
+	}
+	rc = filesig_check(c->xattr, value, len, &verity, &out, &err);
+	case_check(rc == c->rc, "returned %d, not %d: %s", rc, c->rc, err.msg);
+	if (!rc && !c->rc) {
+		case_check(out.state == c->state, "state %s, not %s",
+			   sigil_sig_state_names[out.state],
+			   sigil_sig_state_names[c->state]);
+		case_check(out.content == (c->msg == M_CONTENT),
+			   "content %d", out.content);
+		if (c->msg == M_FILE_ID)
+			want_len = ima_file_id(IMA_HASH_SHA256, d.verity, 32, want);
+		if (c->msg == M_FORMATTED) {
+			memcpy(want, d.formatted, d.formatted_len);
+			want_len = d.formatted_len;
+		}
+		case_check(out.msg_len == want_len && !memcmp(out.msg, want, want_len),
+			   "%zu bytes to verify, not %s", out.msg_len, msgs[c->msg]);
+	}
+	if (rc)
+		case_check(err.msg[0], "no reason given for %d", rc);
+	free(value);
+	case_end("filesig_check: %s %s, fs-verity %s: %s", c->xattr ? "security.sigil" :
+		 "security.ima", c->value ? c->value : "absent",
+		 c->verity == V_NONE ? "off" : c->verity == V_SHA256 ? "sha256" : "sha512",
+		 c->rc ? strerror(-c->rc) : sigil_sig_state_names[c->state]);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const files[] = { "a", "b", "lib.so" };
@@ -564,6 +664,8 @@ int main(int argc, char **argv)
 	test_sigil_malformed();
 	for (i = 0; i < sizeof(text_cases) / sizeof(text_cases[0]); i++)
 		text_case(&text_cases[i]);
+	for (i = 0; i < sizeof(check_cases) / sizeof(check_cases[0]); i++)
+		check_case(&check_cases[i]);
 	EVP_PKEY_free(rsa);
 	EVP_PKEY_free(ec);
 	EVP_PKEY_free(pgp);
