@@ -904,19 +904,6 @@ static void print_text(const struct answer *a, bool offline,
 			printf("  note: %s\n", a->kv[i].value);
 }
 
-static void json_num_or_str(const char *key, const char *val, bool *first)
-{
-	char *end;
-	long long n;
-
-	errno = 0;
-	n = strtoll(val, &end, 10);
-	if (*val && !*end && !errno)
-		json_kv_num(key, n, first);
-	else
-		json_kv_str(key, val, first);
-}
-
 static void print_json(const struct answer *a, bool offline,
 		       const char *policy_file)
 {
@@ -938,7 +925,7 @@ static void print_json(const struct answer *a, bool offline,
 			continue;
 		if (!strcmp(top[i], "ino") || !strcmp(top[i], "line") ||
 		    !strcmp(top[i], "error"))
-			json_num_or_str(top[i], v, &first);
+			json_kv_num_or_str(top[i], v, &first);
 		else
 			json_kv_str(top[i], v, &first);
 	}
@@ -959,7 +946,7 @@ static void print_json(const struct answer *a, bool offline,
 		json_kv_str("action", get(a, "if_verified_action"), &f2);
 		json_kv_str("match", get(a, "if_verified_match"), &f2);
 		if ((v = get(a, "if_verified_line")))
-			json_num_or_str("line", v, &f2);
+			json_kv_num_or_str("line", v, &f2);
 		if ((v = get(a, "if_verified_rule")))
 			json_kv_str("rule", v, &f2);
 		putchar('}');

@@ -332,52 +332,6 @@ char *status_value(const char *key)
 	return val;
 }
 
-void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-void json_key(const char *key, bool *first)
-{
-	if (!*first)
-		putchar(',');
-	*first = false;
-	json_str(key);
-	putchar(':');
-}
-
-void json_kv_str(const char *key, const char *val, bool *first)
-{
-	json_key(key, first);
-	if (val)
-		json_str(val);
-	else
-		fputs("null", stdout);
-}
-
-void json_kv_num(const char *key, long long val, bool *first)
-{
-	json_key(key, first);
-	printf("%lld", val);
-}
-
-void json_kv_bool(const char *key, bool val, bool *first)
-{
-	json_key(key, first);
-	fputs(val ? "true" : "false", stdout);
-}
-
 void hex_str(char *out, const u8 *bytes, size_t n)
 {
 	size_t i;

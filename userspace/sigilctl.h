@@ -54,13 +54,16 @@ int read_all(const char *path, u8 **buf, size_t *len);
 int write_once(const char *path, const void *buf, size_t len);
 char *status_value(const char *key);
 
-/* JSON output, written to stdout. */
+/* Lower-case hex of @n bytes, and a NUL: 2 * @n + 1 bytes at @out. */
+void hex_str(char *out, const u8 *bytes, size_t n);
+
+/* json.c: JSON output, written to stdout. */
 void json_str(const char *s);
 void json_key(const char *key, bool *first);
 void json_kv_str(const char *key, const char *val, bool *first);
 void json_kv_num(const char *key, long long val, bool *first);
 void json_kv_bool(const char *key, bool val, bool *first);
-void hex_str(char *out, const u8 *bytes, size_t n);
+void json_kv_num_or_str(const char *key, const char *val, bool *first);
 
 /* Commands, by file. */
 int cmd_policy_check(int argc, char **argv);
