@@ -89,21 +89,23 @@ int cmd_explain(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
-/* sign.c: the files sign and verify work on, and what both measure */
+/* walk.c: the files sign and verify work on */
 struct stat;
 
 /**
- * struct sign_entry - a file to sign or verify
+ * struct walk_entry - a file to sign or verify
  * @path: its path, malloc()ed
  * @named: named on the command line, rather than found in a tree
  */
-struct sign_entry {
+struct walk_entry {
 	char *path;
 	bool named;
 };
 
-int sign_list_files(char **paths, int n, struct sign_entry **out, size_t *count);
-const char *sign_skip_reason(int fd, const struct stat *st, bool all);
+int walk_list_files(char **paths, int n, struct walk_entry **out, size_t *count);
+const char *walk_skip_reason(int fd, const struct stat *st, bool all);
+
+/* sign.c: what sign and verify both measure */
 int sign_measure_verity(int fd, u16 *alg, u8 *digest, unsigned int *size);
 
 extern const struct sigilctl_cmd sigilctl_cmds[];

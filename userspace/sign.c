@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -69,103 +68,6 @@ struct sign_run {
 	bool tty;
 	struct timespec last_draw;
 };
-
-/* ---- the files to look at ---- */
-
-static struct sign_entry *walk_files;
-static size_t walk_n, walk_cap;
-
-static int add_entry(const char *path, bool named)
-{
-	if (walk_n == walk_cap) {
-		size_t cap = walk_cap ? 2 * walk_cap : 256;
-		struct sign_entry *f = realloc(walk_files, cap * sizeof(*f));
-
-		if (!f)
-			return -ENOMEM;
-		walk_files = f;
-		walk_cap = cap;
-	}
-	walk_files[walk_n] = (struct sign_entry){ .path = strdup(path), .named = named };
-	return walk_files[walk_n++].path ? 0 : -ENOMEM;
-}
-
-static int walk_one(const char *path, const struct stat *st, int type,
-		    struct FTW *ftw)
-{
-	if (type == FTW_D || type == FTW_DP)
-		return 0;
-	return add_entry(path, false) ? FTW_STOP : 0;
-}
-
-/**
- * sign_list_files() - the files named, and those in the trees named
- * @paths: files and directories
- * @n: their number
- * @out: the files, malloc()ed; free each path, then the array
- * @count: their number
- *
- * Trees are walked without following symbolic links; everything in them
- * but directories is listed, for the caller to sign, verify or skip.
- *
- * Return: 0, or -1 after a message.
- */
-int sign_list_files(char **paths, int n, struct sign_entry **out, size_t *count)
-{
-	int i, rc;
-
-	walk_files = NULL;
-	walk_n = 0;
-	walk_cap = 0;
-	for (i = 0; i < n; i++) {
-		struct stat st;
-
-		errno = 0;
-		if (!stat(paths[i], &st) && S_ISDIR(st.st_mode))
-			rc = nftw(paths[i], walk_one, 32, FTW_PHYS);
-		else	/* a name that does not exist fails later, saying so */
-			rc = add_entry(paths[i], true);
-		if (rc) {
-			warnx("%s: cannot list the files: %s", paths[i],
-			      strerror(errno ? errno : ENOMEM));
-			return -1;
-		}
-	}
-	*out = walk_files;
-	*count = walk_n;
-	return 0;
-}
-
-/* Does @fd hold an ELF shared object (ET_DYN)? */
-static bool is_elf_dso(int fd)
-{
-	u8 h[18];
-
-	if (pread(fd, h, sizeof(h), 0) != sizeof(h) || memcmp(h, "\177ELF", 4))
-		return false;
-	/* e_type at offset 16, in the file's byte order (EI_DATA). */
-	return (h[5] == 2 ? (h[16] << 8 | h[17]) : (h[17] << 8 | h[16])) == 3;
-}
-
-/**
- * sign_skip_reason() - why a file is not signed
- * @fd: the file, open for reading, or -1 when it is not a regular file
- * @st: its lstat()
- * @all: --all: every regular file
- *
- * Return: NULL when the file is signed: a regular file that is executable
- * or an ELF shared object (or any regular file, with @all); else why not.
- */
-const char *sign_skip_reason(int fd, const struct stat *st, bool all)
-{
-	if (S_ISLNK(st->st_mode))
-		return "symbolic link";
-	if (!S_ISREG(st->st_mode))
-		return "not a regular file";
-	if (!all && !(st->st_mode & 0111) && !is_elf_dso(fd))
-		return "not executable";
-	return NULL;
-}
 
 /* ---- helpers ---- */
 
@@ -540,7 +442,7 @@ static void sign_one(const struct sign_opts *o, struct sign_file *f)
 	}
 	if (!S_ISREG(st.st_mode)) {
 		f->result = RES_SKIPPED;
-		f->why = sign_skip_reason(-1, &st, o->all);
+		f->why = walk_skip_reason(-1, &st, o->all);
 		return;
 	}
 	fd = open(f->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
@@ -548,7 +450,7 @@ static void sign_one(const struct sign_opts *o, struct sign_file *f)
 		fail(f, errno, "cannot open", NULL);
 		return;
 	}
-	f->why = sign_skip_reason(fd, &st, o->all);
+	f->why = walk_skip_reason(fd, &st, o->all);
 	if (f->why) {
 		f->result = RES_SKIPPED;
 		close(fd);
@@ -866,7 +768,7 @@ int cmd_sign(int argc, char **argv)
 {
 	struct sign_opts o = { 0 };
 	struct sign_run run = { .o = &o, .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct sign_entry *entries;
+	struct walk_entry *entries;
 	pthread_t threads[256];
 	int i, first = 0, rc, nthreads;
 	size_t k;
@@ -894,7 +796,7 @@ int cmd_sign(int argc, char **argv)
 		return EXIT_FAIL;
 	libfsverity_set_error_callback(fsverity_error);
 
-	if (sign_list_files(argv + first, argc - first, &entries, &run.nfiles))
+	if (walk_list_files(argv + first, argc - first, &entries, &run.nfiles))
 		return EXIT_FAIL;
 	run.files = calloc(run.nfiles ? run.nfiles : 1, sizeof(*run.files));
 	if (!run.files) {

@@ -851,7 +851,7 @@ static void report(struct vtotals *t, const char *path, const struct vsig *sigs,
 		       sigs[i].detail[0] ? ": " : "", sigs[i].detail);
 }
 
-static void verify_one(struct vtotals *t, const struct sign_entry *e, bool all)
+static void verify_one(struct vtotals *t, const struct walk_entry *e, bool all)
 {
 	struct vsig sigs[MAX_SIGS];
 	const char *skip;
@@ -875,7 +875,7 @@ static void verify_one(struct vtotals *t, const struct sign_entry *e, bool all)
 		return;
 	}
 	/* Trees are checked as sign signs them; files named are checked anyway. */
-	skip = sign_skip_reason(fd, &st, all || e->named);
+	skip = walk_skip_reason(fd, &st, all || e->named);
 	if (skip) {
 		report(t, e->path, NULL, 0, false, skip, NULL);
 		close(fd);
@@ -893,7 +893,7 @@ static void verify_one(struct vtotals *t, const struct sign_entry *e, bool all)
 int cmd_verify(int argc, char **argv)
 {
 	struct vtotals t = { .first = true };
-	struct sign_entry *files;
+	struct walk_entry *files;
 	bool keyring = false, all = false;
 	size_t nfiles, k;
 	int i, nkeyfiles = 0;
@@ -932,7 +932,7 @@ int cmd_verify(int argc, char **argv)
 			return EXIT_ENV;
 		}
 	}
-	if (sign_list_files(argv + i, argc - i, &files, &nfiles))
+	if (walk_list_files(argv + i, argc - i, &files, &nfiles))
 		return EXIT_FAIL;
 	if (opt_json)
 		printf("{\"files\":[");
