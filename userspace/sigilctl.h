@@ -18,6 +18,9 @@
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_ENV	3	/* no sigil in this kernel, or not allowed */
 
+/* The largest policy the kernel takes: lsm/sigil.h, SIGIL_POLICY_MAX_BYTES. */
+#define KERNEL_POLICY_MAX	(64u << 20)
+
 /**
  * struct sigilctl_cmd - one command
  * @group: "policy", "key", or NULL for a top-level command
@@ -75,6 +78,7 @@ int cmd_policy_list(int argc, char **argv);
 int cmd_policy_show(int argc, char **argv);
 /* policy_sign.c */
 int cmd_policy_sign(int argc, char **argv);
+/* pgp_inflate.c */
 int pgp_msg_uncompress(const u8 *buf, size_t len, u8 **out, size_t *out_len,
 		       char *why, size_t why_size);
 void policy_uncompress(const char *file, u8 **buf, size_t *len);
