@@ -109,7 +109,7 @@ struct walk_entry {
 int walk_list_files(char **paths, int n, struct walk_entry **out, size_t *count);
 const char *walk_skip_reason(int fd, const struct stat *st, bool all);
 
-/* sign.c: what sign and verify both measure */
+/* sign_file.c: what sign and verify both measure */
 int sign_measure_verity(int fd, u16 *alg, u8 *digest, unsigned int *size);
 
 extern const struct sigilctl_cmd sigilctl_cmds[];
