@@ -198,22 +198,6 @@ bool sigil_present(void)
 	return false;
 }
 
-static void vwarnx(const char *fmt, va_list ap)
-{
-	fputs("sigilctl: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-}
-
 /* Is @c the command @cmd names: "add" or "key add"? */
 static bool is_cmd(const struct sigilctl_cmd *c, const char *cmd)
 {
@@ -398,6 +382,9 @@ int main(int argc, char **argv)
 	const struct sigilctl_cmd *c;
 	const char *word, *group;
 	int i, j;
+
+	/* Messages start "sigilctl: " however sigilctl was run. */
+	program_invocation_short_name = (char *)"sigilctl";
 
 	/* --json may come anywhere: take it out. */
 	for (i = j = 1; i < argc; i++) {

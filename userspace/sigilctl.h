@@ -6,6 +6,7 @@
 #ifndef _SIGILCTL_H
 #define _SIGILCTL_H
 
+#include <err.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -46,8 +47,10 @@ int sfs_path(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool sigil_present(void);
 
-/* Messages: "sigilctl: ..." on stderr. */
-void warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Messages: "sigilctl: ..." on stderr, with <err.h>'s warnx(); a usage
+ * error adds the command's usage line, and returns EXIT_USAGE.
+ */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int help_requested(int argc, char **argv, const char *cmd);
