@@ -372,41 +372,49 @@ static int open_regular(const char *path)
 	return fd;
 }
 
+enum { OPT_OP = OPT_LONG, OPT_POLICY, OPT_PROGRAM, OPT_ANONYMOUS };
+
+static const struct option explain_longopts[] = {
+	{ "anonymous", no_argument, NULL, OPT_ANONYMOUS },
+	{ "op", required_argument, NULL, OPT_OP },
+	{ "program", required_argument, NULL, OPT_PROGRAM },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	OPTION_JSON,
+	OPTION_HELP,
+	{ NULL },
+};
+
 int cmd_explain(int argc, char **argv)
 {
 	const char *path = NULL, *policy = NULL, *op_name = "EXECUTE";
 	const char *program = NULL;
 	struct answer a = { 0 };
 	bool anonymous = false;
-	int i, fd = -1, pfd = -1, rc;
+	int c, fd = -1, pfd = -1, rc;
 	unsigned int op;
 
-	if (help_requested(argc, argv, "explain"))
-		return EXIT_OK;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--op") || !strcmp(argv[i], "--policy") ||
-		    !strcmp(argv[i], "--program")) {
-			if (i + 1 == argc)
-				return usage_error("explain", "%s needs a value", argv[i]);
-			*(argv[i][2] == 'o' ? &op_name :
-			  argv[i][4] == 'l' ? &policy : &program) = argv[i + 1];
-			i++;
-		} else if (!strncmp(argv[i], "--op=", 5)) {
-			op_name = argv[i] + 5;
-		} else if (!strncmp(argv[i], "--policy=", 9)) {
-			policy = argv[i] + 9;
-		} else if (!strncmp(argv[i], "--program=", 10)) {
-			program = argv[i] + 10;
-		} else if (!strcmp(argv[i], "--anonymous")) {
+	while ((c = cmd_getopt(argc, argv, "explain", ":h", explain_longopts)) != -1) {
+		switch (c) {
+		case OPT_OP:
+			op_name = optarg;
+			break;
+		case OPT_POLICY:
+			policy = optarg;
+			break;
+		case OPT_PROGRAM:
+			program = optarg;
+			break;
+		case OPT_ANONYMOUS:
 			anonymous = true;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error("explain", "unknown option '%s'", argv[i]);
-		} else if (path) {
-			return usage_error("explain", "one PATH at a time");
-		} else {
-			path = argv[i];
+			break;
+		default:
+			return cmd_exit(c);
 		}
 	}
+	if (argc - optind > 1)
+		return usage_error("explain", "one PATH at a time");
+	if (optind < argc)
+		path = argv[optind];
 	if (!path && !anonymous)
 		return usage_error("explain", "which file? (or --anonymous)");
 	if (path && anonymous)

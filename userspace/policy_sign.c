@@ -51,40 +51,57 @@ static int sign_usage(const char *fmt, const char *arg)
 	return usage_error("policy sign", fmt, arg);
 }
 
+enum { OPT_PKCS7 = OPT_LONG, OPT_PGP, OPT_CONTAINER, OPT_KEY, OPT_CERT, OPT_PGP_KEY };
+
+static const struct option sign_longopts[] = {
+	{ "pkcs7", no_argument, NULL, OPT_PKCS7 },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "pgp", no_argument, NULL, OPT_PGP },
+	{ "pgp-key", required_argument, NULL, OPT_PGP_KEY },
+	{ "detached-container", no_argument, NULL, OPT_CONTAINER },
+	{ "output", required_argument, NULL, 'o' },
+	OPTION_JSON,
+	OPTION_HELP,
+	{ NULL },
+};
+
+/* 0; EXIT_USAGE after a usage error; CMD_HELP or CMD_USAGE from cmd_getopt(). */
 static int parse_sign_opts(int argc, char **argv, struct sign_opts *o)
 {
-	int i;
+	int c;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **val = NULL;
-
-		if (!strcmp(a, "--pkcs7"))
+	while ((c = cmd_getopt(argc, argv, "policy sign", ":ho:", sign_longopts)) != -1) {
+		switch (c) {
+		case OPT_PKCS7:
 			o->pkcs7 = true;
-		else if (!strcmp(a, "--pgp"))
+			break;
+		case OPT_PGP:
 			o->pgp = true;
-		else if (!strcmp(a, "--detached-container"))
+			break;
+		case OPT_CONTAINER:
 			o->container = true;
-		else if (!strcmp(a, "--key"))
-			val = &o->key;
-		else if (!strcmp(a, "--cert"))
-			val = &o->cert;
-		else if (!strcmp(a, "--pgp-key"))
-			val = &o->pgp_key;
-		else if (!strcmp(a, "-o") || !strcmp(a, "--output"))
-			val = &o->out;
-		else if (a[0] == '-' && a[1])
-			return sign_usage("unknown option %s", a);
-		else if (o->file)
-			return sign_usage("one policy file, not also %s", a);
-		else
-			o->file = a;
-		if (val) {
-			if (++i == argc)
-				return sign_usage("%s needs a value", a);
-			*val = argv[i];
+			break;
+		case OPT_KEY:
+			o->key = optarg;
+			break;
+		case OPT_CERT:
+			o->cert = optarg;
+			break;
+		case OPT_PGP_KEY:
+			o->pgp_key = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		default:
+			return c;	/* CMD_HELP or CMD_USAGE */
 		}
 	}
+	if (argc - optind > 1)
+		return sign_usage("one policy file, not also %s", argv[optind + 1]);
+	if (optind < argc)
+		o->file = argv[optind];
 	if ((o->key || o->cert) && !o->pgp)
 		o->pkcs7 = true;
 	if (!o->pkcs7 && !o->pgp)
@@ -569,11 +586,9 @@ int cmd_policy_sign(int argc, char **argv)
 	u8 *text;
 	int rc;
 
-	if (help_requested(argc, argv, "policy sign"))
-		return EXIT_OK;
 	rc = parse_sign_opts(argc, argv, &o);
 	if (rc)
-		return rc;
+		return rc < 0 ? cmd_exit(rc) : rc;
 	rc = read_all(o.file, &text, &len);
 	if (rc) {
 		warnx("%s: %s", o.file, strerror(-rc));

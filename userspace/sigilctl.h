@@ -7,6 +7,7 @@
 #define _SIGILCTL_H
 
 #include <err.h>
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -23,12 +24,23 @@
 #define KERNEL_POLICY_MAX	(64u << 20)
 
 /**
+ * struct sigilctl_opt - one option of a command, as its --help lists it
+ * @name: "--keys FILE", "-q, --quiet"
+ * @help: what it does, in one line
+ */
+struct sigilctl_opt {
+	const char *name;
+	const char *help;
+};
+
+/**
  * struct sigilctl_cmd - one command
  * @group: "policy", "key", or NULL for a top-level command
  * @name: the command's name
  * @fn: runs it; argv[0] is the command's name, options follow
  * @args: its arguments, for usage lines
  * @summary: one line for the command list
+ * @opts: its options but --help, for its --help; NULL-terminated, or NULL
  */
 struct sigilctl_cmd {
 	const char *group;
@@ -36,10 +48,37 @@ struct sigilctl_cmd {
 	int (*fn)(int argc, char **argv);
 	const char *args;
 	const char *summary;
+	const struct sigilctl_opt *opts;
 };
 
-/* Set by --json anywhere on the command line. */
+/* Set by --json, before the command or as one of its options. */
 extern bool opt_json;
+
+/*
+ * Options.  Each command reads its own with cmd_getopt(), from a struct
+ * option table for getopt_long(): short options by their letter, long
+ * options without one from OPT_LONG up.  Every command takes -h and
+ * --help ('h'); those that print JSON take --json (OPT_JSON).  Long
+ * options are taken only when spelled out, not abbreviated.
+ */
+#define OPT_JSON	0x100
+#define OPT_LONG	0x101
+#define OPTION_HELP	{ "help", no_argument, NULL, 'h' }
+#define OPTION_JSON	{ "json", no_argument, NULL, OPT_JSON }
+
+/* What cmd_getopt() returns when the command is done with. */
+#define CMD_HELP	(-2)	/* --help: the command's help went to stdout */
+#define CMD_USAGE	(-3)	/* a bad option: one line went to stderr */
+
+int cmd_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
+	       const struct option *longopts);
+int cmd_operands(int argc, char **argv, const char *cmd, bool json);
+
+/* The exit status after cmd_getopt() returned CMD_HELP or CMD_USAGE. */
+static inline int cmd_exit(int c)
+{
+	return c == CMD_HELP ? EXIT_OK : EXIT_USAGE;
+}
 
 /* Where sigil's securityfs files are: $SIGIL_SECURITYFS, for tests. */
 const char *sfs_dir(void);
@@ -53,7 +92,6 @@ bool sigil_present(void);
  */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int help_requested(int argc, char **argv, const char *cmd);
 
 /* Files. */
 int read_all(const char *path, u8 **buf, size_t *len);

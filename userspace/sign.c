@@ -266,55 +266,86 @@ static void summary_json(const struct sign_run *run)
 	puts("}");
 }
 
+enum {
+	OPT_FSVERITY = OPT_LONG, OPT_IMA, OPT_PGP, OPT_V3, OPT_KIND, OPT_KEY, OPT_CERT,
+	OPT_PGP_KEY, OPT_JOBS, OPT_ALL, OPT_NO_ENABLE,
+};
+
+static const struct option sign_longopts[] = {
+	{ "fsverity", no_argument, NULL, OPT_FSVERITY },
+	{ "ima", no_argument, NULL, OPT_IMA },
+	{ "v3", no_argument, NULL, OPT_V3 },
+	{ "pgp", no_argument, NULL, OPT_PGP },
+	{ "kind", required_argument, NULL, OPT_KIND },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "pgp-key", required_argument, NULL, OPT_PGP_KEY },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "no-enable", no_argument, NULL, OPT_NO_ENABLE },
+	OPTION_JSON,
+	OPTION_HELP,
+	{ NULL },
+};
+
+/*
+ * Options come before the paths: the first path ends them.  0; EXIT_USAGE
+ * after a usage error; CMD_HELP or CMD_USAGE from cmd_getopt().
+ */
 static int parse_args(int argc, char **argv, struct sign_opts *o, int *first_path)
 {
-	int i;
+	enum sign_format fmt;
+	int c;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_val = i + 1 < argc;
-
-		if (!strcmp(a, "--")) {
-			i++;
-			break;
-		}
-		if (!strcmp(a, "--fsverity") || !strcmp(a, "--ima") || !strcmp(a, "--pgp")) {
-			enum sign_format fmt = a[2] == 'f' ? SIGN_FSVERITY :
-					       a[2] == 'i' ? SIGN_IMA : SIGN_PGP;
-
+	while ((c = cmd_getopt(argc, argv, "sign", "+:hq", sign_longopts)) != -1) {
+		switch (c) {
+		case OPT_FSVERITY:
+		case OPT_IMA:
+		case OPT_PGP:
+			fmt = c == OPT_FSVERITY ? SIGN_FSVERITY :
+			      c == OPT_IMA ? SIGN_IMA : SIGN_PGP;
 			if (o->format && o->format != fmt)
 				return usage_error("sign", "one of --fsverity, --ima and --pgp");
 			o->format = fmt;
-		} else if (!strcmp(a, "--v3")) {
+			break;
+		case OPT_V3:
 			o->v3 = true;
-		} else if (!strcmp(a, "--kind") && has_val) {
-			o->kind = atoi(argv[++i]);
+			break;
+		case OPT_KIND:
+			o->kind = atoi(optarg);
 			if (o->kind != 1 && o->kind != 2)
 				return usage_error("sign", "--kind is 1 or 2");
-		} else if (!strcmp(a, "--key") && has_val) {
-			o->key = argv[++i];
-		} else if (!strcmp(a, "--cert") && has_val) {
-			o->cert = argv[++i];
-		} else if (!strcmp(a, "--pgp-key") && has_val) {
-			o->pgp_key = argv[++i];
-		} else if (!strcmp(a, "--jobs") && has_val) {
-			o->jobs = atoi(argv[++i]);
+			break;
+		case OPT_KEY:
+			o->key = optarg;
+			break;
+		case OPT_CERT:
+			o->cert = optarg;
+			break;
+		case OPT_PGP_KEY:
+			o->pgp_key = optarg;
+			break;
+		case OPT_JOBS:
+			o->jobs = atoi(optarg);
 			if (o->jobs < 1 || o->jobs > 256)
 				return usage_error("sign", "--jobs is 1 to 256");
-		} else if (!strcmp(a, "--all")) {
-			o->all = true;
-		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-			o->quiet = true;
-		} else if (!strcmp(a, "--no-enable")) {
-			o->no_enable = true;
-		} else if (a[0] != '-' || !a[1]) {
 			break;
-		} else {
-			return usage_error("sign", "unknown option %s, or it lacks its value", a);
+		case OPT_ALL:
+			o->all = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case OPT_NO_ENABLE:
+			o->no_enable = true;
+			break;
+		default:
+			return c;	/* CMD_HELP or CMD_USAGE */
 		}
 	}
-	*first_path = i;
-	if (i == argc)
+	*first_path = optind;
+	if (optind == argc)
 		return usage_error("sign", "which files or directories?");
 	if (!o->format)
 		return usage_error("sign", "which signature: --fsverity, --ima or --pgp?");
@@ -343,11 +374,9 @@ int cmd_sign(int argc, char **argv)
 	int i, first = 0, rc, nthreads;
 	size_t k;
 
-	if (help_requested(argc, argv, "sign"))
-		return EXIT_OK;
 	rc = parse_args(argc, argv, &o, &first);
 	if (rc)
-		return rc;
+		return rc < 0 ? cmd_exit(rc) : rc;
 	if (!o.jobs) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 

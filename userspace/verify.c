@@ -515,36 +515,44 @@ static void verify_one(struct vtotals *t, const struct walk_entry *e, bool all)
 	close(fd);
 }
 
+enum { OPT_KEYS = OPT_LONG, OPT_KEYRING, OPT_ALL };
+
+static const struct option verify_longopts[] = {
+	{ "keys", required_argument, NULL, OPT_KEYS },
+	{ "keyring", no_argument, NULL, OPT_KEYRING },
+	{ "all", no_argument, NULL, OPT_ALL },
+	OPTION_JSON,
+	OPTION_HELP,
+	{ NULL },
+};
+
 int cmd_verify(int argc, char **argv)
 {
 	struct vtotals t = { .first = true };
 	struct walk_entry *files;
 	bool keyring = false, all = false;
 	size_t nfiles, k;
-	int i, nkeyfiles = 0;
+	int c, nkeyfiles = 0;
 
-	if (help_requested(argc, argv, "verify"))
-		return EXIT_OK;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--keys") && i + 1 < argc) {
-			if (load_key_file(argv[++i]))
+	/* Options come before the paths: the first path ends them. */
+	while ((c = cmd_getopt(argc, argv, "verify", "+:h", verify_longopts)) != -1) {
+		switch (c) {
+		case OPT_KEYS:
+			if (load_key_file(optarg))
 				return EXIT_FAIL;
 			nkeyfiles++;
-		} else if (!strcmp(argv[i], "--keyring")) {
+			break;
+		case OPT_KEYRING:
 			keyring = true;
-		} else if (!strcmp(argv[i], "--all")) {
+			break;
+		case OPT_ALL:
 			all = true;
-		} else if (!strcmp(argv[i], "--")) {
-			i++;
 			break;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return usage_error("verify", "unknown option %s, or it lacks its value",
-					   argv[i]);
-		} else {
-			break;
+		default:
+			return cmd_exit(c);
 		}
 	}
-	if (i == argc)
+	if (optind == argc)
 		return usage_error("verify", "which files or directories?");
 	if (keyring == !!nkeyfiles)
 		return usage_error("verify", "check against --keys FILE or --keyring");
@@ -557,7 +565,7 @@ int cmd_verify(int argc, char **argv)
 			return EXIT_ENV;
 		}
 	}
-	if (walk_list_files(argv + i, argc - i, &files, &nfiles))
+	if (walk_list_files(argv + optind, argc - optind, &files, &nfiles))
 		return EXIT_FAIL;
 	if (opt_json)
 		printf("{\"files\":[");
