@@ -216,26 +216,36 @@ static int add_file(struct added *a, const char *file, bool fsverity,
 	return 0;
 }
 
+enum { OPT_ALSO_FSVERITY = OPT_LONG, OPT_DRY_RUN };
+
+static const struct option key_add_opts[] = {
+	{ "also-fsverity", no_argument, NULL, OPT_ALSO_FSVERITY },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	OPTION_JSON,
+	OPTION_HELP,
+	{ NULL },
+};
+
 int cmd_key_add(int argc, char **argv)
 {
 	bool fsverity = false, first = true;
 	struct added a = { .first = &first };
 	key_serial_t sigil, fsv = -1;
-	int i, nfiles = 0;
+	int i, c;
 
-	if (help_requested(argc, argv, "key add"))
-		return EXIT_OK;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--also-fsverity"))
+	while ((c = cmd_getopt(argc, argv, "key add", ":h", key_add_opts)) != -1) {
+		switch (c) {
+		case OPT_ALSO_FSVERITY:
 			fsverity = true;
-		else if (!strcmp(argv[i], "--dry-run"))
+			break;
+		case OPT_DRY_RUN:
 			dry_run = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return usage_error("key add", "unknown option %s", argv[i]);
-		else
-			nfiles++;
+			break;
+		default:
+			return cmd_exit(c);
+		}
 	}
-	if (!nfiles)
+	if (optind == argc)
 		return usage_error("key add", "which key files?");
 	if (!dry_run && !sigil_present())
 		return EXIT_ENV;
@@ -249,9 +259,8 @@ int cmd_key_add(int argc, char **argv)
 	}
 	if (opt_json)
 		putchar('[');
-	for (i = 1; i < argc; i++)
-		if (argv[i][0] != '-' || !argv[i][1])
-			add_file(&a, argv[i], fsverity, sigil, fsv);
+	for (i = optind; i < argc; i++)
+		add_file(&a, argv[i], fsverity, sigil, fsv);
 	if (opt_json)
 		puts("]");
 	else if (dry_run)
@@ -269,10 +278,11 @@ int cmd_key_list(int argc, char **argv)
 	key_serial_t sigil, *ids = NULL;
 	bool first = true;
 	long n, i;
+	int rc = cmd_operands(argc, argv, "key list", true);
 
-	if (help_requested(argc, argv, "key list"))
-		return EXIT_OK;
-	if (argc != 1)
+	if (rc)
+		return cmd_exit(rc);
+	if (optind != argc)
 		return usage_error("key list", "no arguments");
 	if (!sigil_present())
 		return EXIT_ENV;
@@ -327,11 +337,11 @@ int cmd_key_list(int argc, char **argv)
 int cmd_key_lock(int argc, char **argv)
 {
 	char path[512];
-	int rc;
+	int rc = cmd_operands(argc, argv, "key lock", true);
 
-	if (help_requested(argc, argv, "key lock"))
-		return EXIT_OK;
-	if (argc != 1)
+	if (rc)
+		return cmd_exit(rc);
+	if (optind != argc)
 		return usage_error("key lock", "no arguments");
 	if (!sigil_present())
 		return EXIT_ENV;

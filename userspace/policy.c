@@ -114,13 +114,13 @@ static int check_one(const char *file)
 
 int cmd_policy_check(int argc, char **argv)
 {
-	int i, rc = EXIT_OK;
+	int i, rc = cmd_operands(argc, argv, "policy check", true);
 
-	if (help_requested(argc, argv, "policy check"))
-		return EXIT_OK;
-	if (argc < 2)
+	if (rc)
+		return cmd_exit(rc);
+	if (optind == argc)
 		return usage_error("policy check", "which policy files?");
-	for (i = 1; i < argc; i++)
+	for (i = optind; i < argc; i++)
 		if (check_one(argv[i]) != EXIT_OK)
 			rc = EXIT_FAIL;
 	return rc;
@@ -212,29 +212,30 @@ static int write_policy(const char *target, const char *file)
 
 int cmd_policy_load(int argc, char **argv)
 {
-	int rc;
+	int rc = cmd_operands(argc, argv, "policy load", true);
 
-	if (help_requested(argc, argv, "policy load"))
-		return EXIT_OK;
-	if (argc != 2)
+	if (rc)
+		return cmd_exit(rc);
+	if (argc - optind != 1)
 		return usage_error("policy load", "one policy file");
-	rc = write_policy("new_policy", argv[1]);
+	rc = write_policy("new_policy", argv[optind]);
 	if (!rc && !opt_json)
 		printf("loaded %s; activate it with 'sigilctl policy activate NAME'\n",
-		       argv[1]);
+		       argv[optind]);
 	return rc;
 }
 
 int cmd_policy_update(int argc, char **argv)
 {
 	char target[300];
+	int rc = cmd_operands(argc, argv, "policy update", false);
 
-	if (help_requested(argc, argv, "policy update"))
-		return EXIT_OK;
-	if (argc != 3)
+	if (rc)
+		return cmd_exit(rc);
+	if (argc - optind != 2)
 		return usage_error("policy update", "a policy name and a file");
-	snprintf(target, sizeof(target), "policies/%s/update", argv[1]);
-	return write_policy(target, argv[2]);
+	snprintf(target, sizeof(target), "policies/%s/update", argv[optind]);
+	return write_policy(target, argv[optind + 1]);
 }
 
 static int policy_switch(int argc, char **argv, const char *cmd,
@@ -242,22 +243,24 @@ static int policy_switch(int argc, char **argv, const char *cmd,
 {
 	long long errors;
 	char path[512];
-	int rc;
+	const char *name;
+	int rc = cmd_operands(argc, argv, cmd, false);
 
-	if (help_requested(argc, argv, cmd))
-		return EXIT_OK;
-	if (argc != 2)
+	if (rc)
+		return cmd_exit(rc);
+	if (argc - optind != 1)
 		return usage_error(cmd, "one policy name");
+	name = argv[optind];
 	if (!sigil_present())
 		return EXIT_ENV;
-	sfs_path(path, sizeof(path), "policies/%s/%s", argv[1], file);
+	sfs_path(path, sizeof(path), "policies/%s/%s", name, file);
 	errors = policy_errors();
 	rc = write_once(path, "1", 1);
 	if (rc == -ENOENT) {
-		warnx("no policy '%s' is loaded", argv[1]);
+		warnx("no policy '%s' is loaded", name);
 		return EXIT_FAIL;
 	}
-	return rc ? refused(argv[1], rc, errors) : EXIT_OK;
+	return rc ? refused(name, rc, errors) : EXIT_OK;
 }
 
 int cmd_policy_activate(int argc, char **argv)
@@ -320,10 +323,11 @@ int cmd_policy_list(int argc, char **argv)
 	struct dirent *e;
 	bool first = true;
 	DIR *d;
+	int rc = cmd_operands(argc, argv, "policy list", true);
 
-	if (help_requested(argc, argv, "policy list"))
-		return EXIT_OK;
-	if (argc != 1)
+	if (rc)
+		return cmd_exit(rc);
+	if (optind != argc)
 		return usage_error("policy list", "no arguments");
 	if (!sigil_present())
 		return EXIT_ENV;
@@ -348,27 +352,30 @@ int cmd_policy_list(int argc, char **argv)
 
 int cmd_policy_show(int argc, char **argv)
 {
+	const char *name;
 	char *text;
 	bool first = true;
+	int rc = cmd_operands(argc, argv, "policy show", true);
 
-	if (help_requested(argc, argv, "policy show"))
-		return EXIT_OK;
-	if (argc != 2)
+	if (rc)
+		return cmd_exit(rc);
+	if (argc - optind != 1)
 		return usage_error("policy show", "one policy name");
+	name = argv[optind];
 	if (!sigil_present())
 		return EXIT_ENV;
-	text = policy_file(argv[1], "policy");
+	text = policy_file(name, "policy");
 	if (!text) {
-		warnx("no policy '%s' is loaded", argv[1]);
+		warnx("no policy '%s' is loaded", name);
 		return EXIT_FAIL;
 	}
 	if (opt_json) {
-		char *version = policy_file(argv[1], "version");
-		char *active = policy_file(argv[1], "active");
-		char *signer = policy_file(argv[1], "signer");
+		char *version = policy_file(name, "version");
+		char *active = policy_file(name, "active");
+		char *signer = policy_file(name, "signer");
 
 		putchar('{');
-		json_kv_str("name", argv[1], &first);
+		json_kv_str("name", name, &first);
 		json_kv_str("version", version, &first);
 		json_kv_bool("active", active && !strcmp(active, "1"), &first);
 		json_kv_str("signer", signer, &first);
@@ -379,7 +386,7 @@ int cmd_policy_show(int argc, char **argv)
 		free(signer);
 	} else {
 		printf("# ");
-		print_policy(argv[1], &first);
+		print_policy(name, &first);
 		printf("%s\n", text);
 	}
 	free(text);

@@ -2,7 +2,9 @@
 /*
  * sigilctl: keys, policies, signatures and explanations for sigil.  Git-
  * style commands ("sigilctl policy load FILE"); every command takes --help,
- * and those whose output a script would read take --json.
+ * and those whose output a script would read take --json, as an option of
+ * theirs or before the command ("sigilctl --json status").  Each command
+ * reads its options with getopt_long() (cmd_getopt() below).
  */
 
 #include <errno.h>
@@ -25,20 +27,88 @@ bool opt_json;
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
+/* --json, as the commands that print JSON list it. */
+#define OPT_HELP_JSON	{ "--json", "print the result as JSON on standard output" }
+/* --json for commands that print only a line of text when they succeed. */
+#define OPT_HELP_QUIET	{ "--json", "print nothing on success, for scripts" }
+
+static const struct sigilctl_opt key_add_opts[] = {
+	{ "--also-fsverity", "also add each X.509 certificate to .fs-verity" },
+	{ "--dry-run", "read the files and print what would be added; add nothing" },
+	OPT_HELP_JSON,
+	{ NULL },
+};
+
+static const struct sigilctl_opt json_opts[] = { OPT_HELP_JSON, { NULL } };
+static const struct sigilctl_opt quiet_opts[] = { OPT_HELP_QUIET, { NULL } };
+
+static const struct sigilctl_opt policy_sign_opts[] = {
+	{ "--pkcs7", "sign with OpenSSL: PKCS#7 (--key and --cert imply it)" },
+	{ "--key KEY", "the private key, PEM or DER (--pkcs7)" },
+	{ "--cert CERT", "its X.509 certificate, PEM or DER (--pkcs7)" },
+	{ "--pgp", "sign with gpg: an OpenPGP signed message (the default)" },
+	{ "--pgp-key ID", "the secret key gpg signs with; without it, gpg's default" },
+	{ "--detached-container", "write the SIGILP7 container, whatever the size" },
+	{ "-o, --output OUT", "where the signed policy goes; - for standard output" },
+	OPT_HELP_JSON,
+	{ NULL },
+};
+
+static const struct sigilctl_opt log_opts[] = {
+	{ "-f, --follow", "keep printing new decisions as they come, until interrupted" },
+	OPT_HELP_JSON,
+	{ NULL },
+};
+
+static const struct sigilctl_opt explain_opts[] = {
+	{ "--anonymous", "ask about memory without a file, instead of PATH" },
+	{ "--op OP", "the operation: EXECUTE (the default), FIRMWARE, KMODULE, ..." },
+	{ "--program PROG", "take PROG as the running program" },
+	{ "--policy FILE", "decide offline, with the policy in FILE" },
+	OPT_HELP_JSON,
+	{ NULL },
+};
+
+static const struct sigilctl_opt sign_opts[] = {
+	{ "--fsverity", "enable fs-verity with a builtin signature (--key, --cert)" },
+	{ "--ima", "write security.ima v2 (--key, --cert)" },
+	{ "--v3", "with --ima: v3, over the fs-verity digest" },
+	{ "--pgp", "write security.sigil, signed by gpg" },
+	{ "--kind 1|2", "with --pgp: 1 over the fs-verity digest, 2 over the content" },
+	{ "--key KEY", "the X.509 private key, PEM (--fsverity, --ima)" },
+	{ "--cert CERT", "its certificate, PEM (--fsverity, --ima)" },
+	{ "--pgp-key ID", "the secret key gpg signs with; without it, gpg's default" },
+	{ "--all", "sign every regular file, not only programs and shared objects" },
+	{ "--jobs N", "sign with N threads (1 to 256; default: the CPUs, at most 16)" },
+	{ "-q, --quiet", "no progress output" },
+	{ "--no-enable", "with --ima --v3 or --pgp --kind 1: do not enable fs-verity" },
+	{ "--json", "print the summary as JSON on standard output" },
+	{ NULL },
+};
+
+static const struct sigilctl_opt verify_opts[] = {
+	{ "--keys FILE", "check against the keys in FILE (X.509 or OpenPGP); repeatable" },
+	{ "--keyring", "check against the keys in .sigil, with the kernel" },
+	{ "--all", "check every regular file of a tree, not only programs" },
+	OPT_HELP_JSON,
+	{ NULL },
+};
+
 /*
  * Every command: dispatch, "sigilctl --help", "sigilctl GROUP --help",
  * "sigilctl COMMAND --help" and usage errors all read this table, and the
- * bash completion offers the same commands (the host test checks it).
+ * bash completion offers the same commands and options (the host test
+ * checks it).
  */
 const struct sigilctl_cmd sigilctl_cmds[] = {
 	{ "key", "add", cmd_key_add, "[--also-fsverity] [--dry-run] FILE...",
-	  "load OpenPGP keys and X.509 certificates into .sigil" },
-	{ "key", "list", cmd_key_list, "", "list the keys in .sigil" },
-	{ "key", "lock", cmd_key_lock, "", "lock .sigil until reboot" },
+	  "load OpenPGP keys and X.509 certificates into .sigil", key_add_opts },
+	{ "key", "list", cmd_key_list, "", "list the keys in .sigil", json_opts },
+	{ "key", "lock", cmd_key_lock, "", "lock .sigil until reboot", quiet_opts },
 	{ "policy", "check", cmd_policy_check, "FILE...",
-	  "check policies offline, with the kernel's parser" },
+	  "check policies offline, with the kernel's parser", json_opts },
 	{ "policy", "load", cmd_policy_load, "FILE",
-	  "load a policy (signed, or plain on test kernels)" },
+	  "load a policy (signed, or plain on test kernels)", quiet_opts },
 	{ "policy", "update", cmd_policy_update, "NAME FILE",
 	  "replace a loaded policy with a newer version" },
 	{ "policy", "activate", cmd_policy_activate, "NAME",
@@ -47,31 +117,26 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	  "unload a policy that is not active" },
 	{ "policy", "sign", cmd_policy_sign,
 	  "[--pkcs7 --key KEY --cert CERT | --pgp [--pgp-key ID]] [--detached-container] -o OUT FILE",
-	  "check a policy, then sign it in a form the kernel takes" },
-	{ "policy", "list", cmd_policy_list, "", "list the loaded policies" },
+	  "check a policy, then sign it in a form the kernel takes", policy_sign_opts },
+	{ "policy", "list", cmd_policy_list, "", "list the loaded policies", json_opts },
 	{ "policy", "show", cmd_policy_show, "NAME",
-	  "print a loaded policy and what is known of it" },
-	{ NULL, "status", cmd_status, "", "mode, active policy, keys, counters" },
-	{ NULL, "log", cmd_log, "[--follow]", "the latest decisions" },
+	  "print a loaded policy and what is known of it", json_opts },
+	{ NULL, "status", cmd_status, "", "mode, active policy, keys, counters", json_opts },
+	{ NULL, "log", cmd_log, "[--follow]", "the latest decisions", log_opts },
 	{ NULL, "explain", cmd_explain,
 	  "PATH|--anonymous [--op OP] [--program PROG] [--policy FILE]",
-	  "which rule decides for a file, and on what facts" },
+	  "which rule decides for a file, and on what facts", explain_opts },
 	{ NULL, "sign", cmd_sign,
 	  "--fsverity|--ima [--v3]|--pgp [--kind 1|2] [--key KEY --cert CERT | --pgp-key ID] "
 	  "[--all] [--jobs N] [--quiet] [--no-enable] PATH...",
-	  "sign files and trees in place: fs-verity, security.ima, security.sigil" },
+	  "sign files and trees in place: fs-verity, security.ima, security.sigil", sign_opts },
 	{ NULL, "verify", cmd_verify, "[--keys FILE]... [--keyring] [--all] PATH...",
-	  "check the signatures on files offline, against key files or .sigil" },
+	  "check the signatures on files offline, against key files or .sigil", verify_opts },
 	{ NULL, "help", cmd_help, "[GROUP] [COMMAND]",
 	  "list the commands, or describe one (also --help, -h)" },
 	{ NULL, "version", cmd_version, "", "print sigilctl's version (also --version)" },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
-
-static bool is_help(const char *arg)
-{
-	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
-}
 
 /* Is @c the first command of its group in the table? */
 static bool first_of_group(const struct sigilctl_cmd *c)
@@ -158,11 +223,154 @@ static void usage_line(FILE *f, const struct sigilctl_cmd *c)
 		c->group ? " " : "", c->name, *c->args ? " " : "", c->args);
 }
 
-/* What "sigilctl COMMAND --help" prints, on stdout. */
+/* What "sigilctl COMMAND --help" prints, on stdout: one line per option. */
 static void describe(const struct sigilctl_cmd *c)
 {
+	const struct sigilctl_opt *o;
+
 	usage_line(stdout, c);
-	printf("  %s\nSee sigilctl(8) for the options and exit codes.\n", c->summary);
+	printf("  %s\n\noptions:\n", c->summary);
+	for (o = c->opts; o && o->name; o++)
+		printf("  %-22s %s\n", o->name, o->help);
+	printf("  %-22s %s\n", "-h, --help", "print this help");
+	printf("\nSee sigilctl(8) for more, and the exit codes.\n");
+}
+
+/* Is @c the command @cmd names: "add" or "key add"? */
+static bool is_cmd(const struct sigilctl_cmd *c, const char *cmd)
+{
+	size_t g = c->group ? strlen(c->group) : 0;
+
+	if (g)
+		return !strncmp(cmd, c->group, g) && cmd[g] == ' ' &&
+		       !strcmp(cmd + g + 1, c->name);
+	return !strcmp(cmd, c->name);
+}
+
+/* The command "key add" or "status" names; NULL for a group or nothing. */
+static const struct sigilctl_cmd *cmd_named(const char *cmd)
+{
+	const struct sigilctl_cmd *c;
+
+	for (c = sigilctl_cmds; c->name; c++)
+		if (is_cmd(c, cmd))
+			return c;
+	return NULL;
+}
+
+/* ---- options ---- */
+
+/*
+ * After getopt_long() returned '?' or ':': one line on what was wrong and
+ * where the help is.  @where is "" (sigilctl's own options), "key " or
+ * "key add ", for the help to point to.
+ */
+static int bad_option(const char *where, int c, char **argv,
+		      const struct option *longopts)
+{
+	const char *word = argv[optind - 1];
+	int len = (int)strcspn(word, "=");
+	bool is_long = word[0] == '-' && word[1] == '-';
+	const struct option *o;
+
+	/* A long option given a value it does not take: "--all=1". */
+	for (o = longopts; c == '?' && optopt && is_long && word[len] && o->name; o++)
+		if (o->val == optopt && (int)strlen(o->name) == len - 2 &&
+		    !strncmp(word + 2, o->name, len - 2)) {
+			warnx("option '%.*s' takes no value; see 'sigilctl %s--help'",
+			      len, word, where);
+			return CMD_USAGE;
+		}
+	if (c == ':' && is_long)
+		warnx("option '%.*s' needs a value; see 'sigilctl %s--help'", len, word,
+		      where);
+	else if (c == ':')
+		warnx("option '-%c' needs a value; see 'sigilctl %s--help'", optopt, where);
+	else if (optopt)
+		warnx("unknown option '-%c'; see 'sigilctl %s--help'", optopt, where);
+	else
+		warnx("unknown option '%.*s'; see 'sigilctl %s--help'", len, word, where);
+	return CMD_USAGE;
+}
+
+/*
+ * getopt_long(), quiet, with long options taken only when spelled out:
+ * the next option's value, -1 after the last, or CMD_USAGE after one line
+ * on stderr.  @shortopts must start with ':' (after any '+').
+ */
+static int next_option(int argc, char **argv, const char *where,
+		       const char *shortopts, const struct option *longopts)
+{
+	const struct option *o;
+	const char *word;
+	int c, i = -1;
+
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, &i);
+	if (c == '?' || c == ':')
+		return bad_option(where, c, argv, longopts);
+	if (c == -1 || i < 0)
+		return c;
+	/* getopt_long() takes "--al" for "--all": sigilctl does not. */
+	o = &longopts[i];
+	word = o->has_arg == required_argument && optarg == argv[optind - 1] ?
+	       argv[optind - 2] : argv[optind - 1];
+	if (strncmp(word + 2, o->name, strlen(o->name)) ||
+	    (word[2 + strlen(o->name)] && word[2 + strlen(o->name)] != '=')) {
+		warnx("unknown option '%.*s'; see 'sigilctl %s--help'",
+		      (int)strcspn(word, "="), word, where);
+		return CMD_USAGE;
+	}
+	return c;
+}
+
+/**
+ * cmd_getopt() - the next option of a command
+ * @argc: the command's arguments, as its function got them
+ * @argv: the same; argv[0] is the command's name
+ * @cmd: the command, "status" or "key add", for its help and messages
+ * @shortopts: getopt()'s short options, ":h..." (or "+:h..." to stop at
+ *	the first operand)
+ * @longopts: getopt_long()'s table, with OPTION_HELP and, for a command
+ *	that prints JSON, OPTION_JSON
+ *
+ * --help prints the command's help; --json sets opt_json.  Operands may
+ * come among the options, unless @shortopts starts with '+'; after "--"
+ * every argument is an operand.  At the end, optind is the first operand.
+ *
+ * Return: the next option's value; -1 after the last option; CMD_HELP
+ * after --help, CMD_USAGE after a bad option (see cmd_exit()).
+ */
+int cmd_getopt(int argc, char **argv, const char *cmd, const char *shortopts,
+	       const struct option *longopts)
+{
+	char where[32];
+	int c;
+
+	snprintf(where, sizeof(where), "%s ", cmd);
+	for (;;) {
+		c = next_option(argc, argv, where, shortopts, longopts);
+		if (c == 'h') {
+			describe(cmd_named(cmd));
+			return CMD_HELP;
+		}
+		if (c != OPT_JSON)
+			return c;
+		opt_json = true;
+	}
+}
+
+/*
+ * For a command whose only options are --help and, with @json, --json:
+ * 0 with optind at the first operand, or CMD_HELP or CMD_USAGE.
+ */
+int cmd_operands(int argc, char **argv, const char *cmd, bool json)
+{
+	static const struct option help_only[] = { OPTION_HELP, { NULL } };
+	static const struct option help_json[] = { OPTION_HELP, OPTION_JSON, { NULL } };
+	int c = cmd_getopt(argc, argv, cmd, ":h", json ? help_json : help_only);
+
+	return c == -1 ? 0 : c;
 }
 
 /* ---- shared helpers ---- */
@@ -198,65 +406,17 @@ bool sigil_present(void)
 	return false;
 }
 
-static void vwarnx(const char *fmt, va_list ap)
-{
-	fputs("sigilctl: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-void warnx(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vwarnx(fmt, ap);
-	va_end(ap);
-}
-
-/* Is @c the command @cmd names: "add" or "key add"? */
-static bool is_cmd(const struct sigilctl_cmd *c, const char *cmd)
-{
-	size_t g = c->group ? strlen(c->group) : 0;
-
-	if (g)
-		return !strncmp(cmd, c->group, g) && cmd[g] == ' ' &&
-		       !strcmp(cmd + g + 1, c->name);
-	return !strcmp(cmd, c->name);
-}
-
 int usage_error(const char *cmd, const char *fmt, ...)
 {
-	const struct sigilctl_cmd *c;
+	const struct sigilctl_cmd *c = cmd_named(cmd);
 	va_list ap;
 
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
-	for (c = sigilctl_cmds; c->name; c++)
-		if (is_cmd(c, cmd))
-			usage_line(stderr, c);
+	if (c)
+		usage_line(stderr, c);
 	return EXIT_USAGE;
-}
-
-/*
- * 1 when argv holds --help or -h: the usage of @cmd ("policy list", or
- * "status") went to stdout.
- */
-int help_requested(int argc, char **argv, const char *cmd)
-{
-	const struct sigilctl_cmd *c;
-	int i;
-
-	for (i = 1; i < argc; i++)
-		if (is_help(argv[i]))
-			break;
-	if (i == argc)
-		return 0;
-	for (c = sigilctl_cmds; c->name; c++)
-		if (is_cmd(c, cmd))
-			describe(c);
-	return 1;
 }
 
 int read_all(const char *path, u8 **buf, size_t *len)
@@ -332,52 +492,6 @@ char *status_value(const char *key)
 	return val;
 }
 
-void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-void json_key(const char *key, bool *first)
-{
-	if (!*first)
-		putchar(',');
-	*first = false;
-	json_str(key);
-	putchar(':');
-}
-
-void json_kv_str(const char *key, const char *val, bool *first)
-{
-	json_key(key, first);
-	if (val)
-		json_str(val);
-	else
-		fputs("null", stdout);
-}
-
-void json_kv_num(const char *key, long long val, bool *first)
-{
-	json_key(key, first);
-	printf("%lld", val);
-}
-
-void json_kv_bool(const char *key, bool val, bool *first)
-{
-	json_key(key, first);
-	fputs(val ? "true" : "false", stdout);
-}
-
 void hex_str(char *out, const u8 *bytes, size_t n)
 {
 	size_t i;
@@ -395,11 +509,9 @@ void hex_str(char *out, const u8 *bytes, size_t n)
  */
 static int unknown_cmd(const char *group, const char *word)
 {
-	bool opt = *word == '-';
-
-	warnx("unknown %s '%s%s%s'; see 'sigilctl %s%s--help'",
-	      opt ? "option" : "command", group && !opt ? group : "",
-	      group && !opt ? " " : "", word, group ? group : "", group ? " " : "");
+	warnx("unknown command '%s%s%s'; see 'sigilctl %s%s--help'",
+	      group ? group : "", group ? " " : "", word, group ? group : "",
+	      group ? " " : "");
 	return EXIT_USAGE;
 }
 
@@ -408,80 +520,115 @@ static int cmd_help(int argc, char **argv)
 {
 	const struct sigilctl_cmd *c;
 	const char *group;
+	int rc = cmd_operands(argc, argv, "help", false);
 
-	if (help_requested(argc, argv, "help"))
-		return EXIT_OK;
-	if (argc < 2) {
+	if (rc)
+		return cmd_exit(rc);
+	argc -= optind;
+	argv += optind;
+	if (!argc) {
 		usage(stdout);
 		return EXIT_OK;
 	}
-	group = find_group(argv[1]);
-	if (argc > (group ? 3 : 2))
+	group = find_group(argv[0]);
+	if (argc > (group ? 2 : 1))
 		return usage_error("help", "one command at a time");
-	if (group && argc == 2) {
+	if (group && argc == 1) {
 		group_usage(stdout, group);
 		return EXIT_OK;
 	}
-	c = group ? find_cmd(group, argv[2]) : find_cmd(NULL, argv[1]);
+	c = group ? find_cmd(group, argv[1]) : find_cmd(NULL, argv[0]);
 	if (!c)
-		return unknown_cmd(group, argv[group ? 2 : 1]);
+		return unknown_cmd(group, argv[group ? 1 : 0]);
 	describe(c);
 	return EXIT_OK;
 }
 
 static int cmd_version(int argc, char **argv)
 {
-	if (help_requested(argc, argv, "version"))
-		return EXIT_OK;
-	if (argc > 1)
+	int rc = cmd_operands(argc, argv, "version", false);
+
+	if (rc)
+		return cmd_exit(rc);
+	if (optind != argc)
 		return usage_error("version", "no arguments");
 	printf("sigilctl %s\n", SIGIL_VERSION);
 	return EXIT_OK;
 }
 
+/* Run @c with its arguments: argv[0] is its name. */
+static int run(const struct sigilctl_cmd *c, int argc, char **argv)
+{
+	optind = 0;	/* getopt_long() starts over, for the command */
+	return c->fn(argc, argv);
+}
+
+/*
+ * "sigilctl [OPTIONS] COMMAND ..." and "sigilctl [OPTIONS] GROUP [OPTIONS]
+ * COMMAND ...": sigilctl's own options are --json, --help (the help
+ * command) and --version (the version command); a group takes --json and
+ * --help (its list of commands).
+ */
 int main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		OPTION_HELP,
+		OPTION_JSON,
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL },
+	};
+	static const struct option group_opts[] = { OPTION_HELP, OPTION_JSON, { NULL } };
 	const struct sigilctl_cmd *c;
-	const char *word, *group;
-	int i, j;
+	const char *word = NULL, *group;
+	char where[32];
+	int o;
 
-	/* --json may come anywhere: take it out. */
-	for (i = j = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
+	/* Messages start "sigilctl: " however sigilctl was run. */
+	program_invocation_short_name = (char *)"sigilctl";
+
+	while ((o = next_option(argc, argv, "", "+:h", opts)) != -1) {
+		if (o == CMD_USAGE)
+			return EXIT_USAGE;
+		if (o == OPT_JSON)
 			opt_json = true;
-		else
-			argv[j++] = argv[i];
+		else if (!word)
+			word = o == 'h' ? "help" : "version";
 	}
-	argc = j;
-	argv[argc] = NULL;
-
-	if (argc < 2) {
+	/* --help and --version are commands; the operands left are theirs. */
+	if (word) {
+		argv[optind - 1] = (char *)word;
+		return run(find_cmd(NULL, word), argc - optind + 1, argv + optind - 1);
+	}
+	if (optind == argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	/* sigilctl's own options are commands: --help is help, --version version. */
-	word = argv[1];
-	if (is_help(word))
-		word = "help";
-	else if (!strcmp(word, "--version"))
-		word = "version";
-	c = find_cmd(NULL, word);
+	argc -= optind;
+	argv += optind;
+	c = find_cmd(NULL, argv[0]);
 	if (c)
-		return c->fn(argc - 1, argv + 1);
+		return run(c, argc, argv);
 
-	group = find_group(word);
+	group = find_group(argv[0]);
 	if (!group)
-		return unknown_cmd(NULL, word);
-	if (argc < 3) {
+		return unknown_cmd(NULL, argv[0]);
+	snprintf(where, sizeof(where), "%s ", group);
+	optind = 0;
+	while ((o = next_option(argc, argv, where, "+:h", group_opts)) != -1) {
+		if (o == CMD_USAGE)
+			return EXIT_USAGE;
+		if (o == 'h') {
+			group_usage(stdout, group);
+			return EXIT_OK;
+		}
+		opt_json = true;
+	}
+	if (optind == argc) {
 		group_usage(stderr, group);
 		return EXIT_USAGE;
 	}
-	if (is_help(argv[2])) {
-		group_usage(stdout, group);
-		return EXIT_OK;
-	}
-	c = find_cmd(group, argv[2]);
+	c = find_cmd(group, argv[optind]);
 	if (!c)
-		return unknown_cmd(group, argv[2]);
-	return c->fn(argc - 2, argv + 2);
+		return unknown_cmd(group, argv[optind]);
+	return run(c, argc - optind, argv + optind);
 }

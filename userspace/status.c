@@ -17,11 +17,11 @@ int cmd_status(int argc, char **argv)
 	bool first = true;
 	size_t len;
 	u8 *buf;
-	int rc;
+	int rc = cmd_operands(argc, argv, "status", true);
 
-	if (help_requested(argc, argv, "status"))
-		return EXIT_OK;
-	if (argc != 1)
+	if (rc)
+		return cmd_exit(rc);
+	if (optind != argc)
 		return usage_error("status", "no arguments");
 	if (!sigil_present())
 		return EXIT_ENV;
@@ -79,21 +79,27 @@ static void print_line(const char *line)
 	}
 }
 
+static const struct option log_opts[] = {
+	{ "follow", no_argument, NULL, 'f' },
+	OPTION_JSON,
+	OPTION_HELP,
+	{ NULL },
+};
+
 int cmd_log(int argc, char **argv)
 {
 	long long last = -1;
 	bool follow = false;
 	char path[512];
-	int i;
+	int c;
 
-	if (help_requested(argc, argv, "log"))
-		return EXIT_OK;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--follow") || !strcmp(argv[i], "-f"))
-			follow = true;
-		else
-			return usage_error("log", "unknown argument %s", argv[i]);
+	while ((c = cmd_getopt(argc, argv, "log", ":fh", log_opts)) != -1) {
+		if (c != 'f')
+			return cmd_exit(c);
+		follow = true;
 	}
+	if (optind != argc)
+		return usage_error("log", "unknown argument %s", argv[optind]);
 	if (!sigil_present())
 		return EXIT_ENV;
 	sfs_path(path, sizeof(path), "log");
