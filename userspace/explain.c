@@ -89,26 +89,15 @@ static bool is_fact(const char *key)
 
 /* ---- asking the kernel ---- */
 
-static int unhex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Undo the kernel's \xHH escapes, in place. */
 static void unescape(char *s)
 {
 	char *out = s;
 
 	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] == 'x' && unhex(s[2]) >= 0 &&
-		    unhex(s[3]) >= 0) {
-			*out++ = (char)(unhex(s[2]) << 4 | unhex(s[3]));
+		if (s[0] == '\\' && s[1] == 'x' && hex_to_bin(s[2]) >= 0 &&
+		    hex_to_bin(s[3]) >= 0) {
+			*out++ = (char)(hex_to_bin(s[2]) << 4 | hex_to_bin(s[3]));
 			s += 3;
 		} else {
 			*out++ = *s;

@@ -26,23 +26,6 @@
 #include "policy.h"
 #include "signed.h"
 
-/* What userspace can tell of one signature without verifying it. */
-enum seen {
-	SEEN_ABSENT,
-	SEEN_NO_VERITY,
-	SEEN_REFUSED,
-	SEEN_UNVERIFIED,
-	SEEN_ERROR,
-};
-
-static const char *const seen_names[] = {
-	[SEEN_ABSENT] = "absent",
-	[SEEN_NO_VERITY] = "no-fsverity",
-	[SEEN_REFUSED] = "refused",
-	[SEEN_UNVERIFIED] = "unverified",
-	[SEEN_ERROR] = "error",
-};
-
 /**
  * struct offline - one offline evaluation
  * @facts: what the shared evaluator reads; its ctx points here
@@ -53,7 +36,7 @@ static const char *const seen_names[] = {
  * @pol: the policy
  * @optimistic: take every signature that is present to verify
  * @looked: BIT() of each signature kind the rules looked at
- * @seen: per kind, what was found
+ * @seen: per kind, its enum sigil_sig_state
  * @signer: per kind, who the signature says made it
  * @error_kind: the kind whose reading failed, or -1
  * @why: what failed
@@ -87,7 +70,7 @@ static int fail(struct offline *o, unsigned int kind, int err, const char *fmt,
 	vsnprintf(o->why, sizeof(o->why), fmt, ap);
 	va_end(ap);
 	o->error_kind = kind;
-	o->seen[kind] = SEEN_ERROR;
+	o->seen[kind] = SIGIL_SIG_ERROR;
 	return err;
 }
 
@@ -156,7 +139,7 @@ static int probe_fsverity(struct offline *o)
 	ssize_t n;
 	int rc = 0;
 
-	o->seen[SIGIL_SIG_FSVERITY] = SEEN_ABSENT;
+	o->seen[SIGIL_SIG_FSVERITY] = SIGIL_SIG_ABSENT;
 	if (!buf)
 		return -ENOMEM;
 	arg.buf_ptr = (unsigned long)buf;
@@ -167,9 +150,9 @@ static int probe_fsverity(struct offline *o)
 	if (rc) {
 		rc = fail(o, SIGIL_SIG_FSVERITY, rc, "%s", err.msg);
 	} else if (sid.signers != 1 || sid.certs) {
-		o->seen[SIGIL_SIG_FSVERITY] = SEEN_REFUSED;
+		o->seen[SIGIL_SIG_FSVERITY] = SIGIL_SIG_REFUSED;
 	} else {
-		o->seen[SIGIL_SIG_FSVERITY] = SEEN_UNVERIFIED;
+		o->seen[SIGIL_SIG_FSVERITY] = SIGIL_SIG_UNVERIFIED;
 		if (sid.skid)
 			signer_add(&o->signer[SIGIL_SIG_FSVERITY], sid.skid,
 				   sid.skid_len);
@@ -198,75 +181,70 @@ static void ima_signers(struct offline *o, const u8 keyid[4])
 	}
 }
 
-static int probe_ima(struct offline *o, bool verity)
+/*
+ * Read signature xattr @name and parse it with filesig_check(), as the
+ * kernel does: 0 with @c->state set (*@v to free), or a failure recorded
+ * for @kind.
+ */
+static int read_check(struct offline *o, unsigned int kind, const char *name,
+		      size_t max, enum filesig_xattr xattr,
+		      const struct filesig_verity *verity, u8 **v,
+		      struct filesig_check *c, struct pgp_error *err)
 {
-	struct pgp_error err = { 0 };
-	struct ima_sig sig;
 	ssize_t n;
-	u8 *v;
 	int rc;
 
-	o->seen[SIGIL_SIG_IMA] = SEEN_ABSENT;
-	n = read_xattr(o->fd, "security.ima", IMA_XATTR_MAX, &v);
+	o->seen[kind] = SIGIL_SIG_ABSENT;
+	n = read_xattr(o->fd, name, max, v);
 	if (n < 0)
-		return fail(o, SIGIL_SIG_IMA, n, "reading security.ima failed: %s",
-			    strerror(-n));
-	if (!v)
-		return 0;
-	rc = ima_xattr_parse(v, n, &sig, &err);
-	if (rc == -ENODATA) {
-		rc = 0;		/* a bare hash is no signature */
-	} else if (rc == -EKEYREJECTED) {
-		o->seen[SIGIL_SIG_IMA] = SEEN_REFUSED;
-		rc = 0;
-	} else if (rc) {
-		rc = fail(o, SIGIL_SIG_IMA, rc, "%s", err.msg);
-	} else if (sig.type == IMA_XATTR_VERITY_DIGSIG && !verity) {
-		o->seen[SIGIL_SIG_IMA] = SEEN_NO_VERITY;
-	} else {
-		o->seen[SIGIL_SIG_IMA] = SEEN_UNVERIFIED;
-		ima_signers(o, sig.keyid);
-	}
+		return fail(o, kind, n, "reading %s failed: %s", name, strerror(-n));
+	rc = filesig_check(xattr, *v, n, verity, c, err);
+	if (rc)
+		return fail(o, kind, rc, "%s", err->msg);
+	o->seen[kind] = c->state;
+	return 0;
+}
+
+static int probe_ima(struct offline *o, const struct filesig_verity *verity)
+{
+	struct pgp_error err = { 0 };
+	struct filesig_check c;
+	u8 *v = NULL;
+	int rc;
+
+	rc = read_check(o, SIGIL_SIG_IMA, "security.ima", IMA_XATTR_MAX,
+			FILESIG_XATTR_IMA, verity, &v, &c, &err);
+	if (!rc && c.state == SIGIL_SIG_UNVERIFIED)
+		ima_signers(o, c.ima.keyid);
 	free(v);
 	return rc;
 }
 
-static int probe_pgp(struct offline *o, bool verity)
+static int probe_pgp(struct offline *o, const struct filesig_verity *verity)
 {
 	struct pgp_error err = { 0 };
+	struct filesig_check c;
 	struct pgp_packet pkt;
-	struct sigil_xattr x;
 	struct pgp_sig sig;
 	size_t pos = 0;
-	ssize_t n;
-	u8 *v;
+	u8 *v = NULL;
 	int rc;
 
-	o->seen[SIGIL_SIG_PGP] = SEEN_ABSENT;
-	n = read_xattr(o->fd, SIGIL_XATTR_NAME, SIGIL_XATTR_MAX, &v);
-	if (n < 0)
-		return fail(o, SIGIL_SIG_PGP, n, "reading %s failed: %s",
-			    SIGIL_XATTR_NAME, strerror(-n));
-	if (!v)
-		return 0;
-	rc = sigil_xattr_parse(v, n, &x, &err);
-	if (!rc && x.kind == SIGIL_XATTR_VERITY && !verity) {
-		o->seen[SIGIL_SIG_PGP] = SEEN_NO_VERITY;
+	rc = read_check(o, SIGIL_SIG_PGP, SIGIL_XATTR_NAME, SIGIL_XATTR_MAX,
+			FILESIG_XATTR_SIGIL, verity, &v, &c, &err);
+	if (rc || c.state != SIGIL_SIG_UNVERIFIED)
 		goto out;
-	}
-	if (!rc)
-		rc = pgp_read_packet(x.packet, x.len, &pos, &pkt, &err);
+	rc = pgp_read_packet(c.sigil.packet, c.sigil.len, &pos, &pkt, &err);
 	if (!rc)
 		rc = pgp_parse_sig(pkt.body, pkt.len, &sig, &err);
 	if (!rc)
 		rc = pgp_check_data_sig(&sig, &err);
 	if (rc == -EKEYREJECTED) {
-		o->seen[SIGIL_SIG_PGP] = SEEN_REFUSED;
+		o->seen[SIGIL_SIG_PGP] = SIGIL_SIG_REFUSED;
 		rc = 0;
 	} else if (rc) {
 		rc = fail(o, SIGIL_SIG_PGP, rc, "%s", err.msg);
 	} else {
-		o->seen[SIGIL_SIG_PGP] = SEEN_UNVERIFIED;
 		if (sig.has_issuer_fpr)
 			signer_add(&o->signer[SIGIL_SIG_PGP], sig.issuer_fpr,
 				   PGP_FPR_SIZE);
@@ -285,6 +263,7 @@ out:
 
 static int fetch_signature(struct offline *o, unsigned int kind)
 {
+	struct filesig_verity fv = { 0 };
 	struct sigil_digest dg;
 	bool verity;
 	int rc;
@@ -295,18 +274,24 @@ static int fetch_signature(struct offline *o, unsigned int kind)
 		return fail(o, kind, rc, "measuring fs-verity failed: %s",
 			    strerror(-rc));
 	verity = dg.algo != SIGIL_HASH_NONE;
+	if (verity) {
+		/* FS_VERITY_HASH_ALG_SHA256 and _SHA512 */
+		fv.alg = dg.algo == SIGIL_HASH_SHA256 ? 1 : 2;
+		fv.size = dg.size;
+		memcpy(fv.digest, dg.bytes, dg.size);
+	}
 	if (kind == SIGIL_SIG_FSVERITY)
 		rc = verity ? probe_fsverity(o) : 0;
 	else if (kind == SIGIL_SIG_IMA)
-		rc = probe_ima(o, verity);
+		rc = probe_ima(o, &fv);
 	else
-		rc = probe_pgp(o, verity);
+		rc = probe_pgp(o, &fv);
 	if (kind == SIGIL_SIG_FSVERITY && !verity)
-		o->seen[kind] = SEEN_ABSENT;
+		o->seen[kind] = SIGIL_SIG_ABSENT;
 	if (rc)
 		return rc;
 	o->looked |= 1u << kind;
-	if (o->seen[kind] == SEEN_UNVERIFIED && o->optimistic) {
+	if (o->seen[kind] == SIGIL_SIG_UNVERIFIED && o->optimistic) {
 		o->facts.truths |= SIGIL_PROP_BIT(sigil_sig_props[kind]);
 		o->facts.signers[kind] = &o->signer[kind];
 	}
@@ -490,8 +475,8 @@ static void add_decision(struct answer *a, const struct offline *o,
 		if (o->error_kind == (int)k) {
 			answer_add(a, prop, "error");
 		} else if (o->looked & (1u << k)) {
-			answer_add(a, prop, seen_names[o->seen[k]]);
-			if (o->seen[k] == SEEN_UNVERIFIED)
+			answer_add(a, prop, sigil_sig_state_names[o->seen[k]]);
+			if (o->seen[k] == SIGIL_SIG_UNVERIFIED)
 				add_signer(a, k, &o->signer[k]);
 		}
 	}
@@ -604,7 +589,7 @@ int explain_offline(const char *file, int fd, int pfd, const char *path,
 	for (i = 0; i < notes.n; i++)
 		answer_add(a, "note", notes.kv[i].value);
 	for (i = 0; i < __SIGIL_SIG_MAX; i++)
-		if ((o.looked & (1u << i)) && o.seen[i] == SEEN_UNVERIFIED)
+		if ((o.looked & (1u << i)) && o.seen[i] == SIGIL_SIG_UNVERIFIED)
 			break;
 	if (i < __SIGIL_SIG_MAX)
 		answer_add(a, "note",

@@ -208,17 +208,53 @@ static bool check_fsverity(int fd, struct vsig *s)
 	return true;
 }
 
+/* The file's fs-verity digest, as filesig_check() takes it. */
+static void file_verity(int fd, struct filesig_verity *v)
+{
+	memset(v, 0, sizeof(*v));
+	if (sign_measure_verity(fd, &v->alg, v->digest, &v->size))
+		v->alg = 0;
+}
+
+/*
+ * Report what filesig_check() (or the packet parsers after it) decided
+ * without a key; false when a key must verify the signature.
+ */
+static bool checked(const struct filesig_check *c, int rc,
+		    const struct pgp_error *err, struct vsig *s)
+{
+	if (rc) {
+		set_state(s, rc == -EBADMSG ? "malformed" : "refused", "%s", err->msg);
+		return true;
+	}
+	switch (c->state) {
+	case SIGIL_SIG_UNVERIFIED:
+		return false;
+	case SIGIL_SIG_REFUSED:
+		set_state(s, "refused", "%s", err->msg);
+		return true;
+	case SIGIL_SIG_BAD:
+		set_state(s, sigil_sig_state_names[c->state],
+			  "signs another hash than fs-verity's");
+		return true;
+	default:
+		set_state(s, sigil_sig_state_names[c->state], NULL);
+		return true;
+	}
+}
+
 /* security.ima: v2 over the content, v3 over the fs-verity digest. */
 static bool check_ima(int fd, struct vsig *s)
 {
-	u8 value[IMA_XATTR_MAX + 1], digest[64], md[64], id[IMA_FILE_ID_MAX];
+	u8 value[IMA_XATTR_MAX + 1], md[64];
+	struct filesig_verity verity;
 	struct pgp_error err = { 0 };
+	struct filesig_check c;
+	const struct ima_sig *sig = &c.ima;
 	struct vkey *k = NULL;
-	struct ima_sig sig;
-	unsigned int size, mdlen;
+	unsigned int mdlen;
 	ssize_t len;
 	size_t i;
-	u16 alg;
 	int rc;
 
 	len = fgetxattr(fd, "security.ima", value, sizeof(value));
@@ -229,19 +265,20 @@ static bool check_ima(int fd, struct vsig *s)
 	}
 	if (len < 0)
 		return false;
-	rc = ima_xattr_parse(value, len, &sig, &err);
-	if (rc == -ENODATA)
+	file_verity(fd, &verity);
+	rc = filesig_check(FILESIG_XATTR_IMA, value, len, &verity, &c, &err);
+	if (!rc && c.state == SIGIL_SIG_ABSENT)
 		return false;	/* a hash, not a signature */
 	s->format = len && value[0] == IMA_XATTR_VERITY_DIGSIG ? "ima-v3" : "ima-v2";
-	if (rc) {
-		set_state(s, rc == -EKEYREJECTED || rc == -EOPNOTSUPP ? "refused" : "malformed",
-			  "%s", err.msg);
-		return true;
+	if (!rc && c.state != SIGIL_SIG_REFUSED) {
+		strcpy(s->signer, "keyid:");
+		hex_str(s->signer + 6, sig->keyid, 4);
 	}
-	strcpy(s->signer, "keyid:");
-	hex_str(s->signer + 6, sig.keyid, 4);
+	if (rc || c.state == SIGIL_SIG_REFUSED)
+		return checked(&c, rc, &err, s);
+	/* The key, to name the signer even when no key is needed to decide. */
 	if (sigil_ring) {
-		k = ring_key(sig.keyid, 4);
+		k = ring_key(sig->keyid, 4);
 	} else {
 		/* The first key whose identifier ends with the key ID, as IMA. */
 		for (i = 0; i < nkeys && !k; i++) {
@@ -250,66 +287,49 @@ static bool check_ima(int fd, struct vsig *s)
 					c->skid + c->skid_len - 4 : NULL) :
 					c->signer->fpr + PGP_FPR_SIZE - 4;
 
-			if (end && !memcmp(end, sig.keyid, 4))
+			if (end && !memcmp(end, sig->keyid, 4))
 				k = c;
 			else if (c->cert && !memcmp(c->cert->primary.fpr + PGP_FPR_SIZE - 4,
-						    sig.keyid, 4))
+						    sig->keyid, 4))
 				k = c;
 		}
 	}
+	if (k)
+		snprintf(s->signer, sizeof(s->signer), "%s", k->id);
+	if (checked(&c, rc, &err, s))
+		return true;
 	if (!k) {
 		set_state(s, "unknown-key", NULL);
 		return true;
 	}
-	snprintf(s->signer, sizeof(s->signer), "%s", k->id);
-	if (sig.type == IMA_XATTR_DIGSIG) {
-		rc = hash_fd(fd, ima_hash_name(sig.hash_algo), NULL, 0, md, &mdlen);
-		if (rc) {
-			set_state(s, "error", "cannot read the file: %s", strerror(-rc));
-			return true;
-		}
-	} else {
-		if (sign_measure_verity(fd, &alg, digest, &size)) {
-			set_state(s, "no-fsverity", NULL);
-			return true;
-		}
-		/* As IMA: the file ID is hashed with the fs-verity digest's algorithm. */
-		if ((alg == FS_VERITY_HASH_ALG_SHA256 ? IMA_HASH_SHA256 : IMA_HASH_SHA512) !=
-		    sig.hash_algo) {
-			set_state(s, "bad-signature", "signs another hash than fs-verity's");
-			return true;
-		}
-		size = ima_file_id(sig.hash_algo, digest, size, id);
-		hash_fd(-1, ima_hash_name(sig.hash_algo), id, size, md, &mdlen);
+	rc = hash_fd(c.content ? fd : -1, ima_hash_name(sig->hash_algo),
+		     c.content ? NULL : c.msg, c.msg_len, md, &mdlen);
+	if (rc) {
+		set_state(s, "error", "cannot read the file: %s", strerror(-rc));
+		return true;
 	}
-	set_state(s, key_verify(k, ima_hash_name(sig.hash_algo), md, mdlen, sig.sig,
-				sig.sig_len) ? "bad-signature" : "valid", NULL);
+	set_state(s, key_verify(k, ima_hash_name(sig->hash_algo), md, mdlen, sig->sig,
+				sig->sig_len) ? "bad-signature" : "valid", NULL);
 	return true;
-}
-
-static void pgp_update(void *ctx, const u8 *data, size_t len)
-{
-	EVP_DigestUpdate(ctx, data, len);
 }
 
 /* security.sigil: kind 1 over the formatted digest, kind 2 over the content. */
 static bool check_pgp(int fd, struct vsig *s)
 {
-	u8 value[SIGIL_XATTR_MAX + 1], digest[64], fmt[FSVERITY_FORMATTED_MAX];
-	u8 md[EVP_MAX_MD_SIZE], sigbytes[PGP_SIG_MAX + 16], trailer[6], buf[65536];
-	struct pgp_text_state text = { 0 };
+	u8 value[SIGIL_XATTR_MAX + 1], md[EVP_MAX_MD_SIZE];
+	u8 sigbytes[PGP_SIG_MAX + 16], trailer[6], buf[65536];
+	struct filesig_verity verity;
 	struct pgp_error err = { 0 };
 	struct pgp_key fake = { 0 };
-	struct sigil_xattr x;
+	struct filesig_check c;
 	struct pgp_packet pkt;
 	struct pgp_sig sig;
 	const struct pgp_key *signer = NULL;
 	struct vkey *k = NULL;
-	unsigned int size, mdlen;
-	size_t pos = 0, i, flen = 0;
+	unsigned int mdlen;
+	size_t pos = 0, i;
 	EVP_MD_CTX *m;
-	ssize_t len, n;
-	u16 alg;
+	ssize_t len, n = 0;
 	int rc;
 
 	len = fgetxattr(fd, SIGIL_XATTR_NAME, value, sizeof(value));
@@ -322,24 +342,30 @@ static bool check_pgp(int fd, struct vsig *s)
 	if (len < 0)
 		return false;
 	s->format = len >= 2 && value[1] == SIGIL_XATTR_VERITY ? "pgp-kind1" : "pgp-kind2";
-	rc = sigil_xattr_parse(value, len, &x, &err);
-	if (!rc)
-		rc = pgp_read_packet(x.packet, x.len, &pos, &pkt, &err);
-	if (!rc)
+	file_verity(fd, &verity);
+	rc = filesig_check(FILESIG_XATTR_SIGIL, value, len, &verity, &c, &err);
+	if (!rc && c.state != SIGIL_SIG_REFUSED)
+		rc = pgp_read_packet(c.sigil.packet, c.sigil.len, &pos, &pkt, &err);
+	if (!rc && c.state != SIGIL_SIG_REFUSED)
 		rc = pgp_parse_sig(pkt.body, pkt.len, &sig, &err);
-	if (!rc)
+	if (!rc && c.state != SIGIL_SIG_REFUSED)
 		rc = pgp_check_data_sig(&sig, &err);
-	if (rc) {
-		set_state(s, rc == -EBADMSG ? "malformed" : "refused", "%s", err.msg);
+	if (rc == -EKEYREJECTED) {
+		set_state(s, "refused", "%s", err.msg);
 		return true;
 	}
-	if (sig.has_issuer_fpr) {
-		strcpy(s->signer, "openpgp:");
-		pgp_fpr_hex(sig.issuer_fpr, PGP_FPR_SIZE, s->signer + 8);
-	} else if (sig.has_issuer) {
-		strcpy(s->signer, "keyid:");
-		pgp_fpr_hex(sig.issuer, PGP_KEYID_SIZE, s->signer + 6);
+	if (!rc && c.state != SIGIL_SIG_REFUSED) {
+		if (sig.has_issuer_fpr) {
+			strcpy(s->signer, "openpgp:");
+			pgp_fpr_hex(sig.issuer_fpr, PGP_FPR_SIZE, s->signer + 8);
+		} else if (sig.has_issuer) {
+			strcpy(s->signer, "keyid:");
+			pgp_fpr_hex(sig.issuer, PGP_KEYID_SIZE, s->signer + 6);
+		}
 	}
+	if (rc || c.state == SIGIL_SIG_REFUSED)
+		return checked(&c, rc, &err, s);
+	/* The key, to name the signer even when no key is needed to decide. */
 	if (sigil_ring) {
 		k = sig.has_issuer_fpr ? ring_key(sig.issuer_fpr, PGP_FPR_SIZE) :
 		    sig.has_issuer ? ring_key(sig.issuer, PGP_KEYID_SIZE) : NULL;
@@ -356,17 +382,13 @@ static bool check_pgp(int fd, struct vsig *s)
 		if (k)
 			signer = k->signer;
 	}
+	if (k)
+		snprintf(s->signer, sizeof(s->signer), "%s", k->id);
+	if (checked(&c, rc, &err, s))
+		return true;
 	if (!k) {
 		set_state(s, "unknown-key", NULL);
 		return true;
-	}
-	snprintf(s->signer, sizeof(s->signer), "%s", k->id);
-	if (x.kind == SIGIL_XATTR_VERITY) {
-		if (sign_measure_verity(fd, &alg, digest, &size)) {
-			set_state(s, "no-fsverity", NULL);
-			return true;
-		}
-		flen = fsverity_formatted_digest(alg, digest, size, fmt);
 	}
 	m = EVP_MD_CTX_new();
 	if (!m || EVP_DigestInit_ex(m, EVP_get_digestbyname(pgp_hash_name(sig.hash_algo)),
@@ -375,24 +397,14 @@ static bool check_pgp(int fd, struct vsig *s)
 		set_state(s, "error", "OpenSSL has no %s", pgp_hash_name(sig.hash_algo));
 		return true;
 	}
-	/* What was signed, canonicalized for text signatures, then the trailer. */
-	if (x.kind == SIGIL_XATTR_VERITY) {
-		n = 0;
-		if (sig.type == PGP_SIG_TEXT)
-			pgp_hash_text(fmt, flen, &text, pgp_update, m);
-		else
-			EVP_DigestUpdate(m, fmt, flen);
-	} else {
+	/* What was signed (binary: filesig_check() refuses text), then the trailer. */
+	if (c.content) {
 		lseek(fd, 0, SEEK_SET);
-		while ((n = read(fd, buf, sizeof(buf))) > 0) {
-			if (sig.type == PGP_SIG_TEXT)
-				pgp_hash_text(buf, n, &text, pgp_update, m);
-			else
-				EVP_DigestUpdate(m, buf, n);
-		}
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			EVP_DigestUpdate(m, buf, n);
+	} else {
+		EVP_DigestUpdate(m, c.msg, c.msg_len);
 	}
-	if (sig.type == PGP_SIG_TEXT)
-		pgp_hash_text_end(&text, pgp_update, m);
 	pgp_sig_trailer(&sig, trailer);
 	EVP_DigestUpdate(m, sig.body, 6u + sig.hashed_len);
 	EVP_DigestUpdate(m, trailer, sizeof(trailer));
