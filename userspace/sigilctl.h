@@ -20,7 +20,7 @@
 #define EXIT_USAGE	2	/* bad command line */
 #define EXIT_ENV	3	/* no sigil in this kernel, or not allowed */
 
-/* The largest policy the kernel takes: lsm/sigil.h, SIGIL_POLICY_MAX_BYTES. */
+/* The largest policy the kernel takes: lsm/lifecycle.h, SIGIL_POLICY_MAX_BYTES. */
 #define KERNEL_POLICY_MAX	(64u << 20)
 
 /**
