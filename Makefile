@@ -35,7 +35,7 @@ KMAKE		:= $(MAKE) -C $(KSRC) O=$(KOBJ) CC="$(KCC)" HOSTCC="$(KCC)"
 
 # The plain C shared by the kernel, the host tests and the fuzzers.
 SHARED_SRCS	:= policy/parser.c policy/eval.c policy/compile.c \
-		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c compat/sha1.c \
+		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1_user.c \
 		   keys/filesig.c keys/pkcs7.c keys/signed.c
 SHARED_HDRS	:= compat/compat.h $(wildcard policy/*.h) keys/pgp.h keys/filesig.h keys/signed.h
 
@@ -162,10 +162,10 @@ $(PGP_FIXTURES)/manifest: selftests/fixtures/pgp-fixtures
 
 # Files signed by fsverity, evmctl, openssl, gpg and sq, for the host tests
 # and the guest.
-$(BUILD)/host/pgp2pem: selftests/fixtures/pgp2pem.c keys/packet.c compat/sha1.c $(SHARED_HDRS)
+$(BUILD)/host/pgp2pem: selftests/fixtures/pgp2pem.c keys/packet.c keys/sha1_user.c $(SHARED_HDRS)
 	@scripts/deps host
 	@mkdir -p $(@D)
-	gcc $(HOST_CFLAGS) -o $@ $< keys/packet.c compat/sha1.c -lcrypto
+	gcc $(HOST_CFLAGS) -o $@ $< keys/packet.c keys/sha1_user.c -lcrypto
 
 $(SIG_FIXTURES)/ids: selftests/fixtures/sig-fixtures selftests/fixtures/signing.sh \
 		$(GUEST_PROG) $(BUILD)/host/pgp2pem

@@ -323,7 +323,7 @@ int pgp_dearmor(const char *in, size_t len, size_t *pos, const char *label,
 
 /*
  * v4 fingerprints: the kernel's sha1_transform() (crypto.c), OpenSSL in
- * userspace (compat/sha1.c)
+ * userspace (keys/sha1_user.c)
  */
 void pgp_sha1(const struct pgp_span *spans, unsigned int nspans,
 	      u8 digest[20]);
