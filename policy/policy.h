@@ -53,6 +53,7 @@ enum sigil_prop_type {
 	SIGIL_PROP_ANONYMOUS,
 	SIGIL_PROP_PROGRAM_FSVERITY_DIGEST,
 	SIGIL_PROP_PROGRAM_SIGNER,
+	SIGIL_PROP_MANIFEST,
 	__SIGIL_PROP_MAX
 };
 
@@ -69,7 +70,8 @@ enum sigil_prop_type {
 #define SIGIL_PROPS_MUTABLE	(SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) | \
 				 SIGIL_PROP_BIT(SIGIL_PROP_IMA_SIGNATURE) | \
 				 SIGIL_PROP_BIT(SIGIL_PROP_PGP_SIGNATURE) | \
-				 SIGIL_PROP_BIT(SIGIL_PROP_SIGNER))
+				 SIGIL_PROP_BIT(SIGIL_PROP_SIGNER) | \
+				 SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST))
 
 /* The kinds of file signature, each with a property and a signer. */
 enum sigil_sig_kind {
@@ -134,8 +136,12 @@ struct sigil_src {
  * @type: enum sigil_prop_type
  * @value: TRUE (1) or FALSE (0) for boolean properties; the
  *	   enum sigil_hash_algo of a digest; for signer, the BIT() of each
- *	   enum sigil_sig_kind that the same rule requires TRUE
- * @size: size of the value bytes at @off (digests and signer IDs)
+ *	   enum sigil_sig_kind that the same rule requires TRUE; for
+ *	   manifest, 1 when it names a minimum version
+ * @size: size of the value bytes at @off (digests and signer IDs); for
+ *	  manifest, the length of the name (0 for ANY), which follows the
+ *	  minimum version at @off as a u64 in host order (see
+ *	  sigil_manifest_version())
  * @reserved: zero; keeps @off aligned
  * @off: offset of the value bytes in sigil_policy.values
  */
@@ -302,6 +308,10 @@ struct sigil_digest {
 };
 
 struct sigil_facts;
+struct sigil_manifest;
+
+/* The most manifests whose entries one file can match at once. */
+#define SIGIL_MANIFEST_MATCHES	8
 
 /**
  * typedef sigil_fetch_fn - fill in one fact about the event's file
@@ -346,6 +356,11 @@ bool sigil_signer_matches(const struct sigil_signer *signer, const u8 *id,
  *			     executable
  * @program_signers: per enum sigil_sig_kind, the key that made the running
  *		     program's signature of that kind when it verified
+ * @nmanifests: number of @manifests
+ * @manifests: the loaded manifests that list the file under the path it is
+ *	       used through, with its digest; when more than
+ *	       %SIGIL_MANIFEST_MATCHES do, the first ones (so a rule may
+ *	       fail to match, never match wrongly)
  *
  * Facts are fetched lazily, so an event pays only for the properties that
  * the rules of its operation test, and for each at most once.  An event
@@ -363,6 +378,8 @@ struct sigil_facts {
 	const struct sigil_signer *signers[__SIGIL_SIG_MAX];
 	struct sigil_digest program_fsverity_digest;
 	const struct sigil_signer *program_signers[__SIGIL_SIG_MAX];
+	u32 nmanifests;
+	const struct sigil_manifest *manifests[SIGIL_MANIFEST_MATCHES];
 };
 
 enum sigil_match {
