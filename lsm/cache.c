@@ -67,8 +67,10 @@ static atomic_long_t sigil_cache_blob_bytes;
  * @xattr_gen: the generation of the inode whose signature xattrs were
  *	       read, when verification started; @inode_gen when it is the
  *	       same inode
- * @have: BIT() of each enum sigil_sig_kind whose result is in @sig
+ * @have: BIT() of each enum sigil_sig_kind whose result is in @sig, and
+ *	  BIT(%SIGIL_CACHE_CONTENT) when @content is known
  * @sig: per kind, its result
+ * @content: the sha256 of the content, for manifests' content= entries
  */
 struct sigil_verdict {
 	struct rcu_head rcu;
@@ -77,7 +79,12 @@ struct sigil_verdict {
 	u64 xattr_gen;
 	u8 have;
 	struct sigil_sig_result sig[__SIGIL_SIG_MAX];
+	u8 content[SIGIL_CONTENT_DIGEST_SIZE];
 };
+
+/* The bit of sigil_verdict.have that says @content is known. */
+#define SIGIL_CACHE_CONTENT	__SIGIL_SIG_MAX
+static_assert(SIGIL_CACHE_CONTENT < 8);
 
 /**
  * sigil_cache_invalidate_all() - make every cached verdict stale
@@ -128,6 +135,31 @@ static void read_gens(const struct sigil_target *t, struct sigil_cache_tag *g)
 		   atomic64_read_acquire(&sigil_inode(t->meta)->gen);
 }
 
+/* The current verdict of @t that has @bit, counted as a hit or a miss. */
+static const struct sigil_verdict *lookup(const struct sigil_target *t,
+					  unsigned int bit)
+{
+	struct sigil_inode *si = sigil_inode(t->inode);
+	const struct sigil_verdict *v = rcu_dereference(si->verdict);
+	struct sigil_cache_tag g;
+
+	if (v && (v->have & BIT(bit))) {
+		read_gens(t, &g);
+		if (v->global_gen != g.global || v->inode_gen != g.inode ||
+		    v->xattr_gen != g.xattr)
+			v = NULL;
+	} else {
+		v = NULL;
+	}
+	if (!t->quiet) {
+		if (v)
+			this_cpu_inc(sigil_cache_hits);
+		else
+			this_cpu_inc(sigil_cache_misses);
+	}
+	return v;
+}
+
 /**
  * sigil_cache_lookup() - the cached result of one signature kind
  * @t: the file; with @t->quiet, the lookup is not counted
@@ -139,26 +171,24 @@ static void read_gens(const struct sigil_target *t, struct sigil_cache_tag *g)
 const struct sigil_sig_result *sigil_cache_lookup(const struct sigil_target *t,
 						  unsigned int kind)
 {
-	struct sigil_inode *si = sigil_inode(t->inode);
-	const struct sigil_verdict *v = rcu_dereference(si->verdict);
-	struct sigil_cache_tag g;
+	const struct sigil_verdict *v = lookup(t, kind);
 
-	if (v && (v->have & BIT(kind))) {
-		read_gens(t, &g);
-		if (v->global_gen != g.global || v->inode_gen != g.inode ||
-		    v->xattr_gen != g.xattr)
-			v = NULL;
-	} else {
-		v = NULL;
-	}
-	if (v) {
-		if (!t->quiet)
-			this_cpu_inc(sigil_cache_hits);
-		return &v->sig[kind];
-	}
-	if (!t->quiet)
-		this_cpu_inc(sigil_cache_misses);
-	return NULL;
+	return v ? &v->sig[kind] : NULL;
+}
+
+/**
+ * sigil_cache_content() - the cached sha256 of a file's content
+ * @t: the file; with @t->quiet, the lookup is not counted
+ *
+ * Context: RCU read side; the digest is valid until rcu_read_unlock().
+ * Return: the %SIGIL_CONTENT_DIGEST_SIZE bytes, or NULL when there is no
+ * current one.
+ */
+const u8 *sigil_cache_content(const struct sigil_target *t)
+{
+	const struct sigil_verdict *v = lookup(t, SIGIL_CACHE_CONTENT);
+
+	return v ? v->content : NULL;
 }
 
 /**
@@ -178,30 +208,16 @@ void sigil_cache_begin(const struct sigil_target *t,
 		atomic_long_inc(&sigil_cache_verifications);
 }
 
-/**
- * sigil_cache_store() - keep a verification's result
- * @t: the file; with @t->quiet nothing is kept
- * @kind: enum sigil_sig_kind
- * @res: the result
- * @tag: what sigil_cache_begin() read before the verification
- *
- * The result is dropped when something changed since @tag was read, when
- * it rests on fs-verity being off (enabling it bumps no generation), or on
- * a filesystem whose content can change with no hook seeing it (FUSE:
- * SB_I_IMA_UNVERIFIABLE_SIGNATURE, as IMA treats them); or when memory is
- * short, and then it is verified again next time.
- *
- * Context: process context; takes the inode's blob lock.
- */
-void sigil_cache_store(const struct sigil_target *t, unsigned int kind,
-		       const struct sigil_sig_result *res,
-		       const struct sigil_cache_tag *tag)
+/* Keep @res for @kind, or the @content digest, in @t's verdict. */
+static void store(const struct sigil_target *t, unsigned int bit,
+		  const struct sigil_sig_result *res, const u8 *content,
+		  const struct sigil_cache_tag *tag)
 {
 	struct sigil_inode *si = sigil_inode(t->inode);
 	struct sigil_verdict *v, *old;
 	struct sigil_cache_tag now;
 
-	if (t->quiet || res->state == SIGIL_SIG_NO_VERITY ||
+	if (t->quiet ||
 	    (t->inode->i_sb->s_iflags & SB_I_IMA_UNVERIFIABLE_SIGNATURE))
 		return;
 	v = kmem_cache_zalloc(sigil_verdict_cache, GFP_KERNEL);
@@ -223,9 +239,13 @@ void sigil_cache_store(const struct sigil_target *t, unsigned int kind,
 	    old->inode_gen == tag->inode && old->xattr_gen == tag->xattr) {
 		v->have = old->have;
 		memcpy(v->sig, old->sig, sizeof(v->sig));
+		memcpy(v->content, old->content, sizeof(v->content));
 	}
-	v->have |= BIT(kind);
-	v->sig[kind] = *res;
+	v->have |= BIT(bit);
+	if (res)
+		v->sig[bit] = *res;
+	else
+		memcpy(v->content, content, sizeof(v->content));
 	rcu_assign_pointer(si->verdict, v);
 	spin_unlock(&si->lock);
 
@@ -233,6 +253,46 @@ void sigil_cache_store(const struct sigil_target *t, unsigned int kind,
 		kfree_rcu(old, rcu);
 	else
 		atomic_long_inc(&sigil_cache_entries);
+}
+
+/**
+ * sigil_cache_store() - keep a verification's result
+ * @t: the file; with @t->quiet nothing is kept
+ * @kind: enum sigil_sig_kind
+ * @res: the result
+ * @tag: what sigil_cache_begin() read before the verification
+ *
+ * The result is dropped when something changed since @tag was read, when
+ * it rests on fs-verity being off (enabling it bumps no generation), or on
+ * a filesystem whose content can change with no hook seeing it (FUSE:
+ * SB_I_IMA_UNVERIFIABLE_SIGNATURE, as IMA treats them); or when memory is
+ * short, and then it is verified again next time.
+ *
+ * Context: process context; takes the inode's blob lock.
+ */
+void sigil_cache_store(const struct sigil_target *t, unsigned int kind,
+		       const struct sigil_sig_result *res,
+		       const struct sigil_cache_tag *tag)
+{
+	if (res->state == SIGIL_SIG_NO_VERITY)
+		return;
+	store(t, kind, res, NULL, tag);
+}
+
+/**
+ * sigil_cache_store_content() - keep the sha256 of a file's content
+ * @t: the file; with @t->quiet nothing is kept
+ * @digest: the %SIGIL_CONTENT_DIGEST_SIZE bytes
+ * @tag: what sigil_cache_begin() read before the content was read
+ *
+ * Kept, or dropped, as sigil_cache_store() keeps a verdict.
+ *
+ * Context: process context; takes the inode's blob lock.
+ */
+void sigil_cache_store_content(const struct sigil_target *t, const u8 *digest,
+			       const struct sigil_cache_tag *tag)
+{
+	store(t, SIGIL_CACHE_CONTENT, NULL, digest, tag);
 }
 
 /**

@@ -90,6 +90,11 @@ void sigil_cache_invalidate(const struct inode *inode);
 const struct sigil_sig_result *sigil_cache_lookup(const struct sigil_target *t,
 						  unsigned int kind);
 
+/* The size of a content digest that the cache keeps: sha256. */
+#define SIGIL_CONTENT_DIGEST_SIZE	32
+
+const u8 *sigil_cache_content(const struct sigil_target *t);
+
 /**
  * struct sigil_cache_tag - the generations a verdict is tagged with
  * @global: sigil's, bumped when the keyring or the active policy changes
@@ -107,6 +112,8 @@ void sigil_cache_begin(const struct sigil_target *t,
 void sigil_cache_store(const struct sigil_target *t, unsigned int kind,
 		       const struct sigil_sig_result *res,
 		       const struct sigil_cache_tag *tag);
+void sigil_cache_store_content(const struct sigil_target *t, const u8 *digest,
+			       const struct sigil_cache_tag *tag);
 void sigil_cache_stats(struct sigil_cache_stats *st);
 struct sigil_blob *sigil_fsverity_sig_get(struct sigil_inode *si);
 void sigil_fsverity_sig_put(struct sigil_blob *b);

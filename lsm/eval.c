@@ -13,6 +13,7 @@
 #include "signature.h"
 #include "dmverity.h"
 #include "lifecycle.h"
+#include "manifests.h"
 #include "log.h"
 #include "audit.h"
 
@@ -115,6 +116,7 @@ struct sigil_verified {
  * @need_program: a fetch needs @program looked up first
  * @error: the errno of the failed verification
  * @verified: the results of verifications during the event, or NULL
+ * @mf: the content digest that manifests' content= entries compare with
  * @seen: what the rules looked at, for the log
  *
  * The caller ends the event with end_event(), after rcu_read_unlock().
@@ -130,6 +132,7 @@ struct sigil_file_facts {
 	bool need_program;
 	int error;
 	struct sigil_verified *verified;
+	struct sigil_manifest_file mf;
 	struct sigil_sig_report seen;
 };
 
@@ -235,6 +238,8 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 		return fetch_signature(ff, &ff->file, SIGIL_SIG_IMA);
 	case SIGIL_PROP_PGP_SIGNATURE:
 		return fetch_signature(ff, &ff->file, SIGIL_SIG_PGP);
+	case SIGIL_PROP_MANIFEST:
+		return sigil_manifest_fetch(facts, t, &ff->mf, &ff->seen.manifest);
 	case SIGIL_PROP_DMVERITY_ROOTHASH:
 	case SIGIL_PROP_DMVERITY_SIGNATURE:
 		/* One report answers both, so that they describe one table. */
@@ -302,6 +307,46 @@ static void fill(struct sigil_file_facts *ff)
 }
 
 /*
+ * The content's sha256, which a manifest's content= entry for the file's
+ * path needs, outside RCU: from the cache, else by reading the file.
+ */
+static void fill_content(struct sigil_file_facts *ff)
+{
+	struct sigil_target *t = &ff->file.target;
+	const u8 *cached;
+	int rc;
+
+	ff->mf.need_content = false;
+	rcu_read_lock();
+	cached = sigil_cache_content(t);
+	if (cached) {
+		memcpy(ff->mf.content, cached, sizeof(ff->mf.content));
+		ff->mf.have_content = true;
+	}
+	rcu_read_unlock();
+	if (ff->mf.have_content)
+		return;
+
+	if (!ff->verified)
+		ff->verified = kmalloc(sizeof(*ff->verified), GFP_KERNEL);
+	if (!ff->verified) {
+		ff->mf.content_error = -ENOMEM;
+		ff->seen.why = "out of memory";
+		return;
+	}
+	memset(&ff->verified->why, 0, sizeof(ff->verified->why));
+	rc = sigil_content_sha256(t, ff->mf.content, &ff->verified->why);
+	if (!rc) {
+		ff->mf.have_content = true;
+		return;
+	}
+	if (!ff->verified->why.msg[0])
+		pgp_fail(&ff->verified->why, rc, 0, "hashing the content failed");
+	ff->mf.content_error = rc;
+	ff->seen.why = ff->verified->why.msg;
+}
+
+/*
  * Decide @ev with the active policy: the one evaluation behind both the
  * hooks and sigil/explain.  Returns with the RCU read lock held, which
  * keeps the policy and every fact that @ff points to alive, and with the
@@ -309,11 +354,12 @@ static void fill(struct sigil_file_facts *ff)
  * @ff->exe with fput() after rcu_read_unlock().
  *
  * A rule that needs a fact which takes work outside RCU (a signature that
- * is not in the per-inode cache, the running program's executable) stops
- * the evaluation; the work is done outside the RCU section, where it may
- * sleep, and the evaluation starts again.  Each kind is verified at most
- * once per subject and event, so it starts again a bounded number of
- * times.  When every result is cached, nothing here sleeps or allocates.
+ * is not in the per-inode cache, the running program's executable, the
+ * content's sha256 for a manifest's content= entry) stops the evaluation;
+ * the work is done outside the RCU section, where it may sleep, and the
+ * evaluation starts again.  Each kind is verified, and the content hashed,
+ * at most once per subject and event, so it starts again a bounded number
+ * of times.  When every result is cached, nothing here sleeps or allocates.
  *
  * @quiet asks the cache to count nothing and keep nothing (an explanation
  * is not an event); it changes no decision.
@@ -358,6 +404,7 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
 		ff->seen.looked = 0;
 		ff->seen.program_looked = 0;
 		ff->seen.dmverity = SIGIL_DMV_NOT_LOOKED;
+		ff->seen.manifest.state = SIGIL_MF_NOT_LOOKED;
 
 		rcu_read_lock();
 		lp = rcu_dereference(sigil_active);
@@ -365,11 +412,13 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
 			return NULL;
 		sigil_policy_decide(lp->policy, ev->op, &ff->facts, d);
 		if (d->match != SIGIL_MATCH_ERROR || d->error != -EAGAIN ||
-		    (!ff->need && !ff->need_program))
+		    (!ff->need && !ff->need_program && !ff->mf.need_content))
 			return lp;
 		rcu_read_unlock();
 		if (ff->need_program)
 			find_program(ev, ff);
+		else if (ff->mf.need_content)
+			fill_content(ff);
 		else
 			fill(ff);
 	}
@@ -623,10 +672,21 @@ void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x)
 		if (ff.facts.program_signers[k])
 			x->program_signers[k] = *ff.facts.program_signers[k];
 	}
+	if (ff.seen.manifest.e) {
+		const struct sigil_manifest *m = ff.seen.manifest.m;
+		const struct sigil_manifest_entry *e = ff.seen.manifest.e;
+
+		memcpy(x->manifest_version, m->version, sizeof(m->version));
+		strscpy(x->manifest_name, m->name, sizeof(x->manifest_name));
+		memcpy(x->manifest_entry, sigil_manifest_path(m, e), e->path_len);
+		x->manifest_entry_len = e->path_len;
+	}
 	rcu_read_unlock();
 
 	x->seen = ff.seen;
 	x->seen.program = NULL;
+	x->seen.manifest.m = NULL;
+	x->seen.manifest.e = NULL;
 	x->seen.roothash = &x->dmverity_roothash;
 	if (ff.seen.why) {
 		strscpy(x->why, ff.seen.why, sizeof(x->why));

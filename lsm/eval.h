@@ -98,6 +98,12 @@ void sigil_read_counters(struct sigil_counters *sum);
  * @seen: what the signatures came to, as the log reports them; its
  *	  pointers point into this structure, and @seen.program is NULL
  * @why: what failed, for @seen.why
+ * @manifest_version: for @seen.manifest's entry, its manifest's version
+ * @manifest_name: and its name
+ * @manifest_entry: and the entry's path, unescaped, @manifest_entry_len
+ *		    bytes
+ * @manifest_entry_len: its length; @seen.manifest's pointers are not
+ *			valid outside the evaluation, these copies are
  */
 struct sigil_explanation {
 	struct sigil_loaded *lp;
@@ -112,6 +118,10 @@ struct sigil_explanation {
 	struct sigil_signer program_signers[__SIGIL_SIG_MAX];
 	struct sigil_sig_report seen;
 	char why[PGP_ERR_MSG_MAX];
+	u16 manifest_version[3];
+	char manifest_name[SIGIL_MANIFEST_NAME_MAX + 1];
+	char manifest_entry[SIGIL_MANIFEST_PATH_MAX + 1];
+	u16 manifest_entry_len;
 };
 
 void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x);

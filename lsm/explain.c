@@ -154,6 +154,31 @@ static void put_facts(struct seq_buf *a, const struct sigil_explanation *x)
 			       "TRUE" : "FALSE");
 }
 
+/*
+ * The manifest= fact, when a rule looked at it: what it came to, the
+ * entry that matched or explains the miss, and the path compared.
+ */
+static void put_manifest(struct seq_buf *a, const struct sigil_explanation *x,
+			 const char *mpath, int mlen)
+{
+	u8 state = x->seen.manifest.state;
+
+	if (state == SIGIL_MF_NOT_LOOKED)
+		return;
+	seq_buf_printf(a, "manifest=%s\n", sigil_manifest_state_names[state]);
+	if (x->manifest_name[0]) {
+		put_escaped(a, "manifest_name", x->manifest_name,
+			    strlen(x->manifest_name));
+		seq_buf_printf(a, "manifest_version=%u.%u.%u\n",
+			       x->manifest_version[0], x->manifest_version[1],
+			       x->manifest_version[2]);
+		put_escaped(a, "manifest_entry", x->manifest_entry,
+			    x->manifest_entry_len);
+	}
+	if (mlen >= 0)
+		put_escaped(a, "manifest_path", mpath, mlen);
+}
+
 /* The running program's facts, when a rule looked at them. */
 static void put_program_facts(struct seq_buf *a,
 			      const struct sigil_explanation *x,
@@ -195,23 +220,29 @@ static int format_answer(const struct sigil_event *ev,
 			 size_t *len)
 {
 	const struct super_block *sb = ev->file ? ev->file->f_path.mnt->mnt_sb : NULL;
-	const char *path, *program;
+	const char *path, *program, *mpath = NULL;
 	struct seq_buf a;
 	size_t size;
 	char *pathbuf, *buf;
+	int mlen = -1;
 	int rc = 0;
 
-	pathbuf = kmalloc(2 * PATH_MAX, GFP_KERNEL);
+	pathbuf = kmalloc(3 * PATH_MAX, GFP_KERNEL);
 	if (!pathbuf)
 		return -ENOMEM;
 	path = path_of(ev->file, pathbuf);
 	program = path_of(ev->program, pathbuf + PATH_MAX);
+	if (ev->file && x->seen.manifest.state != SIGIL_MF_NOT_LOOKED)
+		mlen = sigil_file_global_path(ev->file, pathbuf + 2 * PATH_MAX,
+					      PATH_MAX, &mpath);
 
 	size = EXPLAIN_FIXED_BYTES + 4 * (strlen(path) + strlen(program) +
 					  (sb ? strlen(sb->s_id) : 0));
 	if (x->lp)
 		size += 4 * (strlen(x->lp->policy->name) + SIGIL_REASON_MAX +
 			     (x->d.src ? x->d.src->len : 0));
+	size += 4 * (strlen(x->manifest_name) + x->manifest_entry_len +
+		     max(mlen, 0)) + 128;
 	buf = kvmalloc(size, GFP_KERNEL);
 	if (!buf) {
 		rc = -ENOMEM;
@@ -228,6 +259,7 @@ static int format_answer(const struct sigil_event *ev,
 	if (x->lp) {
 		put_decision(&a, x);
 		put_facts(&a, x);
+		put_manifest(&a, x, mpath, mlen);
 		put_program_facts(&a, x, program);
 	} else {
 		seq_buf_printf(&a, "policy=none\nenforce=%d\naction=ALLOW\nmatch=no_policy\n",

@@ -11,6 +11,8 @@
 #include "eval.h"
 #include "cache.h"
 #include "lifecycle.h"
+#include "upload.h"
+#include "manifests.h"
 #include "keyring.h"
 #include "dmverity.h"
 #include "audit.h"
@@ -116,6 +118,11 @@ static ssize_t success_audit_write(struct file *file, const char __user *buf,
 	return len;
 }
 
+static int new_policy_open(struct inode *inode, struct file *file)
+{
+	return sigil_upload_open(file, &sigil_policy_upload);
+}
+
 static ssize_t new_policy_write(struct file *file, const char __user *buf,
 				size_t len, loff_t *ppos)
 {
@@ -171,6 +178,8 @@ static int status_show(struct seq_file *m, void *v)
 {
 	char last_error[SIGIL_ERR_MSG_MAX + 64];
 	struct sigil_policy_stats st;
+	char mf_error[sizeof(last_error)];
+	struct sigil_manifest_stats ms;
 	struct sigil_dmverity_stats ds;
 	struct sigil_cache_stats cs;
 	struct sigil_counters c;
@@ -183,6 +192,7 @@ static int status_show(struct seq_file *m, void *v)
 	sigil_keyring_status(&keys, &locked);
 	sigil_cache_stats(&cs);
 	sigil_dmverity_stats(&ds);
+	sigil_manifest_stats(&ms, mf_error, sizeof(mf_error));
 
 	seq_printf(m, "abi: %d\n", SIGIL_ABI_VERSION);
 	seq_printf(m, "mode: %s\n",
@@ -222,6 +232,13 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "errors: %llu\n", c.errors);
 	seq_printf(m, "policy_errors: %lu\n", st.load_failures);
 	seq_printf(m, "last_policy_error: %s\n", last_error);
+	seq_printf(m, "manifests_loaded: %u\n", ms.loaded);
+	seq_printf(m, "manifest_entries: %zu\n", ms.entries);
+	seq_printf(m, "manifest_bytes: %zu\n", ms.bytes);
+	seq_printf(m, "manifest_bytes_per_entry: %zu\n",
+		   ms.entries ? ms.bytes / ms.entries : 0);
+	seq_printf(m, "manifest_errors: %lu\n", ms.failures);
+	seq_printf(m, "last_manifest_error: %s\n", mf_error);
 	seq_printf(m, "keyring_keys: %lu\n", keys);
 	seq_printf(m, "keyring_locked: %d\n", locked);
 	seq_printf(m, "cache_hits: %lu\n", cs.hits);
@@ -272,7 +289,7 @@ static const struct file_operations keyring_remove_fops = {
 };
 
 static const struct file_operations new_policy_fops = {
-	.open = sigil_upload_open,
+	.open = new_policy_open,
 	.write = new_policy_write,
 	.release = sigil_upload_release,
 };
@@ -326,6 +343,8 @@ static int __init sigil_init_securityfs(void)
 	rc = sigil_create_files(root, sigil_files, ARRAY_SIZE(sigil_files));
 	if (!rc)
 		rc = sigil_policyfs_init(root);
+	if (!rc)
+		rc = sigil_manifestfs_init(root);
 	if (!rc)
 		rc = sigil_boot_policy_publish();
 	if (rc)

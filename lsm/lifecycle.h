@@ -22,9 +22,11 @@
  * @len: its length
  * @form: enum sigil_msg_form: how it was signed
  * @signer: who signed it, as policies/<name>/signer shows it
+ * @what: "policy" or "manifest", for messages
  * @why: why it was refused, when it was
  */
 struct sigil_policy_text {
+	const char *what;
 	char *text;
 	size_t len;
 	int form;
@@ -32,7 +34,8 @@ struct sigil_policy_text {
 	char why[SIGIL_ERR_MSG_MAX + 64];
 };
 
-int sigil_policy_open(const u8 *buf, size_t len, struct sigil_policy_text *pt);
+int sigil_policy_open(const u8 *buf, size_t len, const char *what,
+		      struct sigil_policy_text *pt);
 
 /**
  * struct sigil_loaded - a policy loaded into the kernel
@@ -68,11 +71,6 @@ void sigil_policy_discarded(size_t got, size_t need);
 extern const char sigil_boot_policy[];
 extern const size_t sigil_boot_policy_len;
 int __init sigil_boot_policy_init(void);
-int sigil_upload_open(struct inode *inode, struct file *file);
-int sigil_upload_release(struct inode *inode, struct file *file);
-ssize_t sigil_upload_write(struct file *file, const char __user *ubuf,
-			   size_t len, loff_t *ppos,
-			   struct sigil_loaded *update_of);
 int __init sigil_boot_policy_publish(void);
 int sigil_policy_activate(struct sigil_loaded *lp);
 int sigil_policy_delete(struct sigil_loaded *lp);

@@ -135,7 +135,8 @@ void sigil_decision_reason(char *buf, size_t size,
 {
 	if ((sigs->error_kind >= 0 &&
 	     d->error_prop == sigil_sig_props[sigs->error_kind]) ||
-	    (sigs->program_error && d->error_prop == SIGIL_PROP_PROGRAM_SIGNER))
+	    (sigs->program_error && d->error_prop == SIGIL_PROP_PROGRAM_SIGNER) ||
+	    (d->error_prop == SIGIL_PROP_MANIFEST && sigs->why))
 		scnprintf(buf, size, "%s: %s", sigil_prop_names[d->error_prop],
 			  sigs->why);
 	else if (d->error_prop == __SIGIL_PROP_MAX && sigs->why)
@@ -219,6 +220,29 @@ static void put_dmverity(struct seq_buf *l, const struct sigil_sig_report *sigs)
 			       SIGIL_SIG_VALID : SIGIL_SIG_ABSENT]);
 }
 
+/*
+ * What the manifest= fact came to, when a rule looked at it:
+ * "manifest=match manifest_name=base manifest_version=1.0.0
+ * manifest_entry=/usr/bin/ping"; the entry is the one that matched, or
+ * that lists the path with another digest, or the digest under another
+ * path.
+ */
+static void put_manifest(struct seq_buf *l, const struct sigil_sig_report *sigs)
+{
+	const struct sigil_manifest_report *r = &sigs->manifest;
+
+	if (r->state == SIGIL_MF_NOT_LOOKED)
+		return;
+	seq_buf_printf(l, " manifest=%s", sigil_manifest_state_names[r->state]);
+	if (!r->e)
+		return;
+	seq_buf_printf(l, " manifest_name=");
+	put_quoted(l, r->m->name, strlen(r->m->name));
+	seq_buf_printf(l, " manifest_version=%u.%u.%u manifest_entry=",
+		       r->m->version[0], r->m->version[1], r->m->version[2]);
+	put_quoted(l, sigil_manifest_path(r->m, r->e), r->e->path_len);
+}
+
 /**
  * sigil_log_decision() - log one decision
  * @ev: the event
@@ -257,6 +281,7 @@ void sigil_log_decision(const struct sigil_event *ev,
 	put_reason(&l, lp, d, sigs);
 	put_signatures(&l, sigs, sc->program);
 	put_dmverity(&l, sigs);
+	put_manifest(&l, sigs);
 	line = seq_buf_str(&l);
 
 	spin_lock(&sigil_log_lock);

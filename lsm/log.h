@@ -7,6 +7,7 @@
 
 #include "policy.h"
 #include "filesig.h"
+#include "manifests.h"
 
 struct sigil_event;
 struct sigil_loaded;
@@ -26,6 +27,7 @@ struct seq_file;
  * @program_state: as @state, for the running program's executable
  * @program_error: the failed verification was the program's
  * @program: the running program's executable, when a rule looked at it
+ * @manifest: what the manifest= fact came to, when a rule looked at it
  */
 struct sigil_sig_report {
 	u8 looked;
@@ -38,6 +40,7 @@ struct sigil_sig_report {
 	u8 program_state[__SIGIL_SIG_MAX];
 	bool program_error;
 	const struct file *program;
+	struct sigil_manifest_report manifest;
 };
 
 /* Room for a decision's reason: a property name and what failed. */

@@ -7,6 +7,7 @@
 
 #include "sigil.h"
 #include "lifecycle.h"
+#include "upload.h"
 #include "fs.h"
 #include "cache.h"
 #include "audit.h"
@@ -314,7 +315,7 @@ int sigil_policy_submit(const u8 *buf, size_t len,
 		mutex_unlock(&sigil_policy_mutex);
 		return rc;
 	}
-	rc = sigil_policy_open(buf, len, &pt);
+	rc = sigil_policy_open(buf, len, "policy", &pt);
 	if (rc) {
 		mutex_lock(&sigil_policy_mutex);
 		if (pt.why[0])
@@ -327,6 +328,11 @@ int sigil_policy_submit(const u8 *buf, size_t len,
 		return rc;
 	}
 	return add_policy(&pt, update_of);
+}
+
+static int policy_submit(const u8 *buf, size_t len, void *target)
+{
+	return sigil_policy_submit(buf, len, target);
 }
 
 /**
@@ -345,6 +351,13 @@ void sigil_policy_discarded(size_t got, size_t need)
 	       got, need);
 	mutex_unlock(&sigil_policy_mutex);
 }
+
+/* Writes to new_policy and policies/<name>/update. */
+const struct sigil_upload_ops sigil_policy_upload = {
+	.submit = policy_submit,
+	.discarded = sigil_policy_discarded,
+	.max = SIGIL_POLICY_MAX_BYTES,
+};
 
 /**
  * sigil_policy_activate() - make a loaded policy the enforced one

@@ -7,11 +7,10 @@
 #include "sigil.h"
 #include "fs.h"
 #include "lifecycle.h"
+#include "upload.h"
 
 #include <linux/security.h>
 #include <linux/slab.h>
-
-#include "signed.h"
 
 static struct dentry *sigil_policies_dir __ro_after_init;
 
@@ -123,147 +122,10 @@ static ssize_t signer_read(struct file *file, char __user *buf, size_t len,
 	return simple_read_from_buffer(buf, len, ppos, line, n);
 }
 
-/* ---- writes of policies, in one piece or several ---- */
-
-/**
- * struct sigil_upload - a policy being written to new_policy or update
- * @lock: serializes writes through one open file
- * @buf: the bytes so far
- * @len: their number
- * @cap: the size of @buf
- * @need: what the signed message announced so far, at least
- */
-struct sigil_upload {
-	struct mutex lock;	/* protects the rest */
-	u8 *buf;
-	size_t len;
-	size_t cap;
-	size_t need;
-};
-
-/**
- * sigil_upload_open() - start a policy upload on new_policy or update
- * @inode: the securityfs inode
- * @file: the open file
- *
- * Return: 0, or -ENOMEM.
- */
-int sigil_upload_open(struct inode *inode, struct file *file)
+/* A policy's update is a policy upload whose target is the policy. */
+static int policy_update_open(struct inode *inode, struct file *file)
 {
-	struct sigil_upload *up = kzalloc(sizeof(*up), GFP_KERNEL);
-
-	if (!up)
-		return -ENOMEM;
-	mutex_init(&up->lock);
-	file->private_data = up;
-	return 0;
-}
-
-/**
- * sigil_upload_release() - end a policy upload
- * @inode: the securityfs inode
- * @file: the open file
- *
- * A signed policy that was not finished is discarded; status says so.
- *
- * Return: 0.
- */
-int sigil_upload_release(struct inode *inode, struct file *file)
-{
-	struct sigil_upload *up = file->private_data;
-
-	if (up->len)
-		sigil_policy_discarded(up->len, up->need);
-	kvfree(up->buf);
-	kfree(up);
-	return 0;
-}
-
-/**
- * sigil_upload_write() - take the next piece of a policy
- * @file: new_policy or policies/<name>/update
- * @ubuf: the piece
- * @len: its length
- * @ppos: its offset: the pieces must come in order
- * @update_of: the policy to update, with a reference; NULL for new_policy
- *
- * Signed policies are self-delimiting: the pieces are kept until the
- * message is complete, and the write that completes it loads it.  An
- * unsigned policy (test kernels only) is complete in its first write.
- * One open file takes one policy; later writes fail with -EINVAL.
- *
- * Return: @len, or a negative errno: -EPERM without CAP_MAC_ADMIN,
- * -EINVAL for a piece out of order, -EFBIG past %SIGIL_POLICY_MAX_BYTES,
- * -EFAULT, -ENOMEM, or what sigil_policy_submit() returns.
- */
-ssize_t sigil_upload_write(struct file *file, const char __user *ubuf,
-			   size_t len, loff_t *ppos,
-			   struct sigil_loaded *update_of)
-{
-	struct sigil_upload *up = file->private_data;
-	struct pgp_error err;
-	struct sigil_msg m;
-	size_t cap;
-	ssize_t rc;
-	u8 *grown;
-
-	if (!sigil_may_admin(file))
-		return -EPERM;
-	mutex_lock(&up->lock);
-	if (*ppos != up->len) {
-		rc = -EINVAL;
-		goto out_unlock;
-	}
-	if (len > SIGIL_POLICY_MAX_BYTES - up->len) {
-		rc = sigil_policy_submit(NULL, up->len + len, update_of);
-		goto out_reset;
-	}
-	if (up->len + len > up->cap || !up->buf) {
-		/* Grow geometrically, or to what the message announced. */
-		cap = max3(up->len + len, 2 * up->cap, up->need);
-		cap = clamp_t(size_t, cap, 1, SIGIL_POLICY_MAX_BYTES);
-		grown = kvrealloc(up->buf, cap, GFP_KERNEL);
-		if (!grown) {
-			rc = -ENOMEM;
-			goto out_reset;
-		}
-		up->buf = grown;
-		up->cap = cap;
-	}
-	if (copy_from_user(up->buf + up->len, ubuf, len)) {
-		rc = -EFAULT;
-		goto out_reset;
-	}
-	up->len += len;
-
-	rc = sigil_msg_parse(up->buf, up->len, &m, &err);
-	if (rc == -EAGAIN && m.size <= SIGIL_POLICY_MAX_BYTES) {
-		up->need = m.size;
-		*ppos += len;
-		rc = len;
-		goto out_unlock;
-	}
-	/* Complete, or refused: either way this write decides. */
-	rc = sigil_policy_submit(up->buf, rc == -EAGAIN ? m.size : up->len,
-				 update_of);
-	if (!rc)
-		rc = len;
-out_reset:
-	kvfree(up->buf);
-	up->buf = NULL;
-	up->len = 0;
-	up->cap = 0;
-	up->need = 0;
-	/*
-	 * One policy per open file: a write after this one would have to
-	 * start at offset 0 of a fresh upload.  An unsigned policy written in
-	 * pieces thus fails at its second piece instead of loading truncated.
-	 */
-	if (rc >= 0)
-		*ppos += len;
-out_unlock:
-	mutex_unlock(&up->lock);
-	return rc;
+	return sigil_upload_open(file, &sigil_policy_upload);
 }
 
 static ssize_t update_write(struct file *file, const char __user *buf,
@@ -305,7 +167,7 @@ static const struct file_operations signer_fops = {
 };
 
 static const struct file_operations update_fops = {
-	.open = sigil_upload_open,
+	.open = policy_update_open,
 	.write = update_write,
 	.release = sigil_upload_release,
 };

@@ -133,7 +133,8 @@ static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 
 	if (!ARRAY_SIZE(pkcs7_keyrings))
 		return why(pt, -ENOKEY,
-			   "this kernel trusts no keyring for PKCS#7-signed policies");
+			   "this kernel trusts no keyring for PKCS#7-signed %ss",
+			   pt->what);
 	if (m->sig_len > SIGIL_ASN1_MAX && m->form == SIGIL_MSG_PKCS7)
 		return why(pt, -EMSGSIZE,
 			   "a PKCS#7 message of %zu bytes: the kernel parses at most %u; use the SIGILP7 container (detached signature) or OpenPGP",
@@ -191,10 +192,12 @@ static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 			   " nor the kernel's trusted keyrings" : "");
 	case -EKEYREJECTED:
 		return why(pt, rc,
-			   "the PKCS#7 signature does not verify: the policy or its signature was changed");
+			   "the PKCS#7 signature does not verify: the %s or its signature was changed",
+			   pt->what);
 	case -ENODATA:
 		return why(pt, -EBADMSG,
-			   "the PKCS#7 message carries no policy: sign with -nodetach, or use the SIGILP7 container");
+			   "the PKCS#7 message carries no %s: sign with -nodetach, or use the SIGILP7 container",
+			   pt->what);
 	default:
 		return why(pt, rc, "the PKCS#7 message was refused (%d)", rc);
 	}
@@ -240,7 +243,8 @@ static int open_pgp(const u8 *buf, const struct sigil_msg *m,
 
 	if (!IS_ENABLED(CONFIG_SIGIL_POLICY_KEYRING_SIGIL) || !sigil_keyring)
 		return why(pt, -ENOKEY,
-			   "OpenPGP-signed policies are verified against .sigil, which this kernel does not trust for policies");
+			   "OpenPGP-signed %ss are verified against .sigil, which this kernel does not trust for them",
+			   pt->what);
 	g.v = sigil_pgp_verify_begin(sigil_keyring, m->sig, m->sig_len, &err);
 	if (IS_ERR(g.v))
 		return why(pt, PTR_ERR(g.v), "OpenPGP signature: %s",
@@ -261,8 +265,8 @@ static int open_pgp(const u8 *buf, const struct sigil_msg *m,
 		kvfree(g.out);
 		if (rc == -EKEYREJECTED)
 			return why(pt, rc,
-				   "the OpenPGP signature does not verify: the policy or its signature was changed (%s)",
-				   err.msg);
+				   "the OpenPGP signature does not verify: the %s or its signature was changed (%s)",
+				   pt->what, err.msg);
 		return why(pt, rc, "OpenPGP signature: %s", err.msg);
 	}
 	sigil_signer_of_key(key, &s);
@@ -275,9 +279,11 @@ static int open_pgp(const u8 *buf, const struct sigil_msg *m,
 }
 
 /**
- * sigil_policy_open() - verify a policy write and take out its text
+ * sigil_policy_open() - verify a policy or manifest write and take out
+ *			 its text
  * @buf: the complete write
  * @len: its length
+ * @what: "policy" or "manifest", for messages
  * @pt: the text, in a kvmalloc()ed buffer the caller owns, the signer,
  *	or why it was refused
  *
@@ -294,18 +300,20 @@ static int open_pgp(const u8 *buf, const struct sigil_msg *m,
  *
  * On every error, @pt->why says what was wrong and where.
  */
-int sigil_policy_open(const u8 *buf, size_t len, struct sigil_policy_text *pt)
+int sigil_policy_open(const u8 *buf, size_t len, const char *what,
+		      struct sigil_policy_text *pt)
 {
 	struct pgp_error err;
 	struct sigil_msg m;
 	int rc;
 
 	memset(pt, 0, sizeof(*pt));
+	pt->what = what;
 	rc = sigil_msg_parse(buf, len, &m, &err);
 	if (rc == -EAGAIN)
 		return why(pt, -EBADMSG,
-			   "the signed policy is incomplete: %zu bytes, at least %zu expected",
-			   len, m.size);
+			   "the signed %s is incomplete: %zu bytes, at least %zu expected",
+			   what, len, m.size);
 	if (rc)
 		return why(pt, rc, "byte %u: %s", err.offset, err.msg);
 	pt->form = m.form;

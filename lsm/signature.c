@@ -13,6 +13,7 @@
 
 #include <crypto/hash.h>
 #include <crypto/public_key.h>
+#include <crypto/sha2.h>
 #include <keys/asymmetric-type.h>
 #include <linux/fsverity.h>
 #include <linux/sched/signal.h>
@@ -230,6 +231,53 @@ static int read_check(const struct sigil_target *t, const char *name,
 		return n;
 	get_verity(t, &verity);
 	return filesig_check(xattr, *value, n, &verity, c, err);
+}
+
+/* ---- the content's sha256, for manifests' content= entries ---- */
+
+static int sha256_consume(void *ctx, const u8 *data, size_t len)
+{
+	struct sha256_state *st = ctx;
+
+	while (len) {
+		unsigned int n = min_t(size_t, len, SZ_1G);
+
+		sha256_update(st, data, n);
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * sigil_content_sha256() - hash a file's content, and cache the digest
+ * @t: the file
+ * @digest: receives the %SIGIL_CONTENT_DIGEST_SIZE bytes
+ * @err: why the content could not be read
+ *
+ * The content is read as for content signatures (sigil_read_content()),
+ * and the digest kept on the inode until its content changes, as IMA
+ * keeps its measurement: a file is hashed once, at its first use.
+ *
+ * Context: process context, outside RCU; sleeps.
+ * Return: 0, or the -errno of sigil_read_content().
+ */
+int sigil_content_sha256(const struct sigil_target *t, u8 *digest,
+			 struct pgp_error *err)
+{
+	struct sigil_cache_tag tag;
+	struct sha256_state st;
+	int rc;
+
+	static_assert(SHA256_DIGEST_SIZE == SIGIL_CONTENT_DIGEST_SIZE);
+	sigil_cache_begin(t, &tag);
+	sha256_init(&st);
+	rc = sigil_read_content(t, sha256_consume, &st, err);
+	if (rc)
+		return rc;
+	sha256_final(&st, digest);
+	sigil_cache_store_content(t, digest, &tag);
+	return 0;
 }
 
 /* ---- security.ima ---- */

@@ -39,6 +39,8 @@ int sigil_read_content(const struct sigil_target *t,
 		       int (*consume)(void *ctx, const u8 *data, size_t len),
 		       void *ctx, struct pgp_error *err);
 void sigil_signer_of_key(const struct key *key, struct sigil_signer *signer);
+int sigil_content_sha256(const struct sigil_target *t, u8 *digest,
+			 struct pgp_error *err);
 
 #ifdef CONFIG_FS_VERITY
 int sigil_fsverity_digest(struct inode *inode, struct sigil_digest *digest);
