@@ -537,6 +537,24 @@ static int add(struct sigil_manifest_loaded *ml,
 	return 0;
 }
 
+/* Parse a verified text, which this consumes; on error, say where. */
+static noinline int parse(struct sigil_policy_text *pt,
+			  struct sigil_manifest **m)
+{
+	char where[SIGIL_ERR_MSG_MAX + 32];
+	struct sigil_parse_error perr;
+	int rc;
+
+	rc = sigil_manifest_parse(pt->text, pt->len, m, &perr);
+	kvfree(pt->text);
+	pt->text = NULL;
+	if (rc) {
+		sigil_parse_error_format(&perr, where, sizeof(where));
+		return report_unlocked(rc, "manifest rejected: %s", where);
+	}
+	return 0;
+}
+
 /**
  * sigil_manifest_submit() - load a manifest written to manifests/new or
  *			     manifests/<name>/update
@@ -567,10 +585,8 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 	struct sigil_manifest_set *stale = NULL;
 	struct sigil_manifest_mark *spare;
 	struct sigil_manifest_loaded *ml;
-	struct sigil_parse_error perr;
 	struct sigil_policy_text pt;
 	struct sigil_manifest *m;
-	char where[SIGIL_ERR_MSG_MAX + 32];
 	int rc;
 
 	if (len > SIGIL_MANIFEST_MAX_BYTES)
@@ -587,12 +603,9 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 				       "manifest rejected: error %d while verifying it",
 				       rc);
 	}
-	rc = sigil_manifest_parse(pt.text, pt.len, &m, &perr);
-	kvfree(pt.text);
-	if (rc) {
-		sigil_parse_error_format(&perr, where, sizeof(where));
-		return report_unlocked(rc, "manifest rejected: %s", where);
-	}
+	rc = parse(&pt, &m);
+	if (rc)
+		return rc;
 
 	ml = kzalloc(sizeof(*ml), GFP_KERNEL);
 	spare = kzalloc(struct_size(spare, name, strlen(m->name) + 1),

@@ -153,7 +153,7 @@ static int mf_parse_name(struct mf_parser *p, const struct mf_token *t)
 	int rc;
 
 	rc = mf_name_check(s, len, &bad);
-	sigil_quote(q, sizeof(q), s, len);
+	sigil_text_quote(q, sizeof(q), s, len);
 	if (rc == -ENAMETOOLONG)
 		return mf_fail(p, rc, t->col,
 			    "manifest_name '%s' is %zu bytes long; the limit is %u",
@@ -161,7 +161,7 @@ static int mf_parse_name(struct mf_parser *p, const struct mf_token *t)
 	if (rc && bad < len) {
 		char c[SIGIL_QUOTE_MAX + 1];
 
-		sigil_quote(c, sizeof(c), s + bad, 1);
+		sigil_text_quote(c, sizeof(c), s + bad, 1);
 		return mf_fail(p, rc, t->col + (u32)(strlen(NAME_KEY) + bad),
 			    "manifest_name '%s' contains '%s': a name is made of A-Z a-z 0-9 . _ + : -",
 			    q, c);
@@ -188,7 +188,7 @@ static int mf_parse_header(struct mf_parser *p, const char *line, u32 len)
 
 	mf_next_token(line, len, &pos, &name);
 	if (!mf_tok_prefix(&name, NAME_KEY)) {
-		sigil_quote(q, sizeof(q), name.s, name.len);
+		sigil_text_quote(q, sizeof(q), name.s, name.len);
 		return mf_fail(p, -EBADMSG, name.col,
 			    "expected the header " HEADER_FORM " first, got '%s'",
 			    q);
@@ -197,13 +197,13 @@ static int mf_parse_header(struct mf_parser *p, const char *line, u32 len)
 	if (rc)
 		return rc;
 	if (!mf_next_token(line, len, &pos, &version)) {
-		sigil_quote(q, sizeof(q), name.s, name.len);
+		sigil_text_quote(q, sizeof(q), name.s, name.len);
 		return mf_fail(p, -EBADMSG, name.col,
 			    "header '%s' has no manifest_version= after manifest_name=",
 			    q);
 	}
 	if (!mf_tok_prefix(&version, VERSION_KEY)) {
-		sigil_quote(q, sizeof(q), version.s, version.len);
+		sigil_text_quote(q, sizeof(q), version.s, version.len);
 		return mf_fail(p, -EBADMSG, version.col,
 			    "expected manifest_version= after manifest_name=, got '%s'",
 			    q);
@@ -215,7 +215,7 @@ static int mf_parse_header(struct mf_parser *p, const char *line, u32 len)
 	if (rc)
 		return mf_fail(p, rc, version.col, "%s", msg);
 	if (mf_next_token(line, len, &pos, &extra)) {
-		sigil_quote(q, sizeof(q), extra.s, extra.len);
+		sigil_text_quote(q, sizeof(q), extra.s, extra.len);
 		return mf_fail(p, -EBADMSG, extra.col,
 			    "unexpected '%s' after manifest_version", q);
 	}
@@ -235,7 +235,7 @@ static int mf_parse_path(struct mf_parser *p, const struct mf_token *t)
 	char q[SIGIL_QUOTE_MAX + 1], e[8];
 	u32 i, n = 0, comp = 0, comp_col = t->col;
 
-	sigil_quote(q, sizeof(q), t->s, t->len);
+	sigil_text_quote(q, sizeof(q), t->s, t->len);
 	for (i = 0; i < t->len; i++) {
 		char c = t->s[i];
 		u32 col = t->col + i;
@@ -249,7 +249,7 @@ static int mf_parse_path(struct mf_parser *p, const struct mf_token *t)
 				hi = i + 2 < t->len ? hex_to_bin(t->s[i + 2]) : -1;
 				lo = i + 3 < t->len ? hex_to_bin(t->s[i + 3]) : -1;
 				if (hi < 0 || lo < 0) {
-					sigil_quote(e, sizeof(e), t->s + i,
+					sigil_text_quote(e, sizeof(e), t->s + i,
 						    t->len - i < 4 ? t->len - i : 4);
 					return mf_fail(p, -EBADMSG, col,
 						    "path '%s': '%s' is not an escape (\\xHH takes two hex digits)",
@@ -262,7 +262,7 @@ static int mf_parse_path(struct mf_parser *p, const struct mf_token *t)
 						    q);
 				i += 3;
 			} else {
-				sigil_quote(e, sizeof(e), t->s + i,
+				sigil_text_quote(e, sizeof(e), t->s + i,
 					    i + 1 < t->len ? 2 : 1);
 				return mf_fail(p, -EBADMSG, col,
 					    "path '%s': '%s' is not an escape (a backslash is written \\\\, a byte \\xHH)",
@@ -325,7 +325,7 @@ static int mf_parse_digest(struct mf_parser *p, const struct mf_token *t,
 	u32 klen, vlen, i;
 	unsigned int kind;
 
-	sigil_quote(q, sizeof(q), t->s, t->len);
+	sigil_text_quote(q, sizeof(q), t->s, t->len);
 	if (!eq)
 		return mf_fail(p, -EBADMSG, t->col,
 			    "expected KIND=sha256:HEX after the path, got '%s' (a space in a path is written \\x20)",
@@ -336,7 +336,7 @@ static int mf_parse_digest(struct mf_parser *p, const struct mf_token *t,
 		    !memcmp(sigil_manifest_kind_names[kind], t->s, klen))
 			break;
 	if (kind == __SIGIL_MANIFEST_KIND_MAX) {
-		sigil_quote(q, sizeof(q), t->s, klen);
+		sigil_text_quote(q, sizeof(q), t->s, klen);
 		return mf_fail(p, -EBADMSG, t->col,
 			    "unknown digest kind '%s' (expected fsverity or content)",
 			    q);
@@ -346,7 +346,7 @@ static int mf_parse_digest(struct mf_parser *p, const struct mf_token *t,
 	if (vlen < 7 || memcmp(val, "sha256:", 7)) {
 		const char *colon = memchr(val, ':', vlen);
 
-		sigil_quote(q, sizeof(q), val, colon ? (size_t)(colon - val) : vlen);
+		sigil_text_quote(q, sizeof(q), val, colon ? (size_t)(colon - val) : vlen);
 		return mf_fail(p, -EBADMSG, t->col + klen + 1,
 			    "%s= takes sha256:HEX, got '%s'",
 			    sigil_manifest_kind_names[kind], q);
@@ -354,14 +354,14 @@ static int mf_parse_digest(struct mf_parser *p, const struct mf_token *t,
 	hex = val + 7;
 	for (i = 0; i < vlen - 7; i++) {
 		if (hex_to_bin(hex[i]) < 0) {
-			sigil_quote(q, sizeof(q), hex + i, 1);
+			sigil_text_quote(q, sizeof(q), hex + i, 1);
 			return mf_fail(p, -EBADMSG, t->col + klen + 8 + i,
 				    "%s=: '%s' is not a hex digit",
 				    sigil_manifest_kind_names[kind], q);
 		}
 	}
 	if (vlen - 7 != 2 * SIGIL_MANIFEST_DIGEST_SIZE) {
-		sigil_quote(q, sizeof(q), hex, vlen - 7);
+		sigil_text_quote(q, sizeof(q), hex, vlen - 7);
 		return mf_fail(p, -EBADMSG, t->col + klen + 8,
 			    "%s=: a sha256 digest is 64 hex digits, got %u ('%s')",
 			    sigil_manifest_kind_names[kind], vlen - 7, q);
@@ -452,7 +452,7 @@ static int mf_parse_entry(struct mf_parser *p, const char *line, u32 len)
 	int rc;
 
 	mf_next_token(line, len, &pos, &path);
-	sigil_quote(q, sizeof(q), path.s, path.len);
+	sigil_text_quote(q, sizeof(q), path.s, path.len);
 	if (mf_tok_prefix(&path, NAME_KEY))
 		return mf_fail(p, -EBADMSG, path.col,
 			    "a second header '%s': a manifest has exactly one header line",
@@ -469,7 +469,7 @@ static int mf_parse_entry(struct mf_parser *p, const char *line, u32 len)
 	if (rc)
 		return rc;
 	if (mf_next_token(line, len, &pos, &extra)) {
-		sigil_quote(q, sizeof(q), extra.s, extra.len);
+		sigil_text_quote(q, sizeof(q), extra.s, extra.len);
 		return mf_fail(p, -EBADMSG, extra.col,
 			    "unexpected '%s' after the digest (an entry line has no comment; a space in a path is written \\x20)",
 			    q);

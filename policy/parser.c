@@ -277,7 +277,7 @@ static int parse_header(struct parser *p, struct tokens *ts)
 
 	next_token(ts, &name);
 	if (!tok_prefix(&name, "policy_name=")) {
-		sigil_quote(q, sizeof(q), name.s, name.len);
+		sigil_text_quote(q, sizeof(q), name.s, name.len);
 		return fail(p, -EBADMSG, name.col,
 			    "expected the header 'policy_name=NAME policy_version=MAJOR.MINOR.REVISION' first, got '%s'",
 			    q);
@@ -289,7 +289,7 @@ static int parse_header(struct parser *p, struct tokens *ts)
 		return fail(p, -EBADMSG, name.col + name.len,
 			    "header has no policy_version= after policy_name=");
 	if (!tok_prefix(&version, "policy_version=")) {
-		sigil_quote(q, sizeof(q), version.s, version.len);
+		sigil_text_quote(q, sizeof(q), version.s, version.len);
 		return fail(p, -EBADMSG, version.col,
 			    "expected policy_version= after policy_name=, got '%s'",
 			    q);
@@ -298,7 +298,7 @@ static int parse_header(struct parser *p, struct tokens *ts)
 	if (rc)
 		return rc;
 	if (next_token(ts, &extra)) {
-		sigil_quote(q, sizeof(q), extra.s, extra.len);
+		sigil_text_quote(q, sizeof(q), extra.s, extra.len);
 		return fail(p, -EBADMSG, extra.col,
 			    "unexpected '%s' after policy_version", q);
 	}
@@ -322,7 +322,7 @@ static int parse_digest(struct parser *p, const struct token *t,
 	int rc;
 
 	if (!colon) {
-		sigil_quote(q, sizeof(q), val, vlen);
+		sigil_text_quote(q, sizeof(q), val, vlen);
 		return fail(p, -EBADMSG, vcol,
 			    "%s takes ALGORITHM:HEX (as in sha256:...), got '%s'",
 			    name, q);
@@ -346,7 +346,7 @@ static int parse_digest(struct parser *p, const struct token *t,
 			if (used >= sizeof(list))
 				break;
 		}
-		sigil_quote(q, sizeof(q), val, alen);
+		sigil_text_quote(q, sizeof(q), val, alen);
 		return fail(p, -EBADMSG, vcol,
 			    "%s: unknown hash algorithm '%s' (expected one of: %s)",
 			    name, q, list);
@@ -368,7 +368,7 @@ static int parse_digest(struct parser *p, const struct token *t,
 		if (hi < 0 || lo < 0) {
 			u32 bad = hi < 0 ? i : i + 1;
 
-			sigil_quote(q, sizeof(q), colon + 1 + bad, 1);
+			sigil_text_quote(q, sizeof(q), colon + 1 + bad, 1);
 			return fail(p, -EBADMSG, vcol + alen + 1 + bad,
 				    "%s: '%s' is not a hex digit", name, q);
 		}
@@ -398,7 +398,7 @@ static int parse_key_id(struct parser *p, const struct token *t,
 	}
 	for (i = 0; i < vlen; i++) {
 		if (hex_to_bin(val[i]) < 0) {
-			sigil_quote(q, sizeof(q), val + i, 1);
+			sigil_text_quote(q, sizeof(q), val + i, 1);
 			return fail(p, -EBADMSG, vcol + i,
 				    "%s: '%s' is not a hex digit", name, q);
 		}
@@ -432,7 +432,7 @@ static int parse_property(struct parser *p, const struct token *t,
 	unsigned int type;
 	int rc;
 
-	sigil_quote(q, sizeof(q), t->s, t->len);
+	sigil_text_quote(q, sizeof(q), t->s, t->len);
 	if (!eq)
 		return fail(p, -EBADMSG, t->col,
 			    "expected property=value, got '%s'", q);
@@ -453,7 +453,7 @@ static int parse_property(struct parser *p, const struct token *t,
 			return fail(p, -EBADMSG, t->col,
 				    "action= must be the last token of a rule, got '%s' earlier",
 				    q);
-		sigil_quote(q, sizeof(q), t->s, nlen);
+		sigil_text_quote(q, sizeof(q), t->s, nlen);
 		return fail(p, -EBADMSG, t->col, "unknown property '%s'", q);
 	}
 	if (!(p->opts->props & SIGIL_PROP_BIT(type)))
@@ -468,7 +468,7 @@ static int parse_property(struct parser *p, const struct token *t,
 		if (tok_eq(&v, "TRUE")) {
 			prop.value = 1;
 		} else if (!tok_eq(&v, "FALSE")) {
-			sigil_quote(q, sizeof(q), val, vlen);
+			sigil_text_quote(q, sizeof(q), val, vlen);
 			return fail(p, -EBADMSG, t->col + nlen + 1,
 				    "%s takes TRUE or FALSE, got '%s'",
 				    sigil_prop_names[type], q);
@@ -502,7 +502,7 @@ static int lookup_op(struct parser *p, const struct token *t)
 	char q[SIGIL_QUOTE_MAX + 1];
 	unsigned int op;
 
-	sigil_quote(q, sizeof(q), t->s, t->len);
+	sigil_text_quote(q, sizeof(q), t->s, t->len);
 	if (tok_prefix(t, "policy_name="))
 		return fail(p, -EBADMSG, t->col,
 			    "a second header '%s': a policy has exactly one header line",
@@ -528,7 +528,7 @@ static int lookup_action(struct parser *p, const struct token *t)
 		return SIGIL_ACTION_ALLOW;
 	if (tok_eq(t, "action=DENY"))
 		return SIGIL_ACTION_DENY;
-	sigil_quote(q, sizeof(q), t->s, t->len);
+	sigil_text_quote(q, sizeof(q), t->s, t->len);
 	if (tok_prefix(t, "action="))
 		return fail(p, -EBADMSG, t->col,
 			    "unknown action '%s' (expected action=ALLOW or action=DENY)",
@@ -612,7 +612,7 @@ static int parse_rule(struct parser *p, struct tokens *ts)
 	if (is_default && t.s != last.s) {
 		char q[SIGIL_QUOTE_MAX + 1];
 
-		sigil_quote(q, sizeof(q), t.s, t.len);
+		sigil_text_quote(q, sizeof(q), t.s, t.len);
 		return fail(p, -EBADMSG, t.col,
 			    "DEFAULT takes only op= and action=, got '%s'", q);
 	}

@@ -7,7 +7,7 @@
 #include "text.h"
 
 /**
- * sigil_quote() - copy an untrusted token into a message
+ * sigil_text_quote() - copy an untrusted token into a message
  * @buf: output, NUL-terminated
  * @size: size of @buf, at least 1
  * @s: the token
@@ -16,7 +16,7 @@
  * Anything that is not printable ASCII becomes '?', and a token longer
  * than %SIGIL_QUOTE_MAX is cut and ends in "...".
  */
-void sigil_quote(char *buf, size_t size, const char *s, size_t len)
+void sigil_text_quote(char *buf, size_t size, const char *s, size_t len)
 {
 	size_t i, n = len;
 
@@ -56,7 +56,7 @@ int sigil_version_parse(const char *s, size_t len, u16 version[3],
 	char q[SIGIL_QUOTE_MAX + 1];
 	unsigned int n = 0;
 
-	sigil_quote(q, sizeof(q), s, len);
+	sigil_text_quote(q, sizeof(q), s, len);
 	if (!len) {
 		snprintf(msg, size, "%s is empty", key);
 		return -EBADMSG;

@@ -12,7 +12,7 @@
 /* Longest token quoted in an error message. */
 #define SIGIL_QUOTE_MAX	48
 
-void sigil_quote(char *buf, size_t size, const char *s, size_t len);
+void sigil_text_quote(char *buf, size_t size, const char *s, size_t len);
 int sigil_version_parse(const char *s, size_t len, u16 version[3],
 			const char *key, const char *form, char *msg,
 			size_t size);
