@@ -441,14 +441,14 @@ static int parse_manifest(struct parser *p, const struct token *t,
 	u64 min;
 	int rc;
 
-	sigil_quote(q, sizeof(q), val, nlen);
+	sigil_text_quote(q, sizeof(q), val, nlen);
 	any = nlen == 3 && !memcmp(val, "ANY", 3);
 	if (!nlen)
 		return fail(p, -EBADMSG, vcol,
 			    "manifest takes NAME, ANY or NAME@MAJOR.MINOR.PATCH, got '%s'",
 			    q);
 	if (any && at) {
-		sigil_quote(q, sizeof(q), val, vlen);
+		sigil_text_quote(q, sizeof(q), val, vlen);
 		return fail(p, -EBADMSG, vcol,
 			    "manifest=ANY takes no minimum version, got '%s': a version belongs to one manifest name",
 			    q);
