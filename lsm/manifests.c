@@ -224,6 +224,9 @@ static int visit_digest(void *ctx, const struct sigil_manifest *m,
  */
 static void explain_miss(struct fetch *f, const struct sigil_manifest_set *s)
 {
+	const u8 *cached;
+	u32 i;
+
 	if (f->rep->e) {
 		f->rep->state = SIGIL_MF_DIGEST_DIFFERS;
 		return;
@@ -232,6 +235,27 @@ static void explain_miss(struct fetch *f, const struct sigil_manifest_set *s)
 	if (f->have_verity && f->verity.algo == SIGIL_HASH_SHA256 &&
 	    sigil_manifest_by_digest(s, f->verity.bytes, visit_digest, f))
 		return;
+	if (!f->mf->have_content && !f->mf->content_error) {
+		cached = sigil_cache_content(f->t);
+		if (cached) {
+			memcpy(f->mf->content, cached, sizeof(f->mf->content));
+			f->mf->have_content = true;
+		} else if (f->t->quiet) {
+			/*
+			 * An explanation may hash the content to find it
+			 * under another path; an event never does only to
+			 * say why.
+			 */
+			for (i = 0; i < s->nmanifests; i++) {
+				if (s->manifests[i]->kinds &
+				    BIT(SIGIL_MANIFEST_CONTENT)) {
+					f->mf->need_content = true;
+					f->err = -EAGAIN;
+					return;
+				}
+			}
+		}
+	}
 	if (f->mf->have_content)
 		sigil_manifest_by_digest(s, f->mf->content, visit_digest, f);
 }
