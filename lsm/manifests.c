@@ -548,7 +548,8 @@ static int add(struct sigil_manifest_loaded *ml,
 	rc = sigil_manifestfs_add(ml);
 	if (rc) {
 		sigil_manifest_set_free(s);
-		return report_unlocked(rc, "manifest rejected: cannot create manifests/%s in securityfs",
+		return report_unlocked(rc,
+				       "manifest rejected: cannot create manifests/%s in securityfs",
 				       m->name);
 	}
 	mutex_lock(&sigil_policy_mutex);
