@@ -111,6 +111,20 @@ static void log_reason(struct audit_buffer *ab, const struct sigil_loaded *lp,
 	log_untrusted(ab, "rule", lp->text + d->src->off, d->src->len);
 }
 
+/* What the manifest= fact came to, as the log reports it. */
+static void log_manifest(struct audit_buffer *ab,
+			 const struct sigil_manifest_report *r)
+{
+	if (r->state == SIGIL_MF_NOT_LOOKED)
+		return;
+	audit_log_format(ab, " manifest=%s", sigil_manifest_state_names[r->state]);
+	if (!r->e)
+		return;
+	log_string(ab, "manifest_name", r->m->name);
+	log_untrusted(ab, "manifest_entry", sigil_manifest_path(r->m, r->e),
+		      r->e->path_len);
+}
+
 /**
  * sigil_audit_decision() - audit one logged decision
  * @ev: the event
@@ -161,7 +175,34 @@ void sigil_audit_decision(const struct sigil_event *ev,
 			audit_log_format(ab, " %s_sig=%s",
 					 sigil_sig_kind_names[k],
 					 sigil_sig_state_names[sigs->state[k]]);
+	log_manifest(ab, &sigs->manifest);
 	audit_log_format(ab, " res=%d", !(deny && enforcing));
+	audit_log_end(ab);
+}
+
+/* A policy's or a manifest's change: @key names which. */
+static void audit_change(enum sigil_audit_op op, const char *key,
+			 const char *name, const u16 *version,
+			 const char *signer, int err, const char *msg)
+{
+	struct audit_buffer *ab;
+
+	if (!audit_enabled)
+		return;
+	ab = audit_log_start(audit_context(), GFP_KERNEL, SIGIL_AUDIT_POLICY);
+	if (!ab)
+		return;
+	audit_log_format(ab, "lsm=sigil op=%s", sigil_audit_op_names[op]);
+	log_string(ab, key, name);
+	log_version(ab, version);
+	log_string(ab, "signer", signer);
+	log_task(ab);
+	log_login(ab);
+	if (err) {
+		audit_log_format(ab, " error=%d", err);
+		log_string(ab, "reason", msg);
+	}
+	audit_log_format(ab, " res=%d", !err);
 	audit_log_end(ab);
 }
 
@@ -181,25 +222,27 @@ void sigil_audit_policy(enum sigil_audit_op op, const char *name,
 			const u16 *version, const char *signer, int err,
 			const char *msg)
 {
-	struct audit_buffer *ab;
+	audit_change(op, "policy", name, version, signer, err, msg);
+}
 
-	if (!audit_enabled)
-		return;
-	ab = audit_log_start(audit_context(), GFP_KERNEL, SIGIL_AUDIT_POLICY);
-	if (!ab)
-		return;
-	audit_log_format(ab, "lsm=sigil op=%s", sigil_audit_op_names[op]);
-	log_string(ab, "policy", name);
-	log_version(ab, version);
-	log_string(ab, "signer", signer);
-	log_task(ab);
-	log_login(ab);
-	if (err) {
-		audit_log_format(ab, " error=%d", err);
-		log_string(ab, "reason", msg);
-	}
-	audit_log_format(ab, " res=%d", !err);
-	audit_log_end(ab);
+/**
+ * sigil_audit_manifest() - audit the outcome of an operation on a manifest
+ * @op: what was done: load, update or delete
+ * @name: the manifest's name, or NULL when it is not known
+ * @version: its version as major, minor, patch, or NULL
+ * @signer: the key that signed it, or NULL
+ * @err: 0 on success, else the negative errno the writer got
+ * @msg: on failure, the reason, as status reports it
+ *
+ * The record is a policy change's, with manifest= in place of policy=.
+ *
+ * Context: process context; may sleep while audit's backlog is full.
+ */
+void sigil_audit_manifest(enum sigil_audit_op op, const char *name,
+			  const u16 *version, const char *signer, int err,
+			  const char *msg)
+{
+	audit_change(op, "manifest", name, version, signer, err, msg);
 }
 
 /**

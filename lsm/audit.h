@@ -38,6 +38,9 @@ void sigil_audit_decision(const struct sigil_event *ev,
 void sigil_audit_policy(enum sigil_audit_op op, const char *name,
 			const u16 *version, const char *signer, int err,
 			const char *msg);
+void sigil_audit_manifest(enum sigil_audit_op op, const char *name,
+			  const u16 *version, const char *signer, int err,
+			  const char *msg);
 void sigil_audit_switch(enum sigil_audit_switch sw, bool old, bool value);
 #else
 static inline void sigil_audit_decision(const struct sigil_event *ev,
@@ -52,6 +55,13 @@ static inline void sigil_audit_policy(enum sigil_audit_op op,
 				      const char *name, const u16 *version,
 				      const char *signer, int err,
 				      const char *msg)
+{
+}
+
+static inline void sigil_audit_manifest(enum sigil_audit_op op,
+					const char *name, const u16 *version,
+					const char *signer, int err,
+					const char *msg)
 {
 }
 

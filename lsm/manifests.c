@@ -24,6 +24,7 @@
 #include "cache.h"
 #include "signature.h"
 #include "upload.h"
+#include "audit.h"
 
 #include <linux/fs_struct.h>
 #include <linux/init_task.h>
@@ -329,7 +330,13 @@ int sigil_manifest_fetch(struct sigil_facts *facts,
 
 /* ---- lifecycle ---- */
 
-static __printf(2, 3) int report(int err, const char *fmt, ...)
+/*
+ * Record why operation @op on manifest @m (NULL when not known) failed,
+ * for status, the kernel log and audit.  Caller holds sigil_policy_mutex.
+ */
+static __printf(4, 5) int report(enum sigil_audit_op op,
+				 const struct sigil_manifest *m, int err,
+				 const char *fmt, ...)
 {
 	va_list ap;
 
@@ -340,14 +347,16 @@ static __printf(2, 3) int report(int err, const char *fmt, ...)
 	va_end(ap);
 	sigil_manifest_failures++;
 	pr_warn_ratelimited("%s (%d)\n", sigil_manifest_last_error, err);
+	sigil_audit_manifest(op, m ? m->name : NULL, m ? m->version : NULL,
+			     NULL, err, sigil_manifest_last_error);
 	return err;
 }
 
 /* report() for a caller that does not hold sigil_policy_mutex. */
-#define report_unlocked(err, fmt, ...) ({			\
+#define report_unlocked(op, m, err, fmt, ...) ({		\
 	int __rc;						\
 	mutex_lock(&sigil_policy_mutex);			\
-	__rc = report(err, fmt, ##__VA_ARGS__);			\
+	__rc = report(op, m, err, fmt, ##__VA_ARGS__);		\
 	mutex_unlock(&sigil_policy_mutex);			\
 	__rc;							\
 })
@@ -457,10 +466,12 @@ static void set_mark(const struct sigil_manifest *m,
 		mk->version = v;
 }
 
-static void log_loaded(const char *what, const struct sigil_manifest_loaded *ml)
+static void log_loaded(const char *what, const struct sigil_manifest_loaded *ml,
+		       enum sigil_audit_op op)
 {
 	const struct sigil_manifest *m = ml->m;
 
+	sigil_audit_manifest(op, m->name, m->version, ml->signer, 0, NULL);
 	pr_info("manifest '%s' version %u.%u.%u %s: %u entries, %zu bytes, signer %s\n",
 		m->name, m->version[0], m->version[1], m->version[2], what,
 		m->nentries, m->mem_bytes, ml->signer);
@@ -478,15 +489,15 @@ static int replace(struct sigil_manifest_loaded *old,
 
 	mutex_lock(&sigil_policy_mutex);
 	if (list_empty(&old->node))
-		rc = report(-ENOENT,
+		rc = report(SIGIL_AUDIT_UPDATE, m, -ENOENT,
 			    "manifest update rejected: '%s' was deleted meanwhile",
 			    o->name);
 	else if (strcmp(o->name, m->name))
-		rc = report(-EINVAL,
+		rc = report(SIGIL_AUDIT_UPDATE, m, -EINVAL,
 			    "manifest update rejected: manifests/%s/update received manifest '%s'; an update keeps the name",
 			    o->name, m->name);
 	else if (sigil_manifest_version(m) <= sigil_manifest_version(o))
-		rc = report(-ESTALE,
+		rc = report(SIGIL_AUDIT_UPDATE, m, -ESTALE,
 			    "manifest update rejected: '%s' %u.%u.%u is not newer than the loaded %u.%u.%u",
 			    m->name, m->version[0], m->version[1],
 			    m->version[2], o->version[0], o->version[1],
@@ -499,7 +510,8 @@ static int replace(struct sigil_manifest_loaded *old,
 
 	rc = build_index(old, ml, &s);
 	if (rc)
-		return report_unlocked(rc, "manifest update rejected: out of memory indexing '%s'",
+		return report_unlocked(SIGIL_AUDIT_UPDATE, m, rc,
+				       "manifest update rejected: out of memory indexing '%s'",
 				       m->name);
 	mutex_lock(&sigil_policy_mutex);
 	list_replace_init(&old->node, &ml->node);
@@ -508,7 +520,7 @@ static int replace(struct sigil_manifest_loaded *old,
 	sigil_manifestfs_publish(ml, ml);
 	*stale = publish(s);
 	set_mark(m, spare);
-	log_loaded("updated", ml);
+	log_loaded("updated", ml, SIGIL_AUDIT_UPDATE);
 	mutex_unlock(&sigil_policy_mutex);
 	return 0;
 }
@@ -527,12 +539,12 @@ static int add(struct sigil_manifest_loaded *ml,
 	mutex_lock(&sigil_policy_mutex);
 	mk = find_mark(m->name);
 	if (find_loaded(m->name)) {
-		rc = report(-EEXIST,
+		rc = report(SIGIL_AUDIT_LOAD, m, -EEXIST,
 			    "manifest rejected: a manifest named '%s' is loaded; write to manifests/%s/update",
 			    m->name, m->name);
 	} else if (mk && mk->version >= sigil_manifest_version(m)) {
 		version_str(v, sizeof(v), mk->version);
-		rc = report(-ESTALE,
+		rc = report(SIGIL_AUDIT_LOAD, m, -ESTALE,
 			    "manifest rejected: '%s' %u.%u.%u is not newer than %s, loaded before",
 			    m->name, m->version[0], m->version[1],
 			    m->version[2], v);
@@ -543,12 +555,13 @@ static int add(struct sigil_manifest_loaded *ml,
 
 	rc = build_index(NULL, ml, &s);
 	if (rc)
-		return report_unlocked(rc, "manifest rejected: out of memory indexing '%s'",
+		return report_unlocked(SIGIL_AUDIT_LOAD, m, rc,
+				       "manifest rejected: out of memory indexing '%s'",
 				       m->name);
 	rc = sigil_manifestfs_add(ml);
 	if (rc) {
 		sigil_manifest_set_free(s);
-		return report_unlocked(rc,
+		return report_unlocked(SIGIL_AUDIT_LOAD, m, rc,
 				       "manifest rejected: cannot create manifests/%s in securityfs",
 				       m->name);
 	}
@@ -557,13 +570,14 @@ static int add(struct sigil_manifest_loaded *ml,
 	sigil_manifestfs_publish(ml, ml);
 	*stale = publish(s);
 	set_mark(m, spare);
-	log_loaded("loaded", ml);
+	log_loaded("loaded", ml, SIGIL_AUDIT_LOAD);
 	mutex_unlock(&sigil_policy_mutex);
 	return 0;
 }
 
 /* Parse a verified text, which this consumes; on error, say where. */
-static noinline int parse(struct sigil_policy_text *pt,
+static noinline int parse(enum sigil_audit_op op,
+			  struct sigil_policy_text *pt,
 			  struct sigil_manifest **m)
 {
 	char where[SIGIL_ERR_MSG_MAX + 32];
@@ -575,7 +589,8 @@ static noinline int parse(struct sigil_policy_text *pt,
 	pt->text = NULL;
 	if (rc) {
 		sigil_parse_error_format(&perr, where, sizeof(where));
-		return report_unlocked(rc, "manifest rejected: %s", where);
+		return report_unlocked(op, NULL, rc, "manifest rejected: %s",
+				       where);
 	}
 	return 0;
 }
@@ -607,6 +622,7 @@ static noinline int parse(struct sigil_policy_text *pt,
 int sigil_manifest_submit(const u8 *buf, size_t len,
 			  struct sigil_manifest_loaded *update_of)
 {
+	enum sigil_audit_op op = update_of ? SIGIL_AUDIT_UPDATE : SIGIL_AUDIT_LOAD;
 	struct sigil_manifest_set *stale = NULL;
 	struct sigil_manifest_mark *spare;
 	struct sigil_manifest_loaded *ml;
@@ -615,20 +631,20 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 	int rc;
 
 	if (len > SIGIL_MANIFEST_MAX_BYTES)
-		return report_unlocked(-EFBIG,
+		return report_unlocked(op, NULL, -EFBIG,
 				       "manifest rejected: %zu bytes; the limit is %u",
 				       len, SIGIL_MANIFEST_MAX_BYTES);
 	rc = sigil_policy_open(buf, len, "manifest", &pt);
 	if (rc) {
 		kvfree(pt.text);
 		if (pt.why[0])
-			return report_unlocked(rc, "manifest rejected: %s",
-					       pt.why);
-		return report_unlocked(rc,
+			return report_unlocked(op, NULL, rc,
+					       "manifest rejected: %s", pt.why);
+		return report_unlocked(op, NULL, rc,
 				       "manifest rejected: error %d while verifying it",
 				       rc);
 	}
-	rc = parse(&pt, &m);
+	rc = parse(op, &pt, &m);
 	if (rc)
 		return rc;
 
@@ -677,7 +693,7 @@ out_free:
  */
 void sigil_manifest_discarded(size_t got, size_t need)
 {
-	report_unlocked(-EBADMSG,
+	report_unlocked(SIGIL_AUDIT_LOAD, NULL, -EBADMSG,
 			"manifest discarded: the file was closed after %zu bytes of a signed manifest of at least %zu",
 			got, need);
 }
@@ -738,17 +754,20 @@ int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 	if (list_empty(&ml->node)) {
 		rc = -ENOENT;
 	} else if (lp && policy_names(lp->policy, ml->m->name)) {
-		rc = report(-EBUSY,
+		rc = report(SIGIL_AUDIT_DELETE, ml->m, -EBUSY,
 			    "manifest delete refused: the active policy '%s' names manifest '%s'",
 			    lp->policy->name, ml->m->name);
 	} else if (rc) {
-		rc = report(rc, "manifest delete refused: out of memory indexing");
+		rc = report(SIGIL_AUDIT_DELETE, ml->m, rc,
+			    "manifest delete refused: out of memory indexing");
 	} else {
 		list_del_init(&ml->node);
 		sigil_manifestfs_publish(ml, NULL);
 		stale = publish(s);
 		s = NULL;
 		pr_info("manifest '%s' deleted\n", ml->m->name);
+		sigil_audit_manifest(SIGIL_AUDIT_DELETE, ml->m->name,
+				     ml->m->version, ml->signer, 0, NULL);
 	}
 	mutex_unlock(&sigil_policy_mutex);
 	if (!rc)
