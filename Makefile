@@ -223,6 +223,9 @@ $(BUILD)/guest/%: selftests/bench/%.c selftests/bench/bench.h selftests/guest/co
 # Guest tests that run sigilctl share its helpers.
 $(BUILD)/guest/sigilctl_test $(BUILD)/guest/sigilctl_lock_test: selftests/guest/sigilctl.h
 
+# The manifest test and bench share sha256 and the manifests/ helpers.
+$(BUILD)/guest/manifest_test $(BUILD)/guest/manifest_bench: selftests/guest/manifest.h
+
 $(GUEST_PROG): selftests/guest/prog42.c
 	@mkdir -p $(@D)
 	gcc -O2 -static -nostdlib -fno-pie -no-pie -Wall -Werror -o $@ $<
