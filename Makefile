@@ -50,6 +50,7 @@ PGP_FIXTURES	:= $(BUILD)/host/pgp-fixtures
 SIG_FIXTURES	:= $(BUILD)/host/sig-fixtures
 POLICY_FIXTURES	:= $(BUILD)/host/policy-fixtures
 DMV_FIXTURES	:= $(BUILD)/host/dmv-fixtures
+MANIFEST_FIXTURES := $(BUILD)/host/manifest-fixtures
 FIXTURES	:= $(PGP_FIXTURES)/manifest $(SIG_FIXTURES)/ids $(POLICY_FIXTURES)/v1.p7
 # IPE's documented policies; the host test checks them against $(KSRC).
 IPE_EXAMPLES	:= $(TOP)/selftests/fixtures/ipe-examples
@@ -177,6 +178,13 @@ $(SIG_FIXTURES)/ids: selftests/fixtures/sig-fixtures selftests/fixtures/signing.
 $(POLICY_FIXTURES)/v1.p7: selftests/fixtures/policy-fixtures $(SIG_FIXTURES)/ids
 	selftests/fixtures/policy-fixtures $(POLICY_FIXTURES) $(SIG_FIXTURES)
 
+# Manifests signed by openssl, gpg and sq, with the keys above, listing
+# prog42 by its content, for the guest (at /manifests).
+$(MANIFEST_FIXTURES)/prog42.sha256: selftests/fixtures/manifest-fixtures $(SIG_FIXTURES)/ids \
+		$(GUEST_PROG)
+	@scripts/deps host
+	selftests/fixtures/manifest-fixtures $(MANIFEST_FIXTURES) $(SIG_FIXTURES) $(GUEST_PROG)
+
 # Keys made for the guest tests of sigilctl, and policies that sigilctl
 # itself signed with them.
 SIGILCTL_FIXTURES := $(BUILD)/host/sigilctl-fixtures
@@ -224,6 +232,9 @@ $(BUILD)/guest/%: selftests/bench/%.c selftests/bench/bench.h selftests/guest/co
 # Guest tests that run sigilctl share its helpers.
 $(BUILD)/guest/sigilctl_test $(BUILD)/guest/sigilctl_lock_test: selftests/guest/sigilctl.h
 
+# The manifest test and bench share sha256 and the manifests/ helpers.
+$(BUILD)/guest/manifest_test $(BUILD)/guest/manifest_bench: selftests/guest/manifest.h
+
 $(GUEST_PROG): selftests/guest/prog42.c
 	@mkdir -p $(@D)
 	gcc -O2 -static -nostdlib -fno-pie -no-pie -Wall -Werror -o $@ $<
@@ -237,9 +248,11 @@ modules:
 check: deps
 	$(MAKE) kernel
 	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest
+	$(MAKE) $(MANIFEST_FIXTURES)/prog42.sha256
 	$(MAKE) $(SIGILCTL) $(SIGILCTL_MAN) $(SIGILCTL_FIXTURES)/ids
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
 		--policy-fixtures $(POLICY_FIXTURES) --dmv-fixtures $(DMV_FIXTURES) \
+		--manifest-fixtures $(MANIFEST_FIXTURES) \
 		--ipe-examples $(IPE_EXAMPLES) --ksrc $(KSRC) --bench --host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
