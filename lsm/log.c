@@ -222,8 +222,8 @@ static void put_dmverity(struct seq_buf *l, const struct sigil_sig_report *sigs)
 
 /*
  * What the manifest= fact came to, when a rule looked at it:
- * "manifest=match manifest_name=base manifest_version=1.0.0
- * manifest_entry=/usr/bin/ping"; the entry is the one that matched, or
+ * "manifest=match manifest_name=base manifest_entry="/usr/bin/ping"
+ * manifest_version=1.0.0"; the entry is the one that matched, or
  * that lists the path with another digest, or the digest under another
  * path.
  */
@@ -236,11 +236,11 @@ static void put_manifest(struct seq_buf *l, const struct sigil_sig_report *sigs)
 	seq_buf_printf(l, " manifest=%s", sigil_manifest_state_names[r->state]);
 	if (!r->e)
 		return;
-	seq_buf_printf(l, " manifest_name=");
-	put_quoted(l, r->m->name, strlen(r->m->name));
-	seq_buf_printf(l, " manifest_version=%u.%u.%u manifest_entry=",
-		       r->m->version[0], r->m->version[1], r->m->version[2]);
+	/* Manifest names hold no blank, quote or control byte. */
+	seq_buf_printf(l, " manifest_name=%s manifest_entry=", r->m->name);
 	put_quoted(l, sigil_manifest_path(r->m, r->e), r->e->path_len);
+	seq_buf_printf(l, " manifest_version=%u.%u.%u", r->m->version[0],
+		       r->m->version[1], r->m->version[2]);
 }
 
 /**

@@ -233,6 +233,9 @@ static void explain_miss(struct fetch *f, const struct sigil_manifest_set *s)
 		return;
 	}
 	f->rep->state = SIGIL_MF_NOT_LISTED;
+	if (!f->have_verity &&
+	    !sigil_fsverity_digest(f->t->inode, &f->verity))
+		f->have_verity = true;
 	if (f->have_verity && f->verity.algo == SIGIL_HASH_SHA256 &&
 	    sigil_manifest_by_digest(s, f->verity.bytes, visit_digest, f))
 		return;
