@@ -39,12 +39,18 @@ const char *const sigil_manifest_state_names[__SIGIL_MF_MAX] = {
 	[SIGIL_MF_NOT_LISTED]		= "not_listed",
 	[SIGIL_MF_DIGEST_DIFFERS]	= "digest_differs",
 	[SIGIL_MF_ELSEWHERE]		= "elsewhere",
+	[SIGIL_MF_SUPERSEDED]		= "superseded",
 	[SIGIL_MF_NO_PATH]		= "no_path",
 	[SIGIL_MF_ERROR]		= "error",
 };
 
 /* The index of every loaded manifest; NULL before the first load. */
 static struct sigil_manifest_set __rcu *sigil_manifest_index;
+/*
+ * The index of the entries that updates dropped, which only explain a
+ * miss: "listed only in a superseded version".
+ */
+static struct sigil_manifest_set __rcu *sigil_superseded_index;
 
 /*
  * Serializes changes to the loaded manifests and their securityfs
@@ -218,33 +224,61 @@ static int visit_digest(void *ctx, const struct sigil_manifest *m,
 	return 1;
 }
 
-/*
- * Why no manifest lists the file under its path, when one of its digests
- * that is already known is listed elsewhere.  Only events that match no
- * entry pay for this lookup.
- */
-static void explain_miss(struct fetch *f, const struct sigil_manifest_set *s)
+/* A dropped entry of the file's path: did it have the file's digest? */
+static int visit_superseded(void *ctx, const struct sigil_manifest *m,
+			    const struct sigil_manifest_entry *e)
 {
+	struct fetch *f = ctx;
+	const u8 *have = e->kind == SIGIL_MANIFEST_CONTENT ?
+			 (f->mf->have_content ? f->mf->content : NULL) :
+			 (f->have_verity && f->verity.algo == SIGIL_HASH_SHA256 ?
+			  f->verity.bytes : NULL);
+
+	if (!have || memcmp(have, e->digest, SIGIL_MANIFEST_DIGEST_SIZE))
+		return 0;
+	f->rep->state = SIGIL_MF_SUPERSEDED;
+	f->rep->m = m;
+	f->rep->e = e;
+	return 1;
+}
+
+/*
+ * Why no manifest lists the file under its path: an update dropped this
+ * path with this digest, the path is listed with another digest, or one
+ * of the file's digests that is already known is listed elsewhere.  Only
+ * events that match no entry pay for these lookups.
+ */
+static void explain_miss(struct fetch *f, const struct sigil_manifest_set *s,
+			 const char *path, size_t len)
+{
+	const struct sigil_manifest_set *old;
 	const u8 *cached;
 	u32 i;
 
-	if (f->rep->e) {
-		f->rep->state = SIGIL_MF_DIGEST_DIFFERS;
-		return;
-	}
-	f->rep->state = SIGIL_MF_NOT_LISTED;
 	if (!f->have_verity &&
 	    !sigil_fsverity_digest(f->t->inode, &f->verity))
 		f->have_verity = true;
-	if (f->have_verity && f->verity.algo == SIGIL_HASH_SHA256 &&
-	    sigil_manifest_by_digest(s, f->verity.bytes, visit_digest, f))
-		return;
 	if (!f->mf->have_content && !f->mf->content_error) {
 		cached = sigil_cache_content(f->t);
 		if (cached) {
 			memcpy(f->mf->content, cached, sizeof(f->mf->content));
 			f->mf->have_content = true;
-		} else if (f->t->quiet) {
+		}
+	}
+	old = rcu_dereference(sigil_superseded_index);
+	if (old && old->nentries &&
+	    sigil_manifest_by_path(old, path, len, visit_superseded, f))
+		return;
+	if (f->rep->e) {
+		f->rep->state = SIGIL_MF_DIGEST_DIFFERS;
+		return;
+	}
+	f->rep->state = SIGIL_MF_NOT_LISTED;
+	if (f->have_verity && f->verity.algo == SIGIL_HASH_SHA256 &&
+	    sigil_manifest_by_digest(s, f->verity.bytes, visit_digest, f))
+		return;
+	if (!f->mf->have_content && !f->mf->content_error) {
+		if (f->t->quiet) {
 			/*
 			 * An explanation may hash the content to find it
 			 * under another path; an event never does only to
@@ -306,7 +340,8 @@ int sigil_manifest_fetch(struct sigil_facts *facts,
 		rep->state = SIGIL_MF_NO_PATH;
 		return 0;
 	}
-	if (!s || !s->nentries) {
+	if (!s || (!s->nentries &&
+		   !rcu_dereference(sigil_superseded_index)->nentries)) {
 		rep->state = SIGIL_MF_NOT_LISTED;
 		return 0;
 	}
@@ -318,7 +353,7 @@ int sigil_manifest_fetch(struct sigil_facts *facts,
 	} else {
 		sigil_manifest_by_path(s, path, len, visit_path, &f);
 		if (!f.err && rep->state != SIGIL_MF_MATCH)
-			explain_miss(&f, s);
+			explain_miss(&f, s, path, len);
 	}
 	put_cpu_ptr(&sigil_path_bufs);
 
@@ -366,6 +401,11 @@ static __printf(4, 5) int report(enum sigil_audit_op op,
 
 static void free_loaded(struct sigil_manifest_loaded *ml)
 {
+	u32 i;
+
+	for (i = 0; i < ml->nsuperseded; i++)
+		sigil_manifest_free(ml->superseded[i]);
+	kvfree(ml->superseded);
 	sigil_manifest_free(ml->m);
 	kfree(ml);
 }
@@ -410,46 +450,115 @@ static void version_str(char *buf, size_t size, u64 v)
 		  v & 0xffff);
 }
 
+/**
+ * struct indexes - the two indexes, built together and switched together
+ * @live: every loaded manifest's entries
+ * @superseded: the entries their updates dropped
+ */
+struct indexes {
+	struct sigil_manifest_set *live;
+	struct sigil_manifest_set *superseded;
+};
+
+static void free_indexes(struct indexes *x)
+{
+	sigil_manifest_set_free(x->live);
+	sigil_manifest_set_free(x->superseded);
+}
+
 /*
- * Build the index of the loaded manifests, with @drop left out and @add
+ * Build the indexes of the loaded manifests, with @drop left out and @add
  * in its place (or at the end when @drop is NULL).  Caller holds
  * sigil_manifest_mutex, under which the list does not change.
  */
 static int build_index(struct sigil_manifest_loaded *drop,
-		       struct sigil_manifest_loaded *add,
-		       struct sigil_manifest_set **out)
+		       struct sigil_manifest_loaded *add, struct indexes *out)
 {
-	struct sigil_manifest_loaded *ml;
-	struct sigil_manifest **ms;
-	u32 n = 0;
+	struct sigil_manifest_loaded *ml, *use;
+	struct sigil_manifest **ms, **old;
+	u32 n = 0, nold = 0, i;
 	int rc;
 
 	lockdep_assert_held(&sigil_manifest_mutex);
-	list_for_each_entry(ml, &sigil_manifest_list, node)
-		n++;
-	ms = kvcalloc(n + 1, sizeof(*ms), GFP_KERNEL);
-	if (!ms)
-		return -ENOMEM;
-	n = 0;
+	memset(out, 0, sizeof(*out));
 	list_for_each_entry(ml, &sigil_manifest_list, node) {
-		if (ml != drop)
-			ms[n++] = ml->m;
-		else if (add)
-			ms[n++] = add->m;
+		n++;
+		nold += ml->nsuperseded;
 	}
-	if (add && !drop)
+	if (add)
+		nold += add->nsuperseded;
+	ms = kvcalloc(n + 1, sizeof(*ms), GFP_KERNEL);
+	old = kvcalloc(nold + 1, sizeof(*old), GFP_KERNEL);
+	if (!ms || !old) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	n = 0;
+	nold = 0;
+	list_for_each_entry(ml, &sigil_manifest_list, node) {
+		use = ml != drop ? ml : add;
+		if (!use)
+			continue;
+		ms[n++] = use->m;
+		for (i = 0; i < use->nsuperseded; i++)
+			old[nold++] = use->superseded[i];
+	}
+	if (add && !drop) {
 		ms[n++] = add->m;
-	rc = sigil_manifest_set_build(ms, n, out);
+		for (i = 0; i < add->nsuperseded; i++)
+			old[nold++] = add->superseded[i];
+	}
+	rc = sigil_manifest_set_build(ms, n, &out->live);
+	if (!rc)
+		rc = sigil_manifest_set_build(old, nold, &out->superseded);
+	if (rc)
+		free_indexes(out);
+out:
 	kvfree(ms);
+	kvfree(old);
 	return rc;
 }
 
-/* Publish @s; the caller frees what this returns after a grace period. */
-static struct sigil_manifest_set *publish(struct sigil_manifest_set *s)
+/*
+ * Publish @x, and hand back the indexes it replaces in @x, which the
+ * caller frees after a grace period.
+ */
+static void publish(struct indexes *x)
 {
 	lockdep_assert_held(&sigil_policy_mutex);
-	return rcu_replace_pointer(sigil_manifest_index, s,
-				   lockdep_is_held(&sigil_policy_mutex));
+	x->live = rcu_replace_pointer(sigil_manifest_index, x->live,
+				      lockdep_is_held(&sigil_policy_mutex));
+	x->superseded = rcu_replace_pointer(sigil_superseded_index,
+					    x->superseded,
+					    lockdep_is_held(&sigil_policy_mutex));
+}
+
+/*
+ * Give @ml, the update of @old, @old's superseded entries and @dropped
+ * (what the update drops) in front of them.  On failure nothing changed.
+ */
+static int take_superseded(struct sigil_manifest_loaded *ml,
+			   struct sigil_manifest_loaded *old,
+			   struct sigil_manifest *dropped)
+{
+	struct sigil_manifest **all;
+
+	all = kvcalloc(old->nsuperseded + 1, sizeof(*all), GFP_KERNEL);
+	if (!all)
+		return -ENOMEM;
+	all[0] = dropped;
+	memcpy(all + 1, old->superseded, old->nsuperseded * sizeof(*all));
+	ml->superseded = all;
+	ml->nsuperseded = old->nsuperseded + 1;
+	return 0;
+}
+
+/* @old gave its superseded entries to its update: it frees none of them. */
+static void give_superseded(struct sigil_manifest_loaded *old)
+{
+	kvfree(old->superseded);
+	old->superseded = NULL;
+	old->nsuperseded = 0;
 }
 
 /* Raise @m's name's mark to its version; @spare is used when it has none. */
@@ -480,14 +589,18 @@ static void log_loaded(const char *what, const struct sigil_manifest_loaded *ml,
 		m->nentries, m->mem_bytes, ml->signer);
 }
 
-/* Update @old to @ml.  Caller holds sigil_manifest_mutex. */
+/*
+ * Update @old to @ml, which drops @dropped of @old's entries (consumed).
+ * Caller holds sigil_manifest_mutex.
+ */
 static int replace(struct sigil_manifest_loaded *old,
 		   struct sigil_manifest_loaded *ml,
+		   struct sigil_manifest *dropped,
 		   struct sigil_manifest_mark **spare,
-		   struct sigil_manifest_set **stale)
+		   struct indexes *stale)
 {
 	const struct sigil_manifest *o = old->m, *m = ml->m;
-	struct sigil_manifest_set *s;
+	struct indexes x;
 	int rc;
 
 	mutex_lock(&sigil_policy_mutex);
@@ -508,20 +621,35 @@ static int replace(struct sigil_manifest_loaded *old,
 	else
 		rc = 0;
 	mutex_unlock(&sigil_policy_mutex);
-	if (rc)
+	if (rc) {
+		sigil_manifest_free(dropped);
 		return rc;
+	}
 
-	rc = build_index(old, ml, &s);
-	if (rc)
+	rc = take_superseded(ml, old, dropped);
+	if (!rc) {
+		rc = build_index(old, ml, &x);
+		if (rc) {
+			/* The rest of the array is still @old's. */
+			kvfree(ml->superseded);
+			ml->superseded = NULL;
+			ml->nsuperseded = 0;
+		}
+	}
+	if (rc) {
+		sigil_manifest_free(dropped);
 		return report_unlocked(SIGIL_AUDIT_UPDATE, m, rc,
 				       "manifest update rejected: out of memory indexing '%s'",
 				       m->name);
+	}
 	mutex_lock(&sigil_policy_mutex);
 	list_replace_init(&old->node, &ml->node);
 	ml->dir = old->dir;
 	old->dir = NULL;
+	give_superseded(old);
 	sigil_manifestfs_publish(ml, ml);
-	*stale = publish(s);
+	publish(&x);
+	*stale = x;
 	set_mark(m, spare);
 	log_loaded("updated", ml, SIGIL_AUDIT_UPDATE);
 	mutex_unlock(&sigil_policy_mutex);
@@ -530,12 +658,11 @@ static int replace(struct sigil_manifest_loaded *old,
 
 /* Add @ml as a new manifest.  Caller holds sigil_manifest_mutex. */
 static int add(struct sigil_manifest_loaded *ml,
-	       struct sigil_manifest_mark **spare,
-	       struct sigil_manifest_set **stale)
+	       struct sigil_manifest_mark **spare, struct indexes *stale)
 {
 	const struct sigil_manifest *m = ml->m;
 	const struct sigil_manifest_mark *mk;
-	struct sigil_manifest_set *s;
+	struct indexes x;
 	char v[24];
 	int rc = 0;
 
@@ -556,14 +683,14 @@ static int add(struct sigil_manifest_loaded *ml,
 	if (rc)
 		return rc;
 
-	rc = build_index(NULL, ml, &s);
+	rc = build_index(NULL, ml, &x);
 	if (rc)
 		return report_unlocked(SIGIL_AUDIT_LOAD, m, rc,
 				       "manifest rejected: out of memory indexing '%s'",
 				       m->name);
 	rc = sigil_manifestfs_add(ml);
 	if (rc) {
-		sigil_manifest_set_free(s);
+		free_indexes(&x);
 		return report_unlocked(SIGIL_AUDIT_LOAD, m, rc,
 				       "manifest rejected: cannot create manifests/%s in securityfs",
 				       m->name);
@@ -571,7 +698,8 @@ static int add(struct sigil_manifest_loaded *ml,
 	mutex_lock(&sigil_policy_mutex);
 	list_add_tail(&ml->node, &sigil_manifest_list);
 	sigil_manifestfs_publish(ml, ml);
-	*stale = publish(s);
+	publish(&x);
+	*stale = x;
 	set_mark(m, spare);
 	log_loaded("loaded", ml, SIGIL_AUDIT_LOAD);
 	mutex_unlock(&sigil_policy_mutex);
@@ -626,7 +754,8 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 			  struct sigil_manifest_loaded *update_of)
 {
 	enum sigil_audit_op op = update_of ? SIGIL_AUDIT_UPDATE : SIGIL_AUDIT_LOAD;
-	struct sigil_manifest_set *stale = NULL;
+	struct sigil_manifest *dropped = NULL;
+	struct indexes stale = { };
 	struct sigil_manifest_mark *spare;
 	struct sigil_manifest_loaded *ml;
 	struct sigil_policy_text pt;
@@ -650,6 +779,11 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 	rc = parse(op, &pt, &m);
 	if (rc)
 		return rc;
+	/* An update's old entries do not change: compare outside the locks. */
+	if (update_of && sigil_manifest_dropped(update_of->m, m, &dropped)) {
+		sigil_manifest_free(m);
+		return -ENOMEM;
+	}
 
 	ml = kzalloc(sizeof(*ml), GFP_KERNEL);
 	spare = kzalloc(struct_size(spare, name, strlen(m->name) + 1),
@@ -657,6 +791,7 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 	if (!ml || !spare) {
 		kfree(ml);
 		kfree(spare);
+		sigil_manifest_free(dropped);
 		sigil_manifest_free(m);
 		return -ENOMEM;
 	}
@@ -666,19 +801,21 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 	strscpy(ml->signer, pt.signer, sizeof(ml->signer));
 
 	rc = mutex_lock_killable(&sigil_manifest_mutex);
-	if (rc)
+	if (rc) {
+		sigil_manifest_free(dropped);
 		goto out_free;
+	}
 	if (update_of)
-		rc = replace(update_of, ml, &spare, &stale);
+		rc = replace(update_of, ml, dropped, &spare, &stale);
 	else
 		rc = add(ml, &spare, &stale);
 	mutex_unlock(&sigil_manifest_mutex);
 	if (rc)
 		goto out_free;
 	kfree(spare);
-	/* An event may still read the old index, and the replaced entries. */
+	/* An event may still read the old indexes, and the replaced entries. */
 	synchronize_rcu();
-	sigil_manifest_set_free(stale);
+	free_indexes(&stale);
 	if (update_of)
 		sigil_manifest_put(update_of);
 	return 0;
@@ -742,7 +879,7 @@ static bool policy_names(const struct sigil_policy *pol, const char *name)
  */
 int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 {
-	struct sigil_manifest_set *s = NULL, *stale = NULL;
+	struct indexes x = { };
 	const struct sigil_loaded *lp;
 	int rc;
 
@@ -750,7 +887,7 @@ int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 	if (rc)
 		return rc;
 	if (!list_empty(&ml->node))
-		rc = build_index(ml, NULL, &s);
+		rc = build_index(ml, NULL, &x);
 	mutex_lock(&sigil_policy_mutex);
 	lp = rcu_dereference_protected(sigil_active,
 				       lockdep_is_held(&sigil_policy_mutex));
@@ -766,8 +903,7 @@ int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 	} else {
 		list_del_init(&ml->node);
 		sigil_manifestfs_publish(ml, NULL);
-		stale = publish(s);
-		s = NULL;
+		publish(&x);
 		pr_info("manifest '%s' deleted\n", ml->m->name);
 		sigil_audit_manifest(SIGIL_AUDIT_DELETE, ml->m->name,
 				     ml->m->version, ml->signer, 0, NULL);
@@ -776,11 +912,13 @@ int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 	if (!rc)
 		sigil_manifestfs_remove(ml);
 	mutex_unlock(&sigil_manifest_mutex);
-	sigil_manifest_set_free(s);
-	if (rc)
+	if (rc) {
+		free_indexes(&x);
 		return rc;
+	}
+	/* @x now holds the indexes replaced. */
 	synchronize_rcu();
-	sigil_manifest_set_free(stale);
+	free_indexes(&x);
 	sigil_manifest_put(ml);
 	return 0;
 }
@@ -796,6 +934,7 @@ void sigil_manifest_stats(struct sigil_manifest_stats *st, char *last_error,
 {
 	const struct sigil_manifest_set *s;
 	struct sigil_manifest_loaded *ml;
+	u32 i;
 
 	memset(st, 0, sizeof(*st));
 	mutex_lock(&sigil_policy_mutex);
@@ -803,8 +942,16 @@ void sigil_manifest_stats(struct sigil_manifest_stats *st, char *last_error,
 		st->loaded++;
 		st->entries += ml->m->nentries;
 		st->bytes += sizeof(*ml) + ml->m->mem_bytes;
+		for (i = 0; i < ml->nsuperseded; i++) {
+			st->superseded += ml->superseded[i]->nentries;
+			st->bytes += ml->superseded[i]->mem_bytes;
+		}
 	}
 	s = rcu_dereference_protected(sigil_manifest_index,
+				      lockdep_is_held(&sigil_policy_mutex));
+	if (s)
+		st->bytes += s->mem_bytes;
+	s = rcu_dereference_protected(sigil_superseded_index,
 				      lockdep_is_held(&sigil_policy_mutex));
 	if (s)
 		st->bytes += s->mem_bytes;

@@ -25,6 +25,10 @@ struct sigil_target;
  * @dir: its securityfs directory, manifests/<name>/
  * @node: entry in the list of loaded manifests; empty once deleted
  * @signer: who signed it, as for policies
+ * @superseded: newest first, the entries that each update since the
+ *		manifest was loaded dropped, as manifests named and versioned
+ *		as the version that listed them last; owned
+ * @nsuperseded: number of @superseded
  */
 struct sigil_manifest_loaded {
 	struct kref ref;
@@ -32,6 +36,8 @@ struct sigil_manifest_loaded {
 	struct dentry *dir;
 	struct list_head node;
 	char signer[SIGIL_SIGNER_STR_MAX];
+	struct sigil_manifest **superseded;
+	u32 nsuperseded;
 };
 
 /*
@@ -44,6 +50,7 @@ enum sigil_manifest_state {
 	SIGIL_MF_NOT_LISTED,	/* neither the path nor the digest is listed */
 	SIGIL_MF_DIGEST_DIFFERS, /* the path is listed, with another digest */
 	SIGIL_MF_ELSEWHERE,	/* the digest is listed, under another path */
+	SIGIL_MF_SUPERSEDED,	/* only an older version listed this path and digest */
 	SIGIL_MF_NO_PATH,	/* no path from the global root: matches nothing */
 	SIGIL_MF_ERROR,		/* the file's digest could not be had */
 	__SIGIL_MF_MAX
@@ -55,7 +62,9 @@ extern const char *const sigil_manifest_state_names[__SIGIL_MF_MAX];
  * struct sigil_manifest_report - the manifest= fact of one event
  * @state: enum sigil_manifest_state
  * @m: for a match, the first manifest that lists the file; for
- *     digest_differs and elsewhere, the manifest of @e
+ *     digest_differs and elsewhere, the manifest of @e; for superseded,
+ *     the entries an update dropped, named and versioned as the version
+ *     that listed them last
  * @e: the entry that matched, or that lists the path or the digest
  *
  * @m and @e point into the manifest index: valid under the RCU read lock
@@ -102,12 +111,15 @@ void sigil_manifest_put(struct sigil_manifest_loaded *ml);
  * struct sigil_manifest_stats - what status reports about manifests
  * @loaded: number of loaded manifests
  * @entries: their entries
- * @bytes: kernel memory of the manifests and of their index
+ * @superseded: entries that updates dropped, kept to explain misses
+ * @bytes: kernel memory of the manifests, what updates dropped, and the
+ *	   indexes
  * @failures: failed loads, updates and deletes since boot
  */
 struct sigil_manifest_stats {
 	unsigned int loaded;
 	size_t entries;
+	size_t superseded;
 	size_t bytes;
 	unsigned long failures;
 };

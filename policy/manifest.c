@@ -250,7 +250,7 @@ static int mf_parse_path(struct mf_parser *p, const struct mf_token *t)
 				lo = i + 3 < t->len ? hex_to_bin(t->s[i + 3]) : -1;
 				if (hi < 0 || lo < 0) {
 					sigil_text_quote(e, sizeof(e), t->s + i,
-						    t->len - i < 4 ? t->len - i : 4);
+							 t->len - i < 4 ? t->len - i : 4);
 					return mf_fail(p, -EBADMSG, col,
 						    "path '%s': '%s' is not an escape (\\xHH takes two hex digits)",
 						    q, e);
@@ -263,7 +263,7 @@ static int mf_parse_path(struct mf_parser *p, const struct mf_token *t)
 				i += 3;
 			} else {
 				sigil_text_quote(e, sizeof(e), t->s + i,
-					    i + 1 < t->len ? 2 : 1);
+						 i + 1 < t->len ? 2 : 1);
 				return mf_fail(p, -EBADMSG, col,
 					    "path '%s': '%s' is not an escape (a backslash is written \\\\, a byte \\xHH)",
 					    q, e);
@@ -970,4 +970,97 @@ int sigil_manifest_by_digest(const struct sigil_manifest_set *s,
 			return rc;
 	}
 	return 0;
+}
+
+struct mf_same {
+	const struct sigil_manifest_entry *e;
+};
+
+/* Does the entry visited list the same digest, of the same kind? */
+static int mf_same_visit(void *ctx, const struct sigil_manifest *m,
+			 const struct sigil_manifest_entry *e)
+{
+	const struct sigil_manifest_entry *want = ((struct mf_same *)ctx)->e;
+
+	return e->kind == want->kind &&
+	       !memcmp(e->digest, want->digest, SIGIL_MANIFEST_DIGEST_SIZE);
+}
+
+/**
+ * sigil_manifest_dropped() - what a new version of a manifest drops
+ * @old: the version being replaced
+ * @new: the version replacing it
+ * @out: on success, a manifest named and versioned as @old that holds the
+ *	 entries of @old which @new does not list with the same path, kind
+ *	 and digest, in @old's order; free it with sigil_manifest_free()
+ *
+ * The kernel keeps these to say that a file is "listed only in a
+ * superseded version"; they never match.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int sigil_manifest_dropped(const struct sigil_manifest *old,
+			   const struct sigil_manifest *new,
+			   struct sigil_manifest **out)
+{
+	struct sigil_manifest *nm = (struct sigil_manifest *)new;
+	struct sigil_manifest_set *s;
+	struct sigil_manifest *d;
+	struct mf_same same;
+	u32 i, n = 0, bytes = 0;
+	u8 *drop;
+	int rc;
+
+	*out = NULL;
+	rc = sigil_manifest_set_build(&nm, 1, &s);
+	if (rc)
+		return rc;
+	drop = sigil_zalloc(old->nentries);
+	d = sigil_zalloc(sizeof(*d));
+	if (!drop || !d) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < old->nentries; i++) {
+		const struct sigil_manifest_entry *e = &old->entries[i];
+
+		same.e = e;
+		if (sigil_manifest_by_path(s, sigil_manifest_path(old, e),
+					   e->path_len, mf_same_visit, &same))
+			continue;
+		drop[i] = 1;
+		n++;
+		bytes += e->path_len;
+		if (!(i % 4096))
+			sigil_cond_resched();
+	}
+	memcpy(d->name, old->name, sizeof(d->name));
+	memcpy(d->version, old->version, sizeof(d->version));
+	d->entries = sigil_alloc((size_t)n * sizeof(*d->entries));
+	d->paths = sigil_alloc(bytes);
+	if (!d->entries || !d->paths) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < old->nentries; i++) {
+		struct sigil_manifest_entry *e;
+
+		if (!drop[i])
+			continue;
+		e = &d->entries[d->nentries++];
+		*e = old->entries[i];
+		e->path_off = d->npaths;
+		memcpy(d->paths + d->npaths, sigil_manifest_path(old, &old->entries[i]),
+		       e->path_len);
+		d->npaths += e->path_len;
+		d->kinds |= 1u << e->kind;
+	}
+	d->mem_bytes = sizeof(*d) + (size_t)n * sizeof(*d->entries) + bytes;
+	*out = d;
+	d = NULL;
+out:
+	sigil_manifest_free(d);
+	sigil_free(drop);
+	sigil_manifest_set_free(s);
+	return rc;
 }

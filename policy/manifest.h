@@ -114,6 +114,9 @@ static inline const char *sigil_manifest_path(const struct sigil_manifest *m,
 	return m->paths + e->path_off;
 }
 
+int sigil_manifest_dropped(const struct sigil_manifest *old,
+			   const struct sigil_manifest *new,
+			   struct sigil_manifest **out);
 u32 sigil_path_hash(const char *path, size_t len);
 size_t sigil_manifest_escape(char *buf, size_t size, const char *path,
 			     size_t len);
