@@ -54,6 +54,18 @@ static const struct sigilctl_opt policy_sign_opts[] = {
 	{ NULL },
 };
 
+static const struct sigilctl_opt manifest_create_opts[] = {
+	{ "--root DIR", "take the PATHs under DIR, and list them relative to it" },
+	{ "--prefix DIR", "list the files under DIR instead (default: /)" },
+	{ "--fsverity", "fsverity= entries: the fs-verity digests (the default)" },
+	{ "--content", "content= entries: the sha256 of each file's content" },
+	{ "--enable-verity", "enable fs-verity on each file first, and check its digest" },
+	{ "--name NAME", "manifest_name (required)" },
+	{ "--version X.Y.Z", "manifest_version (required)" },
+	{ "-o, --output FILE", "where the manifest goes (default: standard output)" },
+	{ NULL },
+};
+
 static const struct sigilctl_opt log_opts[] = {
 	{ "-f, --follow", "keep printing new decisions as they come, until interrupted" },
 	OPT_HELP_JSON,
@@ -121,6 +133,10 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	{ "policy", "list", cmd_policy_list, "", "list the loaded policies", json_opts },
 	{ "policy", "show", cmd_policy_show, "NAME",
 	  "print a loaded policy and what is known of it", json_opts },
+	{ "manifest", "create", cmd_manifest_create,
+	  "[--root DIR] [--prefix DIR] [--fsverity|--content] [--enable-verity] "
+	  "--name NAME --version X.Y.Z [-o FILE] PATH...",
+	  "list files with their digests, in a manifest to sign", manifest_create_opts },
 	{ NULL, "status", cmd_status, "", "mode, active policy, keys, counters", json_opts },
 	{ NULL, "log", cmd_log, "[--follow]", "the latest decisions", log_opts },
 	{ NULL, "explain", cmd_explain,
