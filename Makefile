@@ -34,7 +34,8 @@ KCC		:= $(if $(shell command -v ccache),ccache gcc,gcc)
 KMAKE		:= $(MAKE) -C $(KSRC) O=$(KOBJ) CC="$(KCC)" HOSTCC="$(KCC)"
 
 # The plain C shared by the kernel, the host tests and the fuzzers.
-SHARED_SRCS	:= policy/parser.c policy/eval.c policy/compile.c \
+SHARED_SRCS	:= policy/parser.c policy/eval.c policy/compile.c policy/text.c \
+		   policy/manifest.c \
 		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1_user.c \
 		   keys/filesig.c keys/pkcs7.c keys/signed.c
 SHARED_HDRS	:= compat/compat.h $(wildcard policy/*.h) keys/pgp.h keys/filesig.h keys/signed.h

@@ -6,6 +6,8 @@
  */
 
 #include "policy.h"
+#include "manifest.h"
+#include "text.h"
 
 const char *const sigil_op_names[__SIGIL_OP_MAX] = {
 	[SIGIL_OP_EXECUTE]		= "EXECUTE",
@@ -96,9 +98,6 @@ static const struct {
 	[SIGIL_PROP_PROGRAM_SIGNER]	= { PROP_KEY_ID },
 };
 
-/* Longest token quoted in an error message. */
-#define QUOTE_MAX	48
-
 struct token {
 	const char *s;
 	u32 len;
@@ -136,25 +135,6 @@ static bool tok_prefix(const struct token *t, const char *prefix)
 	size_t n = strlen(prefix);
 
 	return t->len >= n && !memcmp(t->s, prefix, n);
-}
-
-/*
- * Copy @len bytes of untrusted text into @buf for a message, replacing
- * anything that is not printable ASCII and shortening long tokens.
- */
-static void quote(char *buf, size_t size, const char *s, size_t len)
-{
-	size_t i, n = len;
-
-	if (n > QUOTE_MAX)
-		n = QUOTE_MAX - 3;
-	if (n >= size)
-		n = size - 1;
-	for (i = 0; i < n; i++)
-		buf[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	buf[n] = '\0';
-	if (n < len && n + 3 < size)
-		memcpy(buf + n, "...", 4);
 }
 
 /*
@@ -249,59 +229,17 @@ static void last_token(const struct tokens *ts, struct token *t)
 
 /* ---- header: policy_name=NAME policy_version=MAJOR.MINOR.REVISION ---- */
 
-/*
- * Version components are parsed left to right, each as kstrtou16() would
- * (u64 overflow, then no digits, then trailing bytes, then range), so that
- * every malformed version gets the errno that IPE gives it.
- */
 static int parse_version(struct parser *p, const struct token *t)
 {
-	const char *s = t->s + strlen("policy_version="), *end = t->s + t->len;
-	char q[QUOTE_MAX + 1];
-	unsigned int n = 0;
+	const char *s = t->s + strlen("policy_version=");
+	char msg[SIGIL_ERR_MSG_MAX];
+	int rc;
 
-	quote(q, sizeof(q), s, end - s);
-	if (s == end)
-		return fail(p, -EBADMSG, t->col, "policy_version is empty");
-	for (;;) {
-		bool digits = false, overflow = false;
-		const char *c = s;
-		u64 v = 0;
-
-		if (n == 3)
-			return fail(p, -EBADMSG, t->col,
-				    "policy_version '%s' has more than three components (MAJOR.MINOR.REVISION)",
-				    q);
-		if (c < end && *c == '+')
-			c++;
-		for (; c < end && *c >= '0' && *c <= '9'; c++) {
-			digits = true;
-			if (v > (~0ull - 9) / 10)
-				overflow = true;
-			else
-				v = v * 10 + (*c - '0');
-		}
-		if (overflow)
-			return fail(p, -ERANGE, t->col,
-				    "policy_version '%s': each component must be at most 65535",
-				    q);
-		if (!digits || (c < end && *c != '.'))
-			return fail(p, -EINVAL, t->col,
-				    "policy_version '%s': each component must be a decimal number",
-				    q);
-		if (v > 65535)
-			return fail(p, -ERANGE, t->col,
-				    "policy_version '%s': each component must be at most 65535",
-				    q);
-		p->pol->version[n++] = (u16)v;
-		if (c == end)
-			break;
-		s = c + 1;
-	}
-	if (n != 3)
-		return fail(p, -EBADMSG, t->col,
-			    "policy_version '%s' must have three components (MAJOR.MINOR.REVISION)",
-			    q);
+	rc = sigil_version_parse(s, t->len - strlen("policy_version="),
+				 p->pol->version, "policy_version",
+				 "MAJOR.MINOR.REVISION", msg, sizeof(msg));
+	if (rc)
+		return fail(p, rc, t->col, "%s", msg);
 	return 0;
 }
 
@@ -334,12 +272,12 @@ static int parse_name(struct parser *p, const struct token *t)
 static int parse_header(struct parser *p, struct tokens *ts)
 {
 	struct token name, version, extra;
-	char q[QUOTE_MAX + 1];
+	char q[SIGIL_QUOTE_MAX + 1];
 	int rc;
 
 	next_token(ts, &name);
 	if (!tok_prefix(&name, "policy_name=")) {
-		quote(q, sizeof(q), name.s, name.len);
+		sigil_quote(q, sizeof(q), name.s, name.len);
 		return fail(p, -EBADMSG, name.col,
 			    "expected the header 'policy_name=NAME policy_version=MAJOR.MINOR.REVISION' first, got '%s'",
 			    q);
@@ -351,7 +289,7 @@ static int parse_header(struct parser *p, struct tokens *ts)
 		return fail(p, -EBADMSG, name.col + name.len,
 			    "header has no policy_version= after policy_name=");
 	if (!tok_prefix(&version, "policy_version=")) {
-		quote(q, sizeof(q), version.s, version.len);
+		sigil_quote(q, sizeof(q), version.s, version.len);
 		return fail(p, -EBADMSG, version.col,
 			    "expected policy_version= after policy_name=, got '%s'",
 			    q);
@@ -360,7 +298,7 @@ static int parse_header(struct parser *p, struct tokens *ts)
 	if (rc)
 		return rc;
 	if (next_token(ts, &extra)) {
-		quote(q, sizeof(q), extra.s, extra.len);
+		sigil_quote(q, sizeof(q), extra.s, extra.len);
 		return fail(p, -EBADMSG, extra.col,
 			    "unexpected '%s' after policy_version", q);
 	}
@@ -378,13 +316,13 @@ static int parse_digest(struct parser *p, const struct token *t,
 	const char *colon = memchr(val, ':', vlen);
 	const char *name = sigil_prop_names[type];
 	u32 vcol = t->col + (u32)(val - t->s);
-	char q[QUOTE_MAX + 1];
+	char q[SIGIL_QUOTE_MAX + 1];
 	u32 i, alen, hlen;
 	unsigned int a;
 	int rc;
 
 	if (!colon) {
-		quote(q, sizeof(q), val, vlen);
+		sigil_quote(q, sizeof(q), val, vlen);
 		return fail(p, -EBADMSG, vcol,
 			    "%s takes ALGORITHM:HEX (as in sha256:...), got '%s'",
 			    name, q);
@@ -408,7 +346,7 @@ static int parse_digest(struct parser *p, const struct token *t,
 			if (used >= sizeof(list))
 				break;
 		}
-		quote(q, sizeof(q), val, alen);
+		sigil_quote(q, sizeof(q), val, alen);
 		return fail(p, -EBADMSG, vcol,
 			    "%s: unknown hash algorithm '%s' (expected one of: %s)",
 			    name, q, list);
@@ -430,7 +368,7 @@ static int parse_digest(struct parser *p, const struct token *t,
 		if (hi < 0 || lo < 0) {
 			u32 bad = hi < 0 ? i : i + 1;
 
-			quote(q, sizeof(q), colon + 1 + bad, 1);
+			sigil_quote(q, sizeof(q), colon + 1 + bad, 1);
 			return fail(p, -EBADMSG, vcol + alen + 1 + bad,
 				    "%s: '%s' is not a hex digit", name, q);
 		}
@@ -450,7 +388,7 @@ static int parse_key_id(struct parser *p, const struct token *t,
 	const char *name = sigil_prop_names[prop->type];
 	struct sigil_policy *pol = p->pol;
 	u32 vcol = t->col + (u32)(val - t->s), i;
-	char q[QUOTE_MAX + 1];
+	char q[SIGIL_QUOTE_MAX + 1];
 	int rc;
 
 	if (vlen > 2 && val[0] == '0' && (val[1] == 'x' || val[1] == 'X')) {
@@ -460,7 +398,7 @@ static int parse_key_id(struct parser *p, const struct token *t,
 	}
 	for (i = 0; i < vlen; i++) {
 		if (hex_to_bin(val[i]) < 0) {
-			quote(q, sizeof(q), val + i, 1);
+			sigil_quote(q, sizeof(q), val + i, 1);
 			return fail(p, -EBADMSG, vcol + i,
 				    "%s: '%s' is not a hex digit", name, q);
 		}
@@ -488,13 +426,13 @@ static int parse_property(struct parser *p, const struct token *t,
 	struct sigil_policy *pol = p->pol;
 	const char *eq = memchr(t->s, '=', t->len);
 	struct sigil_prop prop = { 0 };
-	char q[QUOTE_MAX + 1];
+	char q[SIGIL_QUOTE_MAX + 1];
 	const char *val;
 	u32 nlen, vlen;
 	unsigned int type;
 	int rc;
 
-	quote(q, sizeof(q), t->s, t->len);
+	sigil_quote(q, sizeof(q), t->s, t->len);
 	if (!eq)
 		return fail(p, -EBADMSG, t->col,
 			    "expected property=value, got '%s'", q);
@@ -515,7 +453,7 @@ static int parse_property(struct parser *p, const struct token *t,
 			return fail(p, -EBADMSG, t->col,
 				    "action= must be the last token of a rule, got '%s' earlier",
 				    q);
-		quote(q, sizeof(q), t->s, nlen);
+		sigil_quote(q, sizeof(q), t->s, nlen);
 		return fail(p, -EBADMSG, t->col, "unknown property '%s'", q);
 	}
 	if (!(p->opts->props & SIGIL_PROP_BIT(type)))
@@ -530,7 +468,7 @@ static int parse_property(struct parser *p, const struct token *t,
 		if (tok_eq(&v, "TRUE")) {
 			prop.value = 1;
 		} else if (!tok_eq(&v, "FALSE")) {
-			quote(q, sizeof(q), val, vlen);
+			sigil_quote(q, sizeof(q), val, vlen);
 			return fail(p, -EBADMSG, t->col + nlen + 1,
 				    "%s takes TRUE or FALSE, got '%s'",
 				    sigil_prop_names[type], q);
@@ -561,10 +499,10 @@ static int parse_property(struct parser *p, const struct token *t,
 
 static int lookup_op(struct parser *p, const struct token *t)
 {
-	char q[QUOTE_MAX + 1];
+	char q[SIGIL_QUOTE_MAX + 1];
 	unsigned int op;
 
-	quote(q, sizeof(q), t->s, t->len);
+	sigil_quote(q, sizeof(q), t->s, t->len);
 	if (tok_prefix(t, "policy_name="))
 		return fail(p, -EBADMSG, t->col,
 			    "a second header '%s': a policy has exactly one header line",
@@ -584,13 +522,13 @@ static int lookup_op(struct parser *p, const struct token *t)
 
 static int lookup_action(struct parser *p, const struct token *t)
 {
-	char q[QUOTE_MAX + 1];
+	char q[SIGIL_QUOTE_MAX + 1];
 
 	if (tok_eq(t, "action=ALLOW"))
 		return SIGIL_ACTION_ALLOW;
 	if (tok_eq(t, "action=DENY"))
 		return SIGIL_ACTION_DENY;
-	quote(q, sizeof(q), t->s, t->len);
+	sigil_quote(q, sizeof(q), t->s, t->len);
 	if (tok_prefix(t, "action="))
 		return fail(p, -EBADMSG, t->col,
 			    "unknown action '%s' (expected action=ALLOW or action=DENY)",
@@ -672,9 +610,9 @@ static int parse_rule(struct parser *p, struct tokens *ts)
 		next_token(ts, &t);
 	}
 	if (is_default && t.s != last.s) {
-		char q[QUOTE_MAX + 1];
+		char q[SIGIL_QUOTE_MAX + 1];
 
-		quote(q, sizeof(q), t.s, t.len);
+		sigil_quote(q, sizeof(q), t.s, t.len);
 		return fail(p, -EBADMSG, t.col,
 			    "DEFAULT takes only op= and action=, got '%s'", q);
 	}

@@ -13,6 +13,8 @@
 
 #include "../policy/parser.c"
 #include "../policy/compile.c"
+#include "../policy/manifest.c"
+#include "../policy/text.c"
 
 #include <stdio.h>
 
