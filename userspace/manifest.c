@@ -135,6 +135,24 @@ int mf_write(const char *cmd, const char *out, const char *text, size_t len)
 	return EXIT_OK;
 }
 
+/*
+ * Parse what was made with the kernel's parser, then write it: a manifest
+ * the kernel would refuse is never written.
+ */
+int mf_checked_write(const char *cmd, const char *out, const char *text, size_t len)
+{
+	struct sigil_parse_error err = { 0 };
+	struct sigil_manifest *m = NULL;
+
+	if (sigil_manifest_parse(text, len, &m, &err)) {
+		mf_print_parse_error(stderr, out ? out : "-", &err);
+		warnx("%s: the manifest made does not parse; nothing written", cmd);
+		return EXIT_FAIL;
+	}
+	sigil_manifest_free(m);
+	return mf_write(cmd, out, text, len);
+}
+
 /**
  * mf_check_path() - is @path one a manifest may list?
  * @path: the path, unescaped
@@ -770,7 +788,7 @@ int cmd_manifest_create(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	rc = mf_write(CREATE, o.out, text, len);
+	rc = mf_checked_write(CREATE, o.out, text, len);
 	if (rc)
 		goto out;
 	fprintf(stderr, "manifest '%s' %u.%u.%u: %zu files, %llu bytes, %zu skipped",

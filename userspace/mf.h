@@ -42,6 +42,7 @@ void mf_list_free(struct mf_list *l);
 int mf_list_text(const struct mf_list *l, const char *name, const u16 version[3],
 		 char **text, size_t *len);
 int mf_write(const char *cmd, const char *out, const char *text, size_t len);
+int mf_checked_write(const char *cmd, const char *out, const char *text, size_t len);
 int mf_check_path(const char *path, char *why, size_t size);
 
 int mf_parse_version(const char *s, u16 version[3]);
@@ -73,7 +74,7 @@ int mf_read_text(const char *file, struct mf_text *t, char *why, size_t size);
 void mf_text_free(struct mf_text *t);
 void mf_print_parse_error(FILE *f, const char *file, const struct sigil_parse_error *err);
 
-/* manifest_pkg.c, signer.c */
+/* Digests: sha256, and the fs-verity digest of bytes in memory. */
 int mf_sha256(const void *buf, size_t len, u8 *digest);
 int mf_fsverity_mem(const void *buf, size_t len, u8 *digest);
 
