@@ -6,6 +6,7 @@
  */
 
 #include "policy.h"
+#include "manifest.h"
 
 /* Fetch the fact behind property @type unless it is already known. */
 static int need_fact(struct sigil_facts *facts, enum sigil_prop_type type)
@@ -115,6 +116,42 @@ static bool digest_matches(const struct sigil_policy *pol,
 }
 
 /*
+ * manifest=NAME[@MIN] holds when one of the manifests that list the file
+ * (under the path it is used through, with its digest) has that name and
+ * a version of at least MIN; manifest=ANY when there is one.
+ */
+static int manifest_holds(const struct sigil_policy *pol,
+			  const struct sigil_prop *prop,
+			  struct sigil_facts *facts)
+{
+	const u8 *name = pol->values + prop->off + sizeof(u64);
+	u32 i, n;
+	u64 min;
+	int rc;
+
+	rc = need_fact(facts, SIGIL_PROP_MANIFEST);
+	if (rc)
+		return rc;
+	n = facts->nmanifests;
+	memcpy(&min, pol->values + prop->off, sizeof(min));
+	if (n > SIGIL_MANIFEST_MATCHES)
+		n = SIGIL_MANIFEST_MATCHES;
+	for (i = 0; i < n; i++) {
+		const struct sigil_manifest *m = facts->manifests[i];
+
+		if (!m)
+			continue;
+		if (prop->size && (strlen(m->name) != prop->size ||
+				   memcmp(m->name, name, prop->size)))
+			continue;
+		if (prop->value && sigil_manifest_version(m) < min)
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * Return 1 when @prop holds for the file, 0 when it does not, or a negative
  * errno when the fact behind it could not be determined.
  */
@@ -125,6 +162,8 @@ static int prop_holds(const struct sigil_policy *pol,
 
 	if (prop->type == SIGIL_PROP_SIGNER)
 		return signer_holds(pol, prop, facts);
+	if (prop->type == SIGIL_PROP_MANIFEST)
+		return manifest_holds(pol, prop, facts);
 	rc = need_fact(facts, prop->type);
 	if (rc)
 		return rc;
@@ -326,8 +365,8 @@ int sigil_policy_decide(const struct sigil_policy *pol, unsigned int op,
  * @decision: a decision that @pol made
  *
  * Return: SIGIL_PROP_BIT() of each property that the deciding rule
- * requires to hold positively (a boolean TRUE, a digest, a signer); 0 when
- * a DEFAULT or an error decided.
+ * requires to hold positively (a boolean TRUE, a digest, a signer, a
+ * manifest); 0 when a DEFAULT or an error decided.
  */
 u32 sigil_rule_props(const struct sigil_policy *pol,
 		     const struct sigil_decision *decision)
@@ -341,7 +380,8 @@ u32 sigil_rule_props(const struct sigil_policy *pol,
 	r = container_of(decision->src, struct sigil_rule, src);
 	for (i = 0; i < r->nprops; i++) {
 		prop = pol->props + r->first_prop + i;
-		if (prop->value || prop->size)
+		if (prop->value || prop->size ||
+		    prop->type == SIGIL_PROP_MANIFEST)
 			props |= SIGIL_PROP_BIT(prop->type);
 	}
 	return props;

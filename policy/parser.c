@@ -44,6 +44,7 @@ const char *const sigil_prop_names[__SIGIL_PROP_MAX] = {
 	[SIGIL_PROP_ANONYMOUS]		= "anonymous",
 	[SIGIL_PROP_PROGRAM_FSVERITY_DIGEST] = "program_fsverity_digest",
 	[SIGIL_PROP_PROGRAM_SIGNER]	= "program_signer",
+	[SIGIL_PROP_MANIFEST]		= "manifest",
 };
 
 /* Names as the kernel crypto API spells them, which dm-verity reports. */
@@ -68,6 +69,7 @@ enum prop_kind {
 	PROP_BOOL,	/* TRUE | FALSE */
 	PROP_DIGEST,	/* ALGORITHM:HEX */
 	PROP_KEY_ID,	/* [0x]HEX: a fingerprint, key ID or SKID */
+	PROP_MANIFEST,	/* NAME | ANY | NAME@MAJOR.MINOR.PATCH */
 };
 
 /* Per property: how its value is written, and which algorithms it takes. */
@@ -96,6 +98,7 @@ static const struct {
 	[SIGIL_PROP_PROGRAM_FSVERITY_DIGEST] = { PROP_DIGEST,
 		HASH_BIT(SIGIL_HASH_SHA256) | HASH_BIT(SIGIL_HASH_SHA512) },
 	[SIGIL_PROP_PROGRAM_SIGNER]	= { PROP_KEY_ID },
+	[SIGIL_PROP_MANIFEST]		= { PROP_MANIFEST },
 };
 
 struct token {
@@ -420,6 +423,66 @@ static int parse_key_id(struct parser *p, const struct token *t,
 	return 0;
 }
 
+/*
+ * manifest=NAME, manifest=ANY or manifest=NAME@MAJOR.MINOR.PATCH: the
+ * minimum version (0 without one) as a u64, then the name (none for ANY).
+ */
+static int parse_manifest(struct parser *p, const struct token *t,
+			  const char *val, u32 vlen, struct sigil_prop *prop)
+{
+	struct sigil_policy *pol = p->pol;
+	const char *at = memchr(val, '@', vlen);
+	u32 vcol = t->col + (u32)(val - t->s);
+	u32 nlen = at ? (u32)(at - val) : vlen;
+	char q[SIGIL_QUOTE_MAX + 1];
+	char msg[SIGIL_ERR_MSG_MAX];
+	u16 version[3] = { 0 };
+	bool any;
+	u64 min;
+	int rc;
+
+	sigil_quote(q, sizeof(q), val, nlen);
+	any = nlen == 3 && !memcmp(val, "ANY", 3);
+	if (!nlen)
+		return fail(p, -EBADMSG, vcol,
+			    "manifest takes NAME, ANY or NAME@MAJOR.MINOR.PATCH, got '%s'",
+			    q);
+	if (any && at) {
+		sigil_quote(q, sizeof(q), val, vlen);
+		return fail(p, -EBADMSG, vcol,
+			    "manifest=ANY takes no minimum version, got '%s': a version belongs to one manifest name",
+			    q);
+	}
+	if (!any && nlen > SIGIL_MANIFEST_NAME_MAX)
+		return fail(p, -ENAMETOOLONG, vcol,
+			    "manifest: the name '%s' is %u bytes long; the limit is %u",
+			    q, nlen, SIGIL_MANIFEST_NAME_MAX);
+	if (!any && !sigil_manifest_name_valid(val, nlen))
+		return fail(p, -EBADMSG, vcol,
+			    "manifest: '%s' is not a manifest name (A-Z a-z 0-9 . _ + : -, not '.' or '..')",
+			    q);
+	if (at) {
+		rc = sigil_version_parse(at + 1, vlen - nlen - 1, version,
+					 "manifest minimum version",
+					 "MAJOR.MINOR.PATCH", msg, sizeof(msg));
+		if (rc)
+			return fail(p, rc, vcol + nlen + 1, "%s", msg);
+	}
+	rc = grow(p, (void **)&pol->values, &p->cap_values,
+		  pol->nvalues + sizeof(min) + (any ? 0 : nlen), 1);
+	if (rc)
+		return rc;
+	min = (u64)version[0] << 32 | (u64)version[1] << 16 | version[2];
+	memcpy(pol->values + pol->nvalues, &min, sizeof(min));
+	if (!any)
+		memcpy(pol->values + pol->nvalues + sizeof(min), val, nlen);
+	prop->value = at ? 1 : 0;
+	prop->size = any ? 0 : (u8)nlen;
+	prop->off = pol->nvalues;
+	pol->nvalues += sizeof(min) + prop->size;
+	return 0;
+}
+
 static int parse_property(struct parser *p, const struct token *t,
 			  struct sigil_rule *r)
 {
@@ -475,6 +538,10 @@ static int parse_property(struct parser *p, const struct token *t,
 		}
 	} else if (prop_syntax[type].kind == PROP_DIGEST) {
 		rc = parse_digest(p, t, type, val, vlen, &prop);
+		if (rc)
+			return rc;
+	} else if (prop_syntax[type].kind == PROP_MANIFEST) {
+		rc = parse_manifest(p, t, val, vlen, &prop);
 		if (rc)
 			return rc;
 	} else {
@@ -778,9 +845,11 @@ static int parse_lines(struct parser *p, const char *text, size_t len)
  * * %0			- @out holds the policy
  * * %-EBADMSG		- syntax error, unknown name, malformed value or
  *			  missing DEFAULT; @err says which
- * * %-EINVAL		- policy_version component is not a number
- * * %-ERANGE		- policy_version component is larger than 65535
- * * %-ENAMETOOLONG	- policy_name is longer than %SIGIL_POLICY_NAME_MAX
+ * * %-EINVAL		- policy_version component, or one of a manifest=
+ *			  minimum version, is not a number
+ * * %-ERANGE		- such a component is larger than 65535
+ * * %-ENAMETOOLONG	- policy_name is longer than %SIGIL_POLICY_NAME_MAX,
+ *			  or a manifest= name than %SIGIL_MANIFEST_NAME_MAX
  * * %-EOPNOTSUPP	- a property that @opts does not allow
  * * %-E2BIG		- more rules or properties than the format holds
  * * %-ENOMEM		- out of memory

@@ -353,6 +353,18 @@ static int offline_fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 			answer_addf(o->notes, "note",
 				    "program_signer: offline explain does not verify the program's signatures, and takes it as holding for no key; ask the kernel");
 		return 0;
+	case SIGIL_PROP_MANIFEST:
+		/*
+		 * The manifests are the kernel's: offline explain loads none,
+		 * so the file is listed in no manifest and manifest= never
+		 * holds here.  The kernel's sigil/explain says which manifest
+		 * lists the file and why one does not.
+		 */
+		facts->nmanifests = 0;
+		if (!o->optimistic)
+			answer_addf(o->notes, "note",
+				    "manifest: offline explain loads no manifests, and takes the file to be listed in none; ask the kernel");
+		return 0;
 	default:
 		break;
 	}

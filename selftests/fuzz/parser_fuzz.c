@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "manifest.h"
 
 static void check(const struct sigil_policy *pol, size_t len)
 {
@@ -32,6 +33,12 @@ static void check(const struct sigil_policy *pol, size_t len)
 
 				if (p->type >= __SIGIL_PROP_MAX ||
 				    p->off + p->size > pol->nvalues)
+					abort();
+				/* manifest=: a u64 minimum version, then the name. */
+				if (p->type == SIGIL_PROP_MANIFEST &&
+				    (p->off + 8 + p->size > pol->nvalues ||
+				     (p->size && !sigil_manifest_name_valid(
+					(const char *)pol->values + p->off + 8, p->size))))
 					abort();
 			}
 		}

@@ -7,7 +7,10 @@
 #include <errno.h>
 #include <string.h>
 
+#include <stdio.h>
+
 #include "policy.h"
+#include "manifest.h"
 #include "case.h"
 
 #define D1 "fd88f2b8824e197f850bf4c5109bea5cf0ee38104f710843bb72da796ba5af9e"
@@ -30,6 +33,7 @@ struct file_model {
 	bool anon;		/* no file: anonymous memory, a buffer */
 	const char *prog_fsv;	/* the running program's fs-verity digest */
 	const char *prog_signer;	/* hex ID of the program's verified signer */
+	const char *manifests;	/* "NAME@X.Y.Z ..." that list the file, or NULL */
 };
 
 struct eval_case {
@@ -77,7 +81,39 @@ static const char jit_policy[] =
 	"op=EXECUTE boot_verified=TRUE action=ALLOW\n"			/* 6 */
 	"op=KMODULE anonymous=TRUE action=DENY\n";			/* 7 */
 
+static const char manifest_policy[] =
+	HDR
+	"DEFAULT action=DENY\n"					/* 2 */
+	"op=EXECUTE manifest=base@1.2.0 action=ALLOW\n"			/* 3 */
+	"op=EXECUTE manifest=extra action=ALLOW\n"			/* 4 */
+	"op=EXECUTE boot_verified=TRUE manifest=ANY action=ALLOW\n"	/* 5 */
+	"op=KMODULE manifest=ANY action=ALLOW\n";			/* 6 */
+
 static const struct eval_case cases[] = {
+	{ "manifest=NAME@MIN: listed at the minimum version", manifest_policy,
+	  EX, { .manifests = "base@1.2.0" }, A, RULE, 3 },
+	{ "manifest=NAME@MIN: a newer patch", manifest_policy,
+	  EX, { .manifests = "base@1.2.1" }, A, RULE, 3 },
+	{ "manifest=NAME@MIN: a newer major, older minor", manifest_policy,
+	  EX, { .manifests = "base@2.0.0" }, A, RULE, 3 },
+	{ "manifest=NAME@MIN: an older version does not hold", manifest_policy,
+	  EX, { .manifests = "base@1.1.65535" }, D, GLOB, 2 },
+	{ "manifest=NAME@MIN: another name with the same prefix", manifest_policy,
+	  EX, { .manifests = "base2@9.0.0 bas@9.0.0" }, D, GLOB, 2 },
+	{ "manifest=NAME: any version, even 0.0.0", manifest_policy,
+	  EX, { .manifests = "extra@0.0.0" }, A, RULE, 4 },
+	{ "manifest=NAME@MIN: the second of two manifests", manifest_policy,
+	  EX, { .manifests = "old@1.0.0 base@1.3.0" }, A, RULE, 3 },
+	{ "manifest=: listed in no manifest", manifest_policy,
+	  EX, { 0 }, D, GLOB, 2 },
+	{ "manifest=ANY with another property", manifest_policy,
+	  EX, { .boot = true, .manifests = "zzz@0.0.1" }, A, RULE, 5 },
+	{ "manifest=ANY: listed in any manifest", manifest_policy,
+	  KM, { .manifests = "zzz@0.0.1" }, A, RULE, 6 },
+	{ "manifest=ANY: listed in none", manifest_policy,
+	  KM, { 0 }, D, GLOB, 2 },
+	{ "manifest=: the fact cannot be fetched", manifest_policy,
+	  EX, { .fail = EIO, .manifests = "base@1.2.0" }, D, ERR, 0 },
 	{ "anonymous memory of a program signed by the named key", jit_policy, EX,
 	  { .anon = true, .prog_signer = K1_FPR }, A, RULE, 4 },
 	{ "anonymous memory of a program signed by another key", jit_policy, EX,
@@ -193,6 +229,7 @@ struct model_facts {
 	unsigned int fetches[__SIGIL_PROP_MAX];
 	struct sigil_signer signers[__SIGIL_SIG_MAX];
 	struct sigil_signer prog_signer;
+	struct sigil_manifest manifests[SIGIL_MANIFEST_MATCHES];
 };
 
 static const u8 kind_prop[__SIGIL_SIG_MAX] = {
@@ -258,6 +295,25 @@ static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 			facts->program_signers[SIGIL_SIG_IMA] = sg;
 		}
 		return 0;
+	case SIGIL_PROP_MANIFEST: {
+		const char *s = m->file->manifests;
+		int used;
+
+		while (s && facts->nmanifests < SIGIL_MANIFEST_MATCHES) {
+			struct sigil_manifest *mf = &m->manifests[facts->nmanifests];
+			unsigned int v[3];
+
+			if (sscanf(s, " %255[^@]@%u.%u.%u%n", mf->name, &v[0], &v[1],
+				   &v[2], &used) != 4)
+				break;
+			mf->version[0] = (u16)v[0];
+			mf->version[1] = (u16)v[1];
+			mf->version[2] = (u16)v[2];
+			facts->manifests[facts->nmanifests++] = mf;
+			s += used;
+		}
+		return 0;
+	}
 	case SIGIL_PROP_DMVERITY_ROOTHASH:
 	case SIGIL_PROP_DMVERITY_SIGNATURE:
 		/* As the kernel does: one report answers both. */
@@ -397,6 +453,41 @@ static void test_rule_props(void)
 	case_end("- eval: sigil_rule_props() names what the deciding rule required");
 }
 
+/* manifest= counts as required, with or without a name or version. */
+static void test_manifest_rule_props(void)
+{
+	static const char policy[] =
+		HDR
+		"DEFAULT action=DENY\n"
+		"op=EXECUTE manifest=ANY action=ALLOW\n"
+		"op=KMODULE manifest=base boot_verified=FALSE action=ALLOW\n";
+	struct file_model listed = { .manifests = "base@1.0.0" };
+	struct model_facts m = { .facts.fetch = fetch, .file = &listed };
+	struct sigil_policy *pol = parse(policy);
+	struct sigil_decision d;
+	u32 props;
+
+	case_begin();
+	case_check(pol, "parse");
+	if (pol) {
+		sigil_policy_decide(pol, EX, &m.facts, &d);
+		props = sigil_rule_props(pol, &d);
+		case_check(d.match == RULE && props == SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST),
+			  "manifest=ANY: props %#x", props);
+		memset(&m, 0, sizeof(m));
+		m.facts.fetch = fetch;
+		m.file = &listed;
+		sigil_policy_decide(pol, KM, &m.facts, &d);
+		props = sigil_rule_props(pol, &d);
+		case_check(d.match == RULE && props == SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST),
+			  "manifest=base: props %#x", props);
+		case_check(SIGIL_PROPS_MUTABLE & SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST),
+			  "manifest is mutable");
+	}
+	sigil_policy_free(pol);
+	case_end("- eval: sigil_rule_props() counts manifest= as required");
+}
+
 int main(void)
 {
 	size_t i;
@@ -406,5 +497,6 @@ int main(void)
 		run_case(&cases[i]);
 	test_lazy_fetch();
 	test_rule_props();
+	test_manifest_rule_props();
 	cases_done();
 }

@@ -322,6 +322,42 @@ static const struct parse_case cases[] = {
 	  0, 0, -EBADMSG, 5, 26, "got 'maybe'" },
 	{ "NUL inside a comment", HDR "DEFAULT action=DENY # a\0b\n", 62,
 	  0, -EBADMSG, 2, 24, "NUL byte" },
+	/* ---- manifest= ---- */
+	{ "manifest=NAME, manifest=ANY, manifest=NAME@MIN",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=base action=ALLOW\n"
+	  "op=EXECUTE manifest=ANY action=ALLOW\n"
+	  "op=KMODULE manifest=base-1.x_y+z:w@1.2.65535 action=ALLOW\n" },
+	{ "manifest= empty", HDR "DEFAULT action=DENY\nop=EXECUTE manifest= action=ALLOW\n",
+	  0, 0, -EBADMSG, 3, 21, "manifest takes NAME, ANY or NAME@MAJOR.MINOR.PATCH, got ''" },
+	{ "manifest=@1.0.0: no name", HDR "DEFAULT action=DENY\nop=EXECUTE manifest=@1.0.0 action=ALLOW\n",
+	  0, 0, -EBADMSG, 3, 21, "manifest takes NAME" },
+	{ "manifest=ANY@1.0.0 refused",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=ANY@1.0.0 action=ALLOW\n",
+	  0, 0, -EBADMSG, 3, 21, "manifest=ANY takes no minimum version, got 'ANY@1.0.0'" },
+	{ "manifest= name with a slash",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=a/b action=ALLOW\n",
+	  0, 0, -EBADMSG, 3, 21, "'a/b' is not a manifest name" },
+	{ "manifest= name '..'",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=..@1.0.0 action=ALLOW\n",
+	  0, 0, -EBADMSG, 3, 21, "'..' is not a manifest name" },
+	{ "manifest= name of 256 bytes",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=" D64 D64 D64 D64 "x action=ALLOW\n",
+	  0, 0, -ENAMETOOLONG, 3, 21, "is 257 bytes long; the limit is 255" },
+	{ "manifest= minimum version with two components",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=base@1.2 action=ALLOW\n",
+	  0, 0, -EBADMSG, 3, 26, "manifest minimum version '1.2' must have three components" },
+	{ "manifest= minimum version not a number",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=base@1.x.0 action=ALLOW\n",
+	  0, 0, -EINVAL, 3, 26, "'1.x.0': each component must be a decimal number" },
+	{ "manifest= minimum version too big",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=base@1.65536.0 action=ALLOW\n",
+	  0, 0, -ERANGE, 3, 26, "'1.65536.0': each component must be at most 65535" },
+	{ "manifest= empty minimum version",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=base@ action=ALLOW\n",
+	  0, 0, -EBADMSG, 3, 26, "manifest minimum version is empty" },
+	{ "minimal build: manifest not supported",
+	  HDR "DEFAULT action=DENY\nop=EXECUTE manifest=ANY action=ALLOW\n",
+	  0, MINIMAL_PROPS, -EOPNOTSUPP, 3, 12, "'manifest' is not supported" },
 	{ "long token is shortened in the message",
 	  HDR "DEFAULT action=DENY\nop=EXECUTE " D64 D64 " action=ALLOW\n",
 	  0, 0, -EBADMSG, 3, 12, "..." },
@@ -406,6 +442,45 @@ static void test_structure(void)
 	case_end("- structure: rules grouped by operation, sources and values kept");
 }
 
+/* manifest=: the minimum version as a u64, then the name; none for ANY. */
+static void test_manifest_values(void)
+{
+	static const char text[] = HDR "DEFAULT action=DENY\n"
+		"op=EXECUTE manifest=base@1.2.3 action=ALLOW\n"
+		"op=EXECUTE manifest=ANY action=ALLOW\n"
+		"op=EXECUTE manifest=x action=ALLOW\n";
+	struct sigil_parse_opts opts = { SIGIL_PROPS_PARSEABLE };
+	const struct sigil_prop *pr;
+	struct sigil_parse_error err;
+	struct sigil_policy *pol;
+	u64 v;
+
+	case_begin();
+	case_check(!sigil_policy_parse(text, sizeof(text) - 1, &opts, &pol, &err),
+		  "%s", err.msg);
+	if (pol && pol->nprops == 3) {
+		pr = pol->props;
+		memcpy(&v, pol->values + pr[0].off, sizeof(v));
+		case_check(pr[0].type == SIGIL_PROP_MANIFEST && pr[0].value == 1 &&
+			  pr[0].size == 4 && v == (1ull << 32 | 2 << 16 | 3) &&
+			  !memcmp(pol->values + pr[0].off + 8, "base", 4),
+			  "base@1.2.3: value %u size %u version %#llx", pr[0].value,
+			  pr[0].size, (unsigned long long)v);
+		memcpy(&v, pol->values + pr[1].off, sizeof(v));
+		case_check(pr[1].value == 0 && pr[1].size == 0 && v == 0, "ANY");
+		memcpy(&v, pol->values + pr[2].off, sizeof(v));
+		case_check(pr[2].value == 0 && pr[2].size == 1 && v == 0 &&
+			  pol->values[pr[2].off + 8] == 'x', "x");
+		case_check(pol->nvalues == 8 + 4 + 8 + 8 + 1, "nvalues %u", pol->nvalues);
+		case_check(pol->props_used == SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST),
+			  "props_used %#x", pol->props_used);
+	} else {
+		case_check(0, "three properties expected");
+	}
+	sigil_policy_free(pol);
+	case_end("- parse: manifest= values: minimum version, then the name");
+}
+
 static void test_error_format(void)
 {
 	struct sigil_parse_opts opts = { SIGIL_PROPS_PARSEABLE };
@@ -430,6 +505,7 @@ int main(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
 	test_structure();
+	test_manifest_values();
 	test_error_format();
 	cases_done();
 }
