@@ -110,6 +110,8 @@ TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 TOOL_LIBS	:= -lcrypto -lkeyutils -lfsverity -lgpgme -lpthread
 # policy sign and policy load undo gpg's compression (zlib).
 TOOL_LIBS	+= -lz
+# manifest from-deb reads packages with libarchive, from-rpm with librpm.
+TOOL_LIBS	+= -larchive -lrpm -lrpmio
 
 # Rewritten only when SIGIL_VERSION changes, so that sigilctl is rebuilt then.
 $(BUILD)/sigil-version: FORCE

@@ -84,6 +84,16 @@ static const struct sigilctl_opt manifest_revoke_opts[] = {
 	{ NULL },
 };
 
+static const struct sigilctl_opt manifest_pkg_opts[] = {
+	{ "--fsverity", "fsverity= entries: fs-verity digests of the files (the default)" },
+	{ "--content", "content= entries: the sha256 of each file's content" },
+	{ "--name NAME", "manifest_name (default: the package's name)" },
+	{ "--version X.Y.Z", "manifest_version (default: the package's, when it is X.Y.Z)" },
+	{ "--prefix DIR", "list the files under DIR (default: /)" },
+	{ "-o, --output FILE", "where the manifest goes (default: standard output)" },
+	{ NULL },
+};
+
 static const struct sigilctl_opt log_opts[] = {
 	{ "-f, --follow", "keep printing new decisions as they come, until interrupted" },
 	OPT_HELP_JSON,
@@ -173,6 +183,12 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	  "list the loaded manifests: version, entries, signer", json_opts },
 	{ "manifest", "delete", cmd_manifest_delete, "NAME",
 	  "unload a manifest that the active policy does not name", quiet_opts },
+	{ "manifest", "from-deb", cmd_manifest_from_deb,
+	  "[--fsverity|--content] [--name NAME] [--version X.Y.Z] [--prefix DIR] [-o FILE] FILE.deb",
+	  "a manifest of the files a Debian package installs", manifest_pkg_opts },
+	{ "manifest", "from-rpm", cmd_manifest_from_rpm,
+	  "[--fsverity|--content] [--name NAME] [--version X.Y.Z] [--prefix DIR] [-o FILE] FILE.rpm",
+	  "a manifest of the files an RPM package installs", manifest_pkg_opts },
 	{ NULL, "status", cmd_status, "", "mode, active policy, keys, counters", json_opts },
 	{ NULL, "log", cmd_log, "[--follow]", "the latest decisions", log_opts },
 	{ NULL, "explain", cmd_explain,
