@@ -253,7 +253,7 @@ static void list_cmds(FILE *f, const char *group)
 		snprintf(name, sizeof(name), "%s%s%s",
 			 !group && c->group ? c->group : "",
 			 !group && c->group ? " " : "", c->name);
-		fprintf(f, "  %-16s %s\n", name, c->summary);
+		fprintf(f, "  %-18s %s\n", name, c->summary);
 	}
 }
 
