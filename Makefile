@@ -111,6 +111,8 @@ TOOL_CFLAGS	:= -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 TOOL_LIBS	:= -lcrypto -lkeyutils -lfsverity -lgpgme -lpthread
 # policy sign and policy load undo gpg's compression (zlib).
 TOOL_LIBS	+= -lz
+# manifest from-deb reads packages with libarchive, from-rpm with librpm.
+TOOL_LIBS	+= -larchive -lrpm -lrpmio
 
 # Rewritten only when SIGIL_VERSION changes, so that sigilctl is rebuilt then.
 $(BUILD)/sigil-version: FORCE
@@ -200,10 +202,13 @@ $(DMV_FIXTURES)/dmv/params: selftests/fixtures/dmverity-fixtures \
 	@scripts/deps host vm
 	selftests/fixtures/dmverity-fixtures $(DMV_FIXTURES) $(GUEST_PROG)
 
-unit: $(UNIT_TESTS) $(FIXTURES) | $(KSRC)/Makefile
+# The C tests, then sigilctl's manifest commands on the host (a script).
+unit: $(UNIT_TESTS) $(FIXTURES) $(SIGILCTL) | $(KSRC)/Makefile
 	@rc=0; for t in $(UNIT_TESTS); do \
 		$$t $(PGP_FIXTURES) $(SIG_FIXTURES) $(POLICY_FIXTURES) $(IPE_EXAMPLES) $(KSRC) || rc=1; \
-	done; exit $$rc
+	done; \
+	selftests/unit/sigilctl-manifest-host $(SIGILCTL) $(SIG_FIXTURES) || rc=1; \
+	exit $$rc
 
 $(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS)
 	@scripts/deps host

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "manifest.h"
 #include "policy.h"
 
 /* ---- an answer: key=value pairs, in the kernel's order ---- */
@@ -74,7 +75,9 @@ void answer_free(struct answer *a)
 static const char *const header_keys[] = {
 	"op", "path", "dev", "ino", "policy", "version", "enforce", "action",
 	"match", "line", "rule", "error", "reason", "note", "if_verified_action",
-	"if_verified_match", "if_verified_line", "if_verified_rule", NULL,
+	"if_verified_match", "if_verified_line", "if_verified_rule",
+	"manifest", "manifest_name", "manifest_version", "manifest_entry",
+	"manifest_path", NULL,
 };
 
 static bool is_fact(const char *key)
@@ -220,6 +223,49 @@ static const char *match_why(const struct answer *a)
 	return buf;
 }
 
+/* A path as manifests write it: control bytes and backslashes escaped. */
+static const char *esc(const char *path)
+{
+	static char buf[4 * 4096 + 1];
+
+	sigil_manifest_escape(buf, sizeof(buf), path, strlen(path));
+	return buf;
+}
+
+/*
+ * What a manifest= rule found: the state, and the entry it is about
+ * (match, digest_differs, elsewhere), with the path the kernel compared.
+ */
+static void print_manifest(const struct answer *a)
+{
+	const char *state = get(a, "manifest"), *name = get(a, "manifest_name");
+	const char *ver = get(a, "manifest_version"), *entry = get(a, "manifest_entry");
+	const char *path = get(a, "manifest_path");
+	char m[300] = "";
+
+	if (!state)
+		return;
+	if (name)
+		snprintf(m, sizeof(m), "'%s' %s", name, ver ?: "?");
+	if (!strcmp(state, "match"))
+		printf("  manifest: match: %s lists %s with this file's digest\n", m,
+		       esc(entry ?: "?"));
+	else if (!strcmp(state, "digest_differs"))
+		printf("  manifest: digest_differs: %s lists %s with another digest (the file changed, or is another one)\n",
+		       m, esc(entry ?: "?"));
+	else if (!strcmp(state, "elsewhere"))
+		printf("  manifest: elsewhere: %s lists this digest under %s, not under the path run\n",
+		       m, esc(entry ?: "?"));
+	else if (!strcmp(state, "not_listed"))
+		printf("  manifest: not_listed: no loaded manifest lists this path or digest\n");
+	else if (!strcmp(state, "no_path"))
+		printf("  manifest: no_path: the file has no path from the global root (another mount namespace, a detached mount, memfd, or unlinked)\n");
+	else
+		printf("  manifest: %s\n", state);
+	if (path)
+		printf("  manifest path compared: %s\n", esc(path));
+}
+
 static void print_decision(const char *action, const char *line,
 			   const char *rule)
 {
@@ -270,6 +316,7 @@ static void print_text(const struct answer *a, bool offline,
 	for (; i < a->n; i++)
 		if (is_fact(a->kv[i].key))
 			printf("    %-20s %s\n", a->kv[i].key, a->kv[i].value);
+	print_manifest(a);
 	if (get(a, "if_verified_action")) {
 		printf("  if the signatures present verify: ");
 		print_decision(get(a, "if_verified_action"),
@@ -315,6 +362,21 @@ static void print_json(const struct answer *a, bool offline,
 		if (is_fact(a->kv[i].key))
 			json_kv_str(a->kv[i].key, a->kv[i].value, &f2);
 	putchar('}');
+	if ((v = get(a, "manifest"))) {
+		static const char *const mkeys[][2] = {
+			{ "manifest_name", "name" }, { "manifest_version", "version" },
+			{ "manifest_entry", "entry" }, { "manifest_path", "path" },
+		};
+
+		json_key("manifest", &first);
+		putchar('{');
+		f2 = true;
+		json_kv_str("state", v, &f2);
+		for (i = 0; i < 4; i++)
+			if ((v = get(a, mkeys[i][0])))
+				json_kv_str(mkeys[i][1], v, &f2);
+		putchar('}');
+	}
 	if (get(a, "if_verified_action")) {
 		json_key("if_signatures_verify", &first);
 		putchar('{');

@@ -16,8 +16,6 @@
 
 /* ---- check ---- */
 
-static int load_bytes(const char *file, u8 **out, size_t *out_len);
-
 static int check_one(const char *file)
 {
 	struct sigil_parse_opts opts = { .props = SIGIL_PROPS_PARSEABLE };
@@ -157,7 +155,7 @@ static int refused(const char *what, int rc, long long errors_before)
  * The bytes to write for @file: as they are, or, for an armored OpenPGP
  * message, its binary form, which is what the kernel takes.
  */
-static int load_bytes(const char *file, u8 **out, size_t *out_len)
+int load_bytes(const char *file, u8 **out, size_t *out_len)
 {
 	struct pgp_error perr = { 0 };
 	size_t len, pos = 0;

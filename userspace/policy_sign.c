@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * sigilctl policy sign: check a policy with the kernel's parser, then sign
- * it in a form the kernel takes, checked before it is written.
+ * it in a form the kernel takes, checked before it is written.  The
+ * signing itself (options, PKCS#7 with OpenSSL, OpenPGP through GPGME, the
+ * output) is shared with manifest sign, which signs manifests in the same
+ * envelopes: see textsign.h.
  */
 
 #include <errno.h>
@@ -19,36 +22,16 @@
 #include <openssl/x509v3.h>
 
 #include "policy.h"
-#include "signed.h"
-#include "sigilctl.h"
+#include "textsign.h"
 
 /* lsm/policy_sig.c: SIGIL_ASN1_MAX. */
 #define KERNEL_ASN1_MAX		65535
 
 /* ---- options ---- */
 
-struct sign_opts {
-	const char *file;
-	const char *out;
-	const char *key;
-	const char *cert;
-	const char *pgp_key;
-	bool pkcs7;
-	bool pgp;
-	bool container;
-};
-
-/* What was made, for the report and the checks. */
-struct signed_out {
-	u8 *buf;
-	size_t len;
-	enum sigil_msg_form form;
-	char signer[2 * 64 + 16];
-};
-
-static int sign_usage(const char *fmt, const char *arg)
+static int sign_usage(const struct sign_opts *o, const char *fmt, const char *arg)
 {
-	return usage_error("policy sign", fmt, arg);
+	return usage_error(o->cmd, fmt, arg);
 }
 
 enum { OPT_PKCS7 = OPT_LONG, OPT_PGP, OPT_CONTAINER, OPT_KEY, OPT_CERT, OPT_PGP_KEY };
@@ -66,12 +49,20 @@ static const struct option sign_longopts[] = {
 	{ NULL },
 };
 
-/* 0; EXIT_USAGE after a usage error; CMD_HELP or CMD_USAGE from cmd_getopt(). */
-static int parse_sign_opts(int argc, char **argv, struct sign_opts *o)
+/**
+ * parse_sign_opts() - the options of policy sign and manifest sign
+ * @argc: the command's arguments
+ * @argv: the same
+ * @o: the options; o->cmd ("policy sign") and o->what ("policy") set
+ *
+ * Return: 0; EXIT_USAGE after a usage error; CMD_HELP or CMD_USAGE from
+ * cmd_getopt().
+ */
+int parse_sign_opts(int argc, char **argv, struct sign_opts *o)
 {
 	int c;
 
-	while ((c = cmd_getopt(argc, argv, "policy sign", ":ho:", sign_longopts)) != -1) {
+	while ((c = cmd_getopt(argc, argv, o->cmd, ":ho:", sign_longopts)) != -1) {
 		switch (c) {
 		case OPT_PKCS7:
 			o->pkcs7 = true;
@@ -99,7 +90,8 @@ static int parse_sign_opts(int argc, char **argv, struct sign_opts *o)
 		}
 	}
 	if (argc - optind > 1)
-		return sign_usage("one policy file, not also %s", argv[optind + 1]);
+		return usage_error(o->cmd, "one %s file, not also %s", o->what,
+				   argv[optind + 1]);
 	if (optind < argc)
 		o->file = argv[optind];
 	if ((o->key || o->cert) && !o->pgp)
@@ -107,17 +99,17 @@ static int parse_sign_opts(int argc, char **argv, struct sign_opts *o)
 	if (!o->pkcs7 && !o->pgp)
 		o->pgp = true;
 	if (o->pkcs7 && o->pgp)
-		return sign_usage("%s", "--pkcs7 or --pgp, not both");
+		return sign_usage(o, "%s", "--pkcs7 or --pgp, not both");
 	if (o->pkcs7 && (!o->key || !o->cert))
-		return sign_usage("%s", "--pkcs7 needs --key KEY and --cert CERT");
+		return sign_usage(o, "%s", "--pkcs7 needs --key KEY and --cert CERT");
 	if (o->pgp && o->container)
-		return sign_usage("%s", "--detached-container is for PKCS#7; OpenPGP messages have no size limit");
+		return sign_usage(o, "%s", "--detached-container is for PKCS#7; OpenPGP messages have no size limit");
 	if (o->pkcs7 && o->pgp_key)
-		return sign_usage("%s", "--pgp-key is for --pgp");
+		return sign_usage(o, "%s", "--pgp-key is for --pgp");
 	if (!o->out)
-		return sign_usage("%s", "where to? -o OUT");
+		return sign_usage(o, "%s", "where to? -o OUT");
 	if (!o->file)
-		return sign_usage("%s", "which policy file?");
+		return usage_error(o->cmd, "which %s file?", o->what);
 	return 0;
 }
 
@@ -275,7 +267,7 @@ static bool pkcs7_verifies(const u8 *der, size_t der_len, const u8 *text,
 	return ok;
 }
 
-static int sign_pkcs7(const struct sign_opts *o, const u8 *text, size_t len,
+static int sign_pkcs7_text(const struct sign_opts *o, const u8 *text, size_t len,
 		      struct signed_out *res)
 {
 	EVP_PKEY *key = read_key(o->key);
@@ -391,7 +383,7 @@ static gpgme_key_t secret_key(gpgme_ctx_t ctx, const char *name)
  * gpg signs through its agent, so keys on a smartcard or behind a
  * passphrase work; GNUPGHOME chooses the key store as for gpg itself.
  */
-static int sign_pgp(const struct sign_opts *o, const u8 *text, size_t len,
+static int sign_pgp_text(const struct sign_opts *o, const u8 *text, size_t len,
 		    struct signed_out *res)
 {
 	gpgme_data_t in = NULL, out = NULL;
@@ -485,7 +477,7 @@ static int sign_pgp(const struct sign_opts *o, const u8 *text, size_t len,
 	if (!signed_text || sigil_msg_text_copy(msg, &m, signed_text) != len ||
 	    memcmp(signed_text, text, len)) {
 		free(signed_text);
-		warnx("gpg signed something other than the policy text");
+		warnx("gpg signed something other than the %s text", o->what);
 		goto out;
 	}
 	free(signed_text);
@@ -504,8 +496,27 @@ out:
 
 /* ---- output ---- */
 
+/**
+ * text_sign() - sign a text as the options say, in a form the kernel takes
+ * @o: the options, from parse_sign_opts()
+ * @text: the text
+ * @len: its length
+ * @res: what was made: the signed message, its form and the signer
+ *
+ * The result is checked before it is returned: its signature verifies and
+ * its text is @text.
+ *
+ * Return: EXIT_OK, or EXIT_FAIL after a message.
+ */
+int text_sign(const struct sign_opts *o, const u8 *text, size_t len,
+	      struct signed_out *res)
+{
+	return o->pkcs7 ? sign_pkcs7_text(o, text, len, res) :
+	       sign_pgp_text(o, text, len, res);
+}
+
 /* Write @buf to @path whole or not at all: a temporary file, then rename. */
-static int write_output(const char *path, const u8 *buf, size_t len)
+int write_output(const char *path, const u8 *buf, size_t len)
 {
 	char *tmp;
 	size_t off = 0;
@@ -577,7 +588,7 @@ int cmd_policy_sign(int argc, char **argv)
 {
 	struct sigil_parse_opts popts = { .props = SIGIL_PROPS_PARSEABLE };
 	struct signed_out res = { 0 };
-	struct sign_opts o = { 0 };
+	struct sign_opts o = { .cmd = "policy sign", .what = "policy" };
 	struct sigil_parse_error err;
 	struct sigil_policy *pol = NULL;
 	struct pgp_error perr;
@@ -620,7 +631,7 @@ int cmd_policy_sign(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	rc = o.pkcs7 ? sign_pkcs7(&o, text, len, &res) : sign_pgp(&o, text, len, &res);
+	rc = text_sign(&o, text, len, &res);
 	if (rc)
 		goto out;
 	rc = write_output(o.out, res.buf, res.len);

@@ -54,6 +54,46 @@ static const struct sigilctl_opt policy_sign_opts[] = {
 	{ NULL },
 };
 
+static const struct sigilctl_opt manifest_create_opts[] = {
+	{ "--root DIR", "take the PATHs under DIR, and list them relative to it" },
+	{ "--prefix DIR", "list the files under DIR instead (default: /)" },
+	{ "--fsverity", "fsverity= entries: the fs-verity digests (the default)" },
+	{ "--content", "content= entries: the sha256 of each file's content" },
+	{ "--enable-verity", "enable fs-verity on each file first, and check its digest" },
+	{ "--name NAME", "manifest_name (required)" },
+	{ "--version X.Y.Z", "manifest_version (required)" },
+	{ "-o, --output FILE", "where the manifest goes (default: standard output)" },
+	{ NULL },
+};
+
+static const struct sigilctl_opt manifest_sign_opts[] = {
+	{ "--pkcs7", "sign with OpenSSL: PKCS#7 (--key and --cert imply it)" },
+	{ "--key KEY", "the private key, PEM or DER (--pkcs7)" },
+	{ "--cert CERT", "its X.509 certificate, PEM or DER (--pkcs7)" },
+	{ "--pgp", "sign with gpg: an OpenPGP signed message (the default)" },
+	{ "--pgp-key ID", "the secret key gpg signs with; without it, gpg's default" },
+	{ "--detached-container", "write the SIGILP7 container, whatever the size" },
+	{ "-o, --output OUT", "where the signed manifest goes; - for standard output" },
+	OPT_HELP_JSON,
+	{ NULL },
+};
+
+static const struct sigilctl_opt manifest_revoke_opts[] = {
+	{ "--version X.Y.Z", "the new version (default: the patch number plus one)" },
+	{ "-o, --output FILE", "where the new manifest goes (default: standard output)" },
+	{ NULL },
+};
+
+static const struct sigilctl_opt manifest_pkg_opts[] = {
+	{ "--fsverity", "fsverity= entries: fs-verity digests of the files (the default)" },
+	{ "--content", "content= entries: the sha256 of each file's content" },
+	{ "--name NAME", "manifest_name (default: the package's name)" },
+	{ "--version X.Y.Z", "manifest_version (default: the package's, when it is X.Y.Z)" },
+	{ "--prefix DIR", "list the files under DIR (default: /)" },
+	{ "-o, --output FILE", "where the manifest goes (default: standard output)" },
+	{ NULL },
+};
+
 static const struct sigilctl_opt log_opts[] = {
 	{ "-f, --follow", "keep printing new decisions as they come, until interrupted" },
 	OPT_HELP_JSON,
@@ -121,6 +161,34 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	{ "policy", "list", cmd_policy_list, "", "list the loaded policies", json_opts },
 	{ "policy", "show", cmd_policy_show, "NAME",
 	  "print a loaded policy and what is known of it", json_opts },
+	{ "manifest", "create", cmd_manifest_create,
+	  "[--root DIR] [--prefix DIR] [--fsverity|--content] [--enable-verity] "
+	  "--name NAME --version X.Y.Z [-o FILE] PATH...",
+	  "list files with their digests, in a manifest to sign", manifest_create_opts },
+	{ "manifest", "sign", cmd_manifest_sign,
+	  "[--pkcs7 --key KEY --cert CERT | --pgp [--pgp-key ID]] [--detached-container] -o OUT FILE",
+	  "check a manifest, then sign it in a form the kernel takes", manifest_sign_opts },
+	{ "manifest", "check", cmd_manifest_check, "FILE...",
+	  "check manifests offline: the signature, then the kernel's parser", json_opts },
+	{ "manifest", "show", cmd_manifest_show, "FILE",
+	  "print a manifest file's text, signed or not, canonically", json_opts },
+	{ "manifest", "revoke", cmd_manifest_revoke,
+	  "[--version X.Y.Z] [-o FILE] MANIFEST PATH...",
+	  "write the next version of a manifest without some paths", manifest_revoke_opts },
+	{ "manifest", "load", cmd_manifest_load, "FILE",
+	  "load a manifest (signed, or plain on test kernels)", quiet_opts },
+	{ "manifest", "update", cmd_manifest_update, "NAME FILE",
+	  "replace a loaded manifest with a newer version", quiet_opts },
+	{ "manifest", "list", cmd_manifest_list, "",
+	  "list the loaded manifests: version, entries, signer", json_opts },
+	{ "manifest", "delete", cmd_manifest_delete, "NAME",
+	  "unload a manifest that the active policy does not name", quiet_opts },
+	{ "manifest", "from-deb", cmd_manifest_from_deb,
+	  "[--fsverity|--content] [--name NAME] [--version X.Y.Z] [--prefix DIR] [-o FILE] FILE.deb",
+	  "a manifest of the files a Debian package installs", manifest_pkg_opts },
+	{ "manifest", "from-rpm", cmd_manifest_from_rpm,
+	  "[--fsverity|--content] [--name NAME] [--version X.Y.Z] [--prefix DIR] [-o FILE] FILE.rpm",
+	  "a manifest of the files an RPM package installs", manifest_pkg_opts },
 	{ NULL, "status", cmd_status, "", "mode, active policy, keys, counters", json_opts },
 	{ NULL, "log", cmd_log, "[--follow]", "the latest decisions", log_opts },
 	{ NULL, "explain", cmd_explain,
@@ -185,7 +253,7 @@ static void list_cmds(FILE *f, const char *group)
 		snprintf(name, sizeof(name), "%s%s%s",
 			 !group && c->group ? c->group : "",
 			 !group && c->group ? " " : "", c->name);
-		fprintf(f, "  %-16s %s\n", name, c->summary);
+		fprintf(f, "  %-18s %s\n", name, c->summary);
 	}
 }
 

@@ -96,6 +96,10 @@ int usage_error(const char *cmd, const char *fmt, ...)
 /* Files. */
 int read_all(const char *path, u8 **buf, size_t *len);
 int write_once(const char *path, const void *buf, size_t len);
+/* policy_sign.c: @buf to @path ("-": stdout), whole or not at all */
+int write_output(const char *path, const u8 *buf, size_t len);
+/* policy.c: a file as load writes it, an armored OpenPGP message in binary */
+int load_bytes(const char *file, u8 **out, size_t *out_len);
 char *status_value(const char *key);
 
 /* Lower-case hex of @n bytes, and a NUL: 2 * @n + 1 bytes at @out. */
@@ -129,6 +133,19 @@ int cmd_key_lock(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_log(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+
+/* manifest*.c */
+int cmd_manifest_create(int argc, char **argv);
+int cmd_manifest_sign(int argc, char **argv);
+int cmd_manifest_check(int argc, char **argv);
+int cmd_manifest_show(int argc, char **argv);
+int cmd_manifest_revoke(int argc, char **argv);
+int cmd_manifest_load(int argc, char **argv);
+int cmd_manifest_update(int argc, char **argv);
+int cmd_manifest_list(int argc, char **argv);
+int cmd_manifest_delete(int argc, char **argv);
+int cmd_manifest_from_deb(int argc, char **argv);
+int cmd_manifest_from_rpm(int argc, char **argv);
 
 /* sign.c and verify.c */
 int cmd_sign(int argc, char **argv);
