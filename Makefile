@@ -265,27 +265,34 @@ check: deps
 
 BENCH_BIN	:= $(BUILD)/guest/sig_bench
 SCALE_BIN	:= $(BUILD)/guest/scale_bench
+MANIFEST_BIN	:= $(BUILD)/guest/manifest_bench
 # "dmverity": measure only the dm-verity properties (about 30 s);
-# "scale": only the policy-size series; "quick": every case but the 64 MiB
-# files, in two short rounds, to prove that the bench runs (make check).
+# "scale": only the policy-size series; "manifest": only the manifest cases;
+# "quick": every case but the 64 MiB files, in two short rounds, to prove
+# that the bench runs (make check).
 BENCH_CASES	?=
 
 # One boot: the guest builds the files, applies the host's signatures and
-# prints the tables (see selftests/bench/sig_bench.c and scale_bench.c).
+# prints the tables (see selftests/bench/sig_bench.c, scale_bench.c and
+# manifest_bench.c).
 # tsc=reliable: under TCG the clocksource watchdog can demote the TSC to
 # jiffies, 4 ms steps.
 bench: deps
 	$(MAKE) kernel
-	$(MAKE) $(BENCH_BIN) $(SCALE_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids $(DMV_FIXTURES)/dmv/params
+	$(MAKE) $(BENCH_BIN) $(SCALE_BIN) $(MANIFEST_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids \
+		$(DMV_FIXTURES)/dmv/params
 	selftests/bench/bench-fixtures $(BUILD)/bench $(SIG_FIXTURES) $(BENCH_BIN) $(GUEST_PROG)
 	SIGIL_SMP=1 selftests/run-vm --timeout 1800 --append tsc=reliable --add $(BENCH_BIN) \
-		--add $(SCALE_BIN) --add $(GUEST_PROG):/bin/prog42 \
+		--add $(SCALE_BIN) --add $(MANIFEST_BIN) --add $(GUEST_PROG):/bin/prog42 \
 		--add $(BUILD)/bench:/bench --add $(DMV_FIXTURES)/dmv:/dmv \
 		--drive $(DMV_FIXTURES)/a.img:dmv-a -- sh -c ' \
-		case "$(BENCH_CASES)" in scale) ;; *) /bin/sig_bench /bench $(BENCH_CASES) || exit 1 ;; esac; \
+		case "$(BENCH_CASES)" in scale|manifest) ;; *) /bin/sig_bench /bench $(BENCH_CASES) || exit 1 ;; esac; \
+		case "$(BENCH_CASES)" in ""|scale|manifest|quick) \
+			/bin/sig_bench --make /mnt/scale-prog 65536 /bin/prog42 || exit 1 ;; esac; \
 		case "$(BENCH_CASES)" in ""|scale|quick) \
-			/bin/sig_bench --make /mnt/scale-prog 65536 /bin/prog42 && \
-			/bin/scale_bench /bench/scale $(filter quick,$(BENCH_CASES)) ;; esac'
+			/bin/scale_bench /bench/scale $(filter quick,$(BENCH_CASES)) || exit 1 ;; esac; \
+		case "$(BENCH_CASES)" in ""|manifest|quick) \
+			/bin/manifest_bench /bench/manifest $(filter quick,$(BENCH_CASES)) || exit 1 ;; esac'
 
 # ---- demo ----
 
