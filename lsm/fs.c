@@ -234,7 +234,7 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "last_policy_error: %s\n", last_error);
 	seq_printf(m, "manifests_loaded: %u\n", ms.loaded);
 	seq_printf(m, "manifest_entries: %zu\n", ms.entries);
-	seq_printf(m, "manifest_superseded_entries: %zu\n", ms.superseded);
+	seq_printf(m, "manifest_superseded: %zu\n", ms.superseded);
 	seq_printf(m, "manifest_bytes: %zu\n", ms.bytes);
 	seq_printf(m, "manifest_bytes_per_entry: %zu\n",
 		   ms.entries ? ms.bytes / ms.entries : 0);

@@ -138,6 +138,18 @@ static int use_policy(const char *spec)
  * Does the last log line deny with manifest=@state and, when @entry is
  * given, name @entry of manifest @name?  It is shown when it does not.
  */
+/* Does the last log line hold @want? */
+static int last_log_has(const char *want)
+{
+	char line[2048];
+
+	last_log_line(line, sizeof(line));
+	if (strstr(line, want))
+		return 1;
+	printf("# log: %s\n# want: %s\n", line, want);
+	return 0;
+}
+
 static int denied_because(const char *name, const char *state, const char *entry)
 {
 	char line[2048], want[640];
@@ -497,7 +509,9 @@ TEST_F(mf, file_only_in_v1_is_denied_after_update)
 	snprintf(want, sizeof(want), "%s fsverity=sha256:%s\n", self->b, hex);
 	EXPECT_STREQ(want, (manifest_read(m, "entries", buf, sizeof(buf)), buf));
 	EXPECT_EQ(-EACCES, run(self->a));
-	EXPECT_TRUE(denied_because(m, "not_listed", NULL));
+	/* Only the version it replaced listed a: the log says which. */
+	EXPECT_TRUE(denied_because(m, "superseded", self->a));
+	EXPECT_TRUE(last_log_has(" manifest_version=1.0.0"));
 	EXPECT_EQ(PROG_EXIT, run(self->b));
 }
 
@@ -537,6 +551,7 @@ TEST_F(mf, revoked_file_is_denied_while_the_rest_runs)
 {
 	const char *m = fresh(self, "revoke");
 	char v1[4096], v2[4096];
+	long long superseded;
 
 	ASSERT_EQ(0, mf_load(m, "1.0.0", FSV, self->a, NULL, FSV, self->b, NULL,
 			     CON, self->p, NULL, END));
@@ -545,10 +560,13 @@ TEST_F(mf, revoked_file_is_denied_while_the_rest_runs)
 	EXPECT_EQ(PROG_EXIT, run(self->b));
 	EXPECT_EQ(PROG_EXIT, run(self->p));
 	ASSERT_LT(0, manifest_read(m, "entries", v1, sizeof(v1)));
+	superseded = status_num("manifest_superseded");
 
 	ASSERT_EQ(0, mf_update(m, m, "1.0.1", FSV, self->b, NULL, CON, self->p, NULL, END));
 	EXPECT_EQ(-EACCES, run(self->a));
-	EXPECT_TRUE(denied_because(m, "not_listed", NULL));
+	EXPECT_TRUE(denied_because(m, "superseded", self->a));
+	EXPECT_TRUE(last_log_has(" manifest_version=1.0.0"));
+	EXPECT_EQ(1, status_num("manifest_superseded") - superseded);
 	EXPECT_EQ(PROG_EXIT, run(self->b));
 	EXPECT_EQ(PROG_EXIT, run(self->p));
 	/* The entries are v1's without a's line, in the same order. */
