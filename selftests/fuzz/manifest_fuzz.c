@@ -57,7 +57,7 @@ static void check(const struct sigil_manifest *m)
 static void lookups(struct sigil_manifest *m)
 {
 	static const char empty_text[] = "manifest_name=e manifest_version=0.0.0\n";
-	struct sigil_manifest *empty, *ms[3];
+	struct sigil_manifest *empty, *d, *ms[3];
 	struct sigil_manifest_set *s;
 	struct sigil_parse_error err;
 	u32 i;
@@ -87,6 +87,18 @@ static void lookups(struct sigil_manifest *m)
 			abort();
 	}
 	sigil_manifest_set_free(s);
+	/* A version drops nothing of itself, and all of itself for none. */
+	if (sigil_manifest_dropped(m, m, &d))
+		abort();
+	if (d->nentries)
+		abort();
+	sigil_manifest_free(d);
+	if (sigil_manifest_dropped(m, empty, &d))
+		abort();
+	if (d->nentries != m->nentries || d->npaths != m->npaths ||
+	    (m->nentries && memcmp(d->paths, m->paths, m->npaths)))
+		abort();
+	sigil_manifest_free(d);
 	sigil_manifest_free(empty);
 }
 

@@ -818,6 +818,61 @@ static void test_empty_sets(void)
 	case_end("- manifest index: no manifests, and manifests without entries");
 }
 
+/* ---- what an update drops ---- */
+
+#define D(c)	"sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c \
+		c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
+
+static void test_dropped(void)
+{
+	static const char v1[] =
+		"manifest_name=base manifest_version=1.0.0\n"
+		"/a fsverity=" D("1") "\n"	/* kept */
+		"/b fsverity=" D("2") "\n"	/* dropped */
+		"/c content=" D("3") "\n"	/* new digest in v2 */
+		"/d fsverity=" D("4") "\n"	/* same digest, other kind in v2 */
+		"/sp\\x20ace content=" D("5") "\n";	/* dropped */
+	static const char v2[] =
+		"manifest_name=base manifest_version=1.1.0\n"
+		"/a fsverity=" D("1") "\n"
+		"/c content=" D("6") "\n"
+		"/d content=" D("4") "\n"
+		"/e content=" D("2") "\n";
+	static const char *const want[] = { "/b", "/c", "/d", "/sp ace" };
+	struct sigil_manifest *a, *b, *d = NULL;
+	struct sigil_parse_error err;
+	u32 i;
+
+	case_begin();
+	case_check(!sigil_manifest_parse(v1, strlen(v1), &a, &err), "v1: %s", err.msg);
+	case_check(!sigil_manifest_parse(v2, strlen(v2), &b, &err), "v2: %s", err.msg);
+	if (case_ok) {
+		case_check(!sigil_manifest_dropped(a, b, &d), "dropped");
+	}
+	if (d) {
+		case_check(!strcmp(d->name, "base") && d->version[1] == 0,
+			   "named and versioned as the old version");
+		case_check(d->nentries == 4, "%u entries dropped, want 4", d->nentries);
+		for (i = 0; i < d->nentries && i < 4; i++)
+			case_check(d->entries[i].path_len == strlen(want[i]) &&
+				   !memcmp(sigil_manifest_path(d, &d->entries[i]), want[i],
+					   strlen(want[i])) &&
+				   d->entries[i].path_hash ==
+				   sigil_path_hash(want[i], strlen(want[i])),
+				   "entry %u is %s", i, want[i]);
+		case_check(d->kinds == (1u << SIGIL_MANIFEST_FSVERITY |
+					1u << SIGIL_MANIFEST_CONTENT), "kinds");
+		sigil_manifest_free(d);
+		d = NULL;
+		case_check(!sigil_manifest_dropped(b, b, &d) && d && !d->nentries,
+			   "a version drops nothing of itself");
+		sigil_manifest_free(d);
+	}
+	sigil_manifest_free(a);
+	sigil_manifest_free(b);
+	case_end("- sigil_manifest_dropped(): what an update drops, in order");
+}
+
 int main(void)
 {
 	size_t i;
@@ -833,5 +888,6 @@ int main(void)
 	test_escape_round_trip();
 	test_index();
 	test_empty_sets();
+	test_dropped();
 	cases_done();
 }
