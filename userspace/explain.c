@@ -234,7 +234,8 @@ static const char *esc(const char *path)
 
 /*
  * What a manifest= rule found: the state, and the entry it is about
- * (match, digest_differs, elsewhere), with the path the kernel compared.
+ * (match, digest_differs, elsewhere, superseded), with the path the
+ * kernel compared.
  */
 static void print_manifest(const struct answer *a)
 {
@@ -255,6 +256,9 @@ static void print_manifest(const struct answer *a)
 		       m, esc(entry ?: "?"));
 	else if (!strcmp(state, "elsewhere"))
 		printf("  manifest: elsewhere: %s lists this digest under %s, not under the path run\n",
+		       m, esc(entry ?: "?"));
+	else if (!strcmp(state, "superseded"))
+		printf("  manifest: superseded: %s, a version since replaced, listed %s with this digest; the loaded version does not (revoked, or rolled back)\n",
 		       m, esc(entry ?: "?"));
 	else if (!strcmp(state, "not_listed"))
 		printf("  manifest: not_listed: no loaded manifest lists this path or digest\n");
