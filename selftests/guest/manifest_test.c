@@ -708,6 +708,44 @@ TEST_F(mf, mmap_and_mprotect_exec_follow_the_manifest)
  * run as /bin/f but compared as R/bin/f.  A manifest that lists /bin/f
  * (the chroot's view) does not vouch for it; one that lists R/bin/f does.
  */
+/*
+ * A mapping allowed on a content= entry rests on the content as it is:
+ * writers are kept out while the mapping's file is open.  And a content
+ * that cannot be hashed (the file is open for writing) denies, with the
+ * reason in the log: fail closed.
+ */
+TEST_F(mf, content_entry_keeps_writers_out_and_fails_closed)
+{
+	const char *m = fresh(self, "write");
+	void *map;
+	int fd, w;
+
+	ASSERT_EQ(0, mf_load(m, "1.0.0", CON, self->p, NULL, END));
+	ASSERT_EQ(0, use_policy(m));
+
+	/* Open for writing first: the content cannot be vouched for. */
+	w = open(self->p, O_WRONLY | O_CLOEXEC);
+	ASSERT_LE(0, w);
+	EXPECT_EQ(-EACCES, map_exec(self->p));
+	EXPECT_TRUE(last_log_has(" manifest=error"));
+	EXPECT_TRUE(last_log_has("open for writing"));
+	close(w);
+
+	/* Mapped executable: now writers are refused until it is closed. */
+	fd = open(self->p, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	map = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	EXPECT_EQ(-1, open(self->p, O_WRONLY | O_CLOEXEC));
+	EXPECT_EQ(ETXTBSY, errno);
+	munmap(map, 4096);
+	close(fd);
+	w = open(self->p, O_WRONLY | O_CLOEXEC);
+	EXPECT_LE(0, w);
+	if (w >= 0)
+		close(w);
+}
+
 TEST_F(mf, chroot_does_not_change_the_compared_path)
 {
 	const char *in = fresh(self, "chroot-in"), *out = fresh(self, "chroot-out");
