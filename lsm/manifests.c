@@ -668,7 +668,10 @@ static int add(struct sigil_manifest_loaded *ml,
 
 	mutex_lock(&sigil_policy_mutex);
 	mk = find_mark(m->name);
-	if (find_loaded(m->name)) {
+	if (!strcmp(m->name, "new")) {
+		rc = report(SIGIL_AUDIT_LOAD, m, -EINVAL,
+			    "manifest rejected: the name 'new' is taken by manifests/new");
+	} else if (find_loaded(m->name)) {
 		rc = report(SIGIL_AUDIT_LOAD, m, -EEXIST,
 			    "manifest rejected: a manifest named '%s' is loaded; write to manifests/%s/update",
 			    m->name, m->name);

@@ -1443,6 +1443,11 @@ TEST_F(mf, malformed_manifests_are_refused_and_change_nothing)
 	EXPECT_STREQ(before, (manifest_read(g, "entries", buf, sizeof(buf)), buf));
 	EXPECT_EQ(PROG_EXIT, run(self->a));
 	manifest_path(target, sizeof(target), g, "update");
+	/* The name of manifests/new itself is refused by the kernel. */
+	snprintf(buf, sizeof(buf), "manifest_name=new manifest_version=1.0.0\n");
+	EXPECT_EQ(-EINVAL, manifest_new(buf, strlen(buf)));
+	EXPECT_NE(NULL, strstr(status_get("last_manifest_error", e, sizeof(e)),
+			       "manifests/new")) TH_LOG("%s", e);
 	/* ...and so does one that parses but names another manifest. */
 	snprintf(buf, sizeof(buf), "manifest_name=mfbad manifest_version=1.1.0\n"
 		 "%s " DIG "\n", self->a);
