@@ -70,6 +70,9 @@ static atomic_long_t sigil_cache_blob_bytes;
  * @have: BIT() of each enum sigil_sig_kind whose result is in @sig, and
  *	  BIT(%SIGIL_CACHE_CONTENT) when @content is known
  * @sig: per kind, its result
+ * @content_gen: the inode's generation when @content was read: @content
+ *		 rests on the content alone, not on the keyring or the
+ *		 policy, so it outlives a change to the global generation
  * @content: the sha256 of the content, for manifests' content= entries
  */
 struct sigil_verdict {
@@ -79,6 +82,7 @@ struct sigil_verdict {
 	u64 xattr_gen;
 	u8 have;
 	struct sigil_sig_result sig[__SIGIL_SIG_MAX];
+	u64 content_gen;
 	u8 content[SIGIL_CONTENT_DIGEST_SIZE];
 };
 
@@ -145,7 +149,8 @@ static const struct sigil_verdict *lookup(const struct sigil_target *t,
 
 	if (v && (v->have & BIT(bit))) {
 		read_gens(t, &g);
-		if (v->global_gen != g.global || v->inode_gen != g.inode ||
+		if (bit == SIGIL_CACHE_CONTENT ? v->content_gen != g.inode :
+		    v->global_gen != g.global || v->inode_gen != g.inode ||
 		    v->xattr_gen != g.xattr)
 			v = NULL;
 	} else {
@@ -179,6 +184,9 @@ const struct sigil_sig_result *sigil_cache_lookup(const struct sigil_target *t,
 /**
  * sigil_cache_content() - the cached sha256 of a file's content
  * @t: the file; with @t->quiet, the lookup is not counted
+ *
+ * The digest is current while the inode's generation is: a change to the
+ * keyring or the active policy leaves it be.
  *
  * Context: RCU read side; the digest is valid until rcu_read_unlock().
  * Return: the %SIGIL_CONTENT_DIGEST_SIZE bytes, or NULL when there is no
@@ -237,15 +245,23 @@ static void store(const struct sigil_target *t, unsigned int bit,
 	}
 	if (old && old->global_gen == tag->global &&
 	    old->inode_gen == tag->inode && old->xattr_gen == tag->xattr) {
-		v->have = old->have;
+		v->have = old->have & ~BIT(SIGIL_CACHE_CONTENT);
 		memcpy(v->sig, old->sig, sizeof(v->sig));
+	}
+	/* The content's digest stays while the content does. */
+	if (old && (old->have & BIT(SIGIL_CACHE_CONTENT)) &&
+	    old->content_gen == tag->inode) {
+		v->have |= BIT(SIGIL_CACHE_CONTENT);
+		v->content_gen = old->content_gen;
 		memcpy(v->content, old->content, sizeof(v->content));
 	}
 	v->have |= BIT(bit);
-	if (res)
+	if (res) {
 		v->sig[bit] = *res;
-	else
+	} else {
+		v->content_gen = tag->inode;
 		memcpy(v->content, content, sizeof(v->content));
+	}
 	rcu_assign_pointer(si->verdict, v);
 	spin_unlock(&si->lock);
 

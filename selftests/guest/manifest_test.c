@@ -134,10 +134,6 @@ static int use_policy(const char *spec)
 
 /* ---- the log and explain ---- */
 
-/*
- * Does the last log line deny with manifest=@state and, when @entry is
- * given, name @entry of manifest @name?  It is shown when it does not.
- */
 /* Does the last log line hold @want? */
 static int last_log_has(const char *want)
 {
@@ -150,6 +146,10 @@ static int last_log_has(const char *want)
 	return 0;
 }
 
+/*
+ * Does the last log line deny with manifest=@state and, when @entry is
+ * given, name @entry of manifest @name?  It is shown when it does not.
+ */
 static int denied_because(const char *name, const char *state, const char *entry)
 {
 	char line[2048], want[640];
@@ -744,6 +744,24 @@ TEST_F(mf, content_entry_keeps_writers_out_and_fails_closed)
 	EXPECT_LE(0, w);
 	if (w >= 0)
 		close(w);
+}
+
+/*
+ * The content's sha256 rests on the content alone: a policy switch (which
+ * makes every signature verdict stale) keeps it, so mprotect(), which
+ * cannot read the file under the mmap lock, still finds it.
+ */
+TEST_F(mf, content_digest_outlives_a_policy_switch)
+{
+	const char *m = fresh(self, "switch");
+
+	ASSERT_EQ(0, mf_load(m, "1.0.0", CON, self->p, NULL, END));
+	ASSERT_EQ(0, use_policy(m));
+	ASSERT_EQ(0, map_exec(self->p));
+	/* Baseline, then a fresh policy: the global generation moves. */
+	ASSERT_EQ(0, use_policy(m));
+	EXPECT_EQ(0, protect_exec(self->p));
+	EXPECT_EQ(PROG_EXIT, run(self->p));
 }
 
 TEST_F(mf, chroot_does_not_change_the_compared_path)
