@@ -114,12 +114,17 @@ int sigil_file_global_path(struct file *file, char *buf, size_t size,
 	const struct path *p = file_user_path(file);
 	char *s;
 
-	if (!sigil_global_root.mnt || d_unlinked(p->dentry) ||
-	    !path_is_under(p, &sigil_global_root))
+	if (!sigil_global_root.mnt || d_unlinked(p->dentry))
 		return -ENOENT;
-	s = d_absolute_path(p, buf, size);
+	/*
+	 * One walk up under the dcache and mount seqlocks, without taking
+	 * mount_lock: NULL when the walk does not end at the global root.
+	 */
+	s = __d_path(p, &sigil_global_root, buf, size);
+	if (!s)
+		return -ENOENT;
 	if (IS_ERR(s))
-		return PTR_ERR(s) == -ENAMETOOLONG ? -ENAMETOOLONG : -ENOENT;
+		return PTR_ERR(s);
 	*path = s;
 	return buf + size - 1 - s;
 }
