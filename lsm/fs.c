@@ -330,6 +330,68 @@ int sigil_create_files(struct dentry *dir, const struct sigil_fs_file *files,
 	return 0;
 }
 
+/**
+ * sigil_create_dir() - create a directory of securityfs files
+ * @parent: where
+ * @name: its name
+ * @files: the files it holds
+ * @n: number of @files
+ *
+ * Return: the directory, or an ERR_PTR(); on error nothing is left.
+ */
+struct dentry *sigil_create_dir(struct dentry *parent, const char *name,
+				const struct sigil_fs_file *files, size_t n)
+{
+	struct dentry *dir = securityfs_create_dir(name, parent);
+	int rc;
+
+	if (IS_ERR(dir))
+		return dir;
+	rc = sigil_create_files(dir, files, n);
+	if (rc) {
+		securityfs_recursive_remove(dir);
+		return ERR_PTR(rc);
+	}
+	return dir;
+}
+
+/**
+ * sigil_read_version() - read a MAJOR.MINOR.PATCH version file
+ * @buf: the reader's buffer
+ * @len: its size
+ * @ppos: the file position
+ * @version: the version
+ *
+ * Return: as simple_read_from_buffer().
+ */
+ssize_t sigil_read_version(char __user *buf, size_t len, loff_t *ppos,
+			   const u16 version[3])
+{
+	char v[sizeof("65535.65535.65535\n")];
+	int n = scnprintf(v, sizeof(v), "%u.%u.%u\n", version[0], version[1],
+			  version[2]);
+
+	return simple_read_from_buffer(buf, len, ppos, v, n);
+}
+
+/**
+ * sigil_read_line() - read a file that holds one line
+ * @buf: the reader's buffer
+ * @len: its size
+ * @ppos: the file position
+ * @s: the line, without its newline
+ *
+ * Return: as simple_read_from_buffer().
+ */
+ssize_t sigil_read_line(char __user *buf, size_t len, loff_t *ppos,
+			const char *s)
+{
+	char line[SIGIL_SIGNER_STR_MAX + 1];
+	int n = scnprintf(line, sizeof(line), "%s\n", s);
+
+	return simple_read_from_buffer(buf, len, ppos, line, n);
+}
+
 static int __init sigil_init_securityfs(void)
 {
 	struct dentry *root;

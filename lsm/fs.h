@@ -27,6 +27,12 @@ int sigil_admin_bool(struct file *file, const char __user *buf, size_t len,
 		     bool *value);
 int sigil_create_files(struct dentry *dir, const struct sigil_fs_file *files,
 		       size_t n);
+struct dentry *sigil_create_dir(struct dentry *parent, const char *name,
+				const struct sigil_fs_file *files, size_t n);
+ssize_t sigil_read_version(char __user *buf, size_t len, loff_t *ppos,
+			   const u16 version[3]);
+ssize_t sigil_read_line(char __user *buf, size_t len, loff_t *ppos,
+			const char *s);
 int sigil_policyfs_add(struct sigil_loaded *lp);
 void sigil_policyfs_publish(struct sigil_loaded *lp, struct sigil_loaded *to);
 void sigil_policyfs_remove(struct sigil_loaded *lp);

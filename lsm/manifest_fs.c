@@ -33,30 +33,27 @@ static struct sigil_manifest_loaded *get_manifest(const struct file *file)
 static ssize_t version_read(struct file *file, char __user *buf, size_t len,
 			    loff_t *ppos)
 {
-	char v[sizeof("65535.65535.65535\n")];
 	struct sigil_manifest_loaded *ml = get_manifest(file);
-	int n;
+	ssize_t rc;
 
 	if (!ml)
 		return -ENOENT;
-	n = scnprintf(v, sizeof(v), "%u.%u.%u\n", ml->m->version[0],
-		      ml->m->version[1], ml->m->version[2]);
+	rc = sigil_read_version(buf, len, ppos, ml->m->version);
 	sigil_manifest_put(ml);
-	return simple_read_from_buffer(buf, len, ppos, v, n);
+	return rc;
 }
 
 static ssize_t signer_read(struct file *file, char __user *buf, size_t len,
 			   loff_t *ppos)
 {
-	char line[SIGIL_SIGNER_STR_MAX + 1];
 	struct sigil_manifest_loaded *ml = get_manifest(file);
-	int n;
+	ssize_t rc;
 
 	if (!ml)
 		return -ENOENT;
-	n = scnprintf(line, sizeof(line), "%s\n", ml->signer);
+	rc = sigil_read_line(buf, len, ppos, ml->signer);
 	sigil_manifest_put(ml);
-	return simple_read_from_buffer(buf, len, ppos, line, n);
+	return rc;
 }
 
 /* ---- entries: one canonical line per entry ---- */
@@ -221,17 +218,12 @@ static const struct sigil_fs_file manifest_files[] = {
  */
 int sigil_manifestfs_add(struct sigil_manifest_loaded *ml)
 {
-	struct dentry *dir;
-	int rc;
+	struct dentry *dir = sigil_create_dir(sigil_manifests_dir, ml->m->name,
+					      manifest_files,
+					      ARRAY_SIZE(manifest_files));
 
-	dir = securityfs_create_dir(ml->m->name, sigil_manifests_dir);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
-	rc = sigil_create_files(dir, manifest_files, ARRAY_SIZE(manifest_files));
-	if (rc) {
-		securityfs_recursive_remove(dir);
-		return rc;
-	}
 	ml->dir = dir;
 	return 0;
 }

@@ -46,16 +46,14 @@ static ssize_t policy_read(struct file *file, char __user *buf, size_t len,
 static ssize_t version_read(struct file *file, char __user *buf, size_t len,
 			    loff_t *ppos)
 {
-	char v[sizeof("65535.65535.65535\n")];
 	struct sigil_loaded *lp = get_policy(file);
-	int n;
+	ssize_t rc;
 
 	if (!lp)
 		return -ENOENT;
-	n = scnprintf(v, sizeof(v), "%u.%u.%u\n", lp->policy->version[0],
-		      lp->policy->version[1], lp->policy->version[2]);
+	rc = sigil_read_version(buf, len, ppos, lp->policy->version);
 	sigil_policy_put(lp);
-	return simple_read_from_buffer(buf, len, ppos, v, n);
+	return rc;
 }
 
 static ssize_t active_read(struct file *file, char __user *buf, size_t len,
@@ -111,15 +109,14 @@ static ssize_t delete_write(struct file *file, const char __user *buf,
 static ssize_t signer_read(struct file *file, char __user *buf, size_t len,
 			   loff_t *ppos)
 {
-	char line[SIGIL_SIGNER_STR_MAX + 1];
 	struct sigil_loaded *lp = get_policy(file);
-	int n;
+	ssize_t rc;
 
 	if (!lp)
 		return -ENOENT;
-	n = scnprintf(line, sizeof(line), "%s\n", lp->signer);
+	rc = sigil_read_line(buf, len, ppos, lp->signer);
 	sigil_policy_put(lp);
-	return simple_read_from_buffer(buf, len, ppos, line, n);
+	return rc;
 }
 
 /* A policy's update is a policy upload whose target is the policy. */
@@ -193,17 +190,12 @@ static const struct sigil_fs_file policy_files[] = {
  */
 int sigil_policyfs_add(struct sigil_loaded *lp)
 {
-	struct dentry *dir;
-	int rc;
+	struct dentry *dir = sigil_create_dir(sigil_policies_dir,
+					      lp->policy->name, policy_files,
+					      ARRAY_SIZE(policy_files));
 
-	dir = securityfs_create_dir(lp->policy->name, sigil_policies_dir);
 	if (IS_ERR(dir))
 		return PTR_ERR(dir);
-	rc = sigil_create_files(dir, policy_files, ARRAY_SIZE(policy_files));
-	if (rc) {
-		securityfs_recursive_remove(dir);
-		return rc;
-	}
 	lp->dir = dir;
 	return 0;
 }

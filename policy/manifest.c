@@ -377,24 +377,11 @@ static int mf_parse_digest(struct mf_parser *p, const struct mf_token *t,
 static int mf_grow(struct mf_parser *p, void **arr, u32 *cap, u32 need,
 		   size_t elem)
 {
-	u32 ncap = *cap ? *cap : 64;
-	size_t bytes;
-	void *n;
+	int rc = sigil_array_grow(arr, cap, need, elem, 64);
 
-	if (need <= *cap)
-		return 0;
-	while (ncap < need) {
-		if (ncap > 0x7fffffffu)
-			return mf_fail(p, -E2BIG, 0, "manifest is too large");
-		ncap *= 2;
-	}
-	if (__builtin_mul_overflow((size_t)ncap, elem, &bytes))
-		return mf_fail(p, -E2BIG, 0, "manifest is too large");
-	n = sigil_realloc(*arr, bytes);
-	if (!n)
-		return mf_fail(p, -ENOMEM, 0, "out of memory");
-	*arr = n;
-	*cap = ncap;
+	if (rc)
+		return mf_fail(p, rc, 0, rc == -ENOMEM ? "out of memory" :
+			       "manifest is too large");
 	return 0;
 }
 

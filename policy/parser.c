@@ -162,24 +162,11 @@ static int fail(struct parser *p, int err, u32 col, const char *fmt, ...)
 /* Grow *@arr so that it holds @need elements of @elem bytes. */
 static int grow(struct parser *p, void **arr, u32 *cap, u32 need, size_t elem)
 {
-	u32 ncap = *cap ? *cap : 16;
-	size_t bytes;
-	void *n;
+	int rc = sigil_array_grow(arr, cap, need, elem, 16);
 
-	if (need <= *cap)
-		return 0;
-	while (ncap < need) {
-		if (ncap > 0x7fffffffu)
-			return fail(p, -E2BIG, 0, "policy is too large");
-		ncap *= 2;
-	}
-	if (__builtin_mul_overflow((size_t)ncap, elem, &bytes))
-		return fail(p, -E2BIG, 0, "policy is too large");
-	n = sigil_realloc(*arr, bytes);
-	if (!n)
-		return fail(p, -ENOMEM, 0, "out of memory");
-	*arr = n;
-	*cap = ncap;
+	if (rc)
+		return fail(p, rc, 0, rc == -ENOMEM ? "out of memory" :
+			    "policy is too large");
 	return 0;
 }
 

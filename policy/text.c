@@ -105,3 +105,40 @@ int sigil_version_parse(const char *s, size_t len, u16 version[3],
 	}
 	return 0;
 }
+
+/**
+ * sigil_array_grow() - grow an array so that it holds @need elements
+ * @arr: the array, reallocated
+ * @cap: its capacity in elements, updated
+ * @need: the elements it must hold
+ * @elem: the size of an element
+ * @first: the capacity of a first allocation
+ *
+ * The capacity doubles, so that appending one element at a time costs
+ * amortized O(1).
+ *
+ * Return: 0; -E2BIG when the array would pass 2^31 elements or the size
+ * of memory; -ENOMEM.  On error *@arr is unchanged.
+ */
+int sigil_array_grow(void **arr, u32 *cap, u32 need, size_t elem, u32 first)
+{
+	u32 ncap = *cap ? *cap : first;
+	size_t bytes;
+	void *n;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need) {
+		if (ncap > 0x7fffffffu)
+			return -E2BIG;
+		ncap *= 2;
+	}
+	if (__builtin_mul_overflow((size_t)ncap, elem, &bytes))
+		return -E2BIG;
+	n = sigil_realloc(*arr, bytes);
+	if (!n)
+		return -ENOMEM;
+	*arr = n;
+	*cap = ncap;
+	return 0;
+}
