@@ -404,7 +404,8 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
 		ff->seen.looked = 0;
 		ff->seen.program_looked = 0;
 		ff->seen.dmverity = SIGIL_DMV_NOT_LOOKED;
-		ff->seen.manifest.state = SIGIL_MF_NOT_LOOKED;
+		/* A report of an earlier round points into freed indexes. */
+		memset(&ff->seen.manifest, 0, sizeof(ff->seen.manifest));
 
 		rcu_read_lock();
 		lp = rcu_dereference(sigil_active);
@@ -429,25 +430,40 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
  * signature, boot_verified) would run whatever is written to the file
  * later: shut writers out for as long as the mapping's file is open, as
  * the kernel does for a running program.  Files with fs-verity cannot be
- * written, and need nothing.  Returns 0, or -ETXTBSY when the file is open
- * for writing.
+ * written, and need nothing.  Returns 0, -ETXTBSY when the file is open
+ * for writing, or -ESTALE when it was written since the event began.
  */
 static int deny_writes(const struct sigil_event *ev,
 		       const struct sigil_file_facts *ff)
 {
+	const struct sigil_target *t = &ff->file.target;
 	struct sigil_file *sf = sigil_file(ev->file);
+	bool took = false;
 	int rc;
 
-	if (IS_VERITY(ff->file.target.inode))
+	if (IS_VERITY(t->inode))
 		return 0;
-	if (test_bit(SIGIL_FILE_DENIES_WRITE, &sf->flags))
-		return 0;
-	rc = deny_write_access(ev->file);
-	if (rc)
-		return rc;
-	/* A concurrent mapping of the same file may have got there first. */
-	if (test_and_set_bit(SIGIL_FILE_DENIES_WRITE, &sf->flags))
-		allow_write_access(ev->file);
+	if (!test_bit(SIGIL_FILE_DENIES_WRITE, &sf->flags)) {
+		rc = deny_write_access(ev->file);
+		if (rc)
+			return rc;
+		/* A concurrent mapping of the same file may have got there first. */
+		if (test_and_set_bit(SIGIL_FILE_DENIES_WRITE, &sf->flags))
+			allow_write_access(ev->file);
+		else
+			took = true;
+	}
+	/*
+	 * A writer that opened, wrote and closed the file after the content
+	 * was read and before writers were shut out changed the bytes that
+	 * are mapped, not the ones decided on.  Every write open bumps the
+	 * generation read when the event began: refuse then.
+	 */
+	if (atomic64_read_acquire(&sigil_inode(t->inode)->gen) != t->gen) {
+		if (took && test_and_clear_bit(SIGIL_FILE_DENIES_WRITE, &sf->flags))
+			allow_write_access(ev->file);
+		return -ESTALE;
+	}
 	return 0;
 }
 
@@ -506,6 +522,8 @@ static int conclude(const struct sigil_event *ev,
 
 static const char why_writers[] =
 	"the file is open for writing; a mapping allowed on its content must keep writers out";
+static const char why_written[] =
+	"the file was written while it was decided: what would be mapped is not what was checked";
 static const char why_changed[] =
 	"the file changed between decision and read (a copy-up, or a write to the real file)";
 
@@ -552,7 +570,7 @@ int sigil_evaluate(const struct sigil_event *ev)
 		rc = hold_facts(ev, &ff, sigil_rule_props(lp->policy, &d));
 		if (rc) {
 			deny_for(&d, rc);
-			ff.seen.why = why_writers;
+			ff.seen.why = rc == -ESTALE ? why_written : why_writers;
 		}
 	}
 	rc = conclude(ev, lp, &d, &ff.seen);
@@ -672,7 +690,7 @@ void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x)
 		if (ff.facts.program_signers[k])
 			x->program_signers[k] = *ff.facts.program_signers[k];
 	}
-	if (ff.seen.manifest.e) {
+	if (ff.seen.manifest.state != SIGIL_MF_NOT_LOOKED && ff.seen.manifest.e) {
 		const struct sigil_manifest *m = ff.seen.manifest.m;
 		const struct sigil_manifest_entry *e = ff.seen.manifest.e;
 

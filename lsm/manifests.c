@@ -44,13 +44,27 @@ const char *const sigil_manifest_state_names[__SIGIL_MF_MAX] = {
 	[SIGIL_MF_ERROR]		= "error",
 };
 
-/* The index of every loaded manifest; NULL before the first load. */
-static struct sigil_manifest_set __rcu *sigil_manifest_index;
-/*
- * The index of the entries that updates dropped, which only explain a
- * miss: "listed only in a superseded version".
+/* An update keeps what the last few versions dropped, to explain misses. */
+#define SIGIL_MANIFEST_SUPERSEDED_MAX	8
+
+/**
+ * struct sigil_manifest_indexes - what the exec path reads, switched as one
+ * @live: the index of every loaded manifest's entries
+ * @superseded: the index of what their updates dropped, which only
+ *		explains a miss ("listed only in a superseded version")
+ * @retired: dropped entries that no index holds once these indexes are
+ *	     replaced, freed with them
+ * @nretired: number of @retired
  */
-static struct sigil_manifest_set __rcu *sigil_superseded_index;
+struct sigil_manifest_indexes {
+	struct sigil_manifest_set *live;
+	struct sigil_manifest_set *superseded;
+	struct sigil_manifest **retired;
+	u32 nretired;
+};
+
+/* NULL before the first load. */
+static struct sigil_manifest_indexes __rcu *sigil_manifest_indexes;
 
 /*
  * Serializes changes to the loaded manifests and their securityfs
@@ -137,7 +151,9 @@ int sigil_file_global_path(struct file *file, char *buf, size_t size,
  * @rep: what it came to
  * @verity: the file's fs-verity digest, once @have_verity
  * @have_verity: @verity was read
- * @err: a digest that could not be had
+ * @err: a digest that could not be had, or -EAGAIN for the content's
+ * @first_err: the first digest of an entry of the path that could not be
+ *	       had; the fact fails with it when no entry matches
  */
 struct fetch {
 	struct sigil_facts *facts;
@@ -147,6 +163,7 @@ struct fetch {
 	struct sigil_digest verity;
 	bool have_verity;
 	int err;
+	int first_err;
 };
 
 /*
@@ -189,8 +206,19 @@ static int visit_path(void *ctx, const struct sigil_manifest *m,
 	struct sigil_facts *facts = f->facts;
 	const u8 *have = file_digest(f, e->kind);
 
-	if (f->err)
+	if (f->err == -EAGAIN)
 		return f->err;
+	/*
+	 * A digest that cannot be had (a content= entry under mprotect(),
+	 * a file open for writing) fails the fact only if no other entry
+	 * of the path matches: see sigil_manifest_fetch().
+	 */
+	if (f->err) {
+		if (!f->first_err)
+			f->first_err = f->err;
+		f->err = 0;
+		return 0;
+	}
 	if (!have || memcmp(have, e->digest, SIGIL_MANIFEST_DIGEST_SIZE)) {
 		/* Listed, with another digest: the first one explains. */
 		if (!f->rep->e) {
@@ -254,9 +282,9 @@ static int visit_superseded(void *ctx, const struct sigil_manifest *m,
  * events that match no entry pay for these lookups.
  */
 static void explain_miss(struct fetch *f, const struct sigil_manifest_set *s,
+			 const struct sigil_manifest_set *old,
 			 const char *path, size_t len)
 {
-	const struct sigil_manifest_set *old;
 	const u8 *cached;
 	u32 i;
 
@@ -270,8 +298,7 @@ static void explain_miss(struct fetch *f, const struct sigil_manifest_set *s,
 			f->mf->have_content = true;
 		}
 	}
-	old = rcu_dereference(sigil_superseded_index);
-	if (old && old->nentries &&
+	if (old->nentries &&
 	    sigil_manifest_by_path(old, path, len, visit_superseded, f))
 		return;
 	if (f->rep->e) {
@@ -329,6 +356,7 @@ int sigil_manifest_fetch(struct sigil_facts *facts,
 			 struct sigil_manifest_file *mf,
 			 struct sigil_manifest_report *rep)
 {
+	const struct sigil_manifest_indexes *ix;
 	const struct sigil_manifest_set *s;
 	struct fetch f = {
 		.facts = facts, .t = t, .mf = mf, .rep = rep,
@@ -340,16 +368,16 @@ int sigil_manifest_fetch(struct sigil_facts *facts,
 	memset(rep, 0, sizeof(*rep));
 	facts->nmanifests = 0;
 	mf->need_content = false;
-	s = rcu_dereference(sigil_manifest_index);
+	ix = rcu_dereference(sigil_manifest_indexes);
 	if (!t->file) {
 		rep->state = SIGIL_MF_NO_PATH;
 		return 0;
 	}
-	if (!s || (!s->nentries &&
-		   !rcu_dereference(sigil_superseded_index)->nentries)) {
+	if (!ix || (!ix->live->nentries && !ix->superseded->nentries)) {
 		rep->state = SIGIL_MF_NOT_LISTED;
 		return 0;
 	}
+	s = ix->live;
 
 	buf = get_cpu_ptr(&sigil_path_bufs);
 	len = sigil_file_global_path(t->file, buf->b, sizeof(buf->b), &path);
@@ -358,7 +386,9 @@ int sigil_manifest_fetch(struct sigil_facts *facts,
 	} else {
 		sigil_manifest_by_path(s, path, len, visit_path, &f);
 		if (!f.err && rep->state != SIGIL_MF_MATCH)
-			explain_miss(&f, s, path, len);
+			f.err = f.first_err;
+		if (!f.err && rep->state != SIGIL_MF_MATCH)
+			explain_miss(&f, s, ix->superseded, path, len);
 	}
 	put_cpu_ptr(&sigil_path_bufs);
 
@@ -455,20 +485,18 @@ static void version_str(char *buf, size_t size, u64 v)
 		  v & 0xffff);
 }
 
-/**
- * struct indexes - the two indexes, built together and switched together
- * @live: every loaded manifest's entries
- * @superseded: the entries their updates dropped
- */
-struct indexes {
-	struct sigil_manifest_set *live;
-	struct sigil_manifest_set *superseded;
-};
-
-static void free_indexes(struct indexes *x)
+static void free_indexes(struct sigil_manifest_indexes *ix)
 {
-	sigil_manifest_set_free(x->live);
-	sigil_manifest_set_free(x->superseded);
+	u32 i;
+
+	if (!ix)
+		return;
+	sigil_manifest_set_free(ix->live);
+	sigil_manifest_set_free(ix->superseded);
+	for (i = 0; i < ix->nretired; i++)
+		sigil_manifest_free(ix->retired[i]);
+	kvfree(ix->retired);
+	kfree(ix);
 }
 
 /*
@@ -477,24 +505,27 @@ static void free_indexes(struct indexes *x)
  * sigil_manifest_mutex, under which the list does not change.
  */
 static int build_index(struct sigil_manifest_loaded *drop,
-		       struct sigil_manifest_loaded *add, struct indexes *out)
+		       struct sigil_manifest_loaded *add,
+		       struct sigil_manifest_indexes **out)
 {
 	struct sigil_manifest_loaded *ml, *use;
+	struct sigil_manifest_indexes *ix;
 	struct sigil_manifest **ms, **old;
 	u32 n = 0, nold = 0, i;
 	int rc;
 
 	lockdep_assert_held(&sigil_manifest_mutex);
-	memset(out, 0, sizeof(*out));
+	*out = NULL;
 	list_for_each_entry(ml, &sigil_manifest_list, node) {
 		n++;
 		nold += ml->nsuperseded;
 	}
 	if (add)
 		nold += add->nsuperseded;
+	ix = kzalloc(sizeof(*ix), GFP_KERNEL);
 	ms = kvcalloc(n + 1, sizeof(*ms), GFP_KERNEL);
 	old = kvcalloc(nold + 1, sizeof(*old), GFP_KERNEL);
-	if (!ms || !old) {
+	if (!ix || !ms || !old) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -513,48 +544,69 @@ static int build_index(struct sigil_manifest_loaded *drop,
 		for (i = 0; i < add->nsuperseded; i++)
 			old[nold++] = add->superseded[i];
 	}
-	rc = sigil_manifest_set_build(ms, n, &out->live);
+	rc = sigil_manifest_set_build(ms, n, &ix->live);
 	if (!rc)
-		rc = sigil_manifest_set_build(old, nold, &out->superseded);
-	if (rc)
-		free_indexes(out);
+		rc = sigil_manifest_set_build(old, nold, &ix->superseded);
+	if (!rc) {
+		*out = ix;
+		ix = NULL;
+	}
 out:
+	free_indexes(ix);
 	kvfree(ms);
 	kvfree(old);
 	return rc;
 }
 
 /*
- * Publish @x, and hand back the indexes it replaces in @x, which the
- * caller frees after a grace period.
+ * Switch to @ix in one pointer update.  Returns the indexes replaced,
+ * which the caller frees after a grace period.
  */
-static void publish(struct indexes *x)
+static struct sigil_manifest_indexes *
+publish(struct sigil_manifest_indexes *ix)
 {
 	lockdep_assert_held(&sigil_policy_mutex);
-	x->live = rcu_replace_pointer(sigil_manifest_index, x->live,
-				      lockdep_is_held(&sigil_policy_mutex));
-	x->superseded = rcu_replace_pointer(sigil_superseded_index,
-					    x->superseded,
-					    lockdep_is_held(&sigil_policy_mutex));
+	return rcu_replace_pointer(sigil_manifest_indexes, ix,
+				   lockdep_is_held(&sigil_policy_mutex));
 }
 
 /*
- * Give @ml, the update of @old, @old's superseded entries and @dropped
- * (what the update drops) in front of them.  On failure nothing changed.
+ * Give @ml, the update of @old, @dropped (what the update drops; freed now
+ * when it is empty) in front of @old's superseded entries, the newest
+ * %SIGIL_MANIFEST_SUPERSEDED_MAX in all.  The older ones go to @retired,
+ * to be freed once no index holds them.  On failure nothing changed.
  */
 static int take_superseded(struct sigil_manifest_loaded *ml,
 			   struct sigil_manifest_loaded *old,
-			   struct sigil_manifest *dropped)
+			   struct sigil_manifest *dropped,
+			   struct sigil_manifest ***retired, u32 *nretired)
 {
-	struct sigil_manifest **all;
+	u32 keep = old->nsuperseded, first = dropped->nentries ? 1 : 0;
+	struct sigil_manifest **all, **gone = NULL;
 
-	all = kvcalloc(old->nsuperseded + 1, sizeof(*all), GFP_KERNEL);
-	if (!all)
+	if (keep + first > SIGIL_MANIFEST_SUPERSEDED_MAX)
+		keep = SIGIL_MANIFEST_SUPERSEDED_MAX - first;
+	all = kvcalloc(keep + first + 1, sizeof(*all), GFP_KERNEL);
+	if (old->nsuperseded > keep)
+		gone = kvcalloc(old->nsuperseded - keep, sizeof(*gone),
+				GFP_KERNEL);
+	if (!all || (old->nsuperseded > keep && !gone)) {
+		kvfree(all);
+		kvfree(gone);
 		return -ENOMEM;
-	all[0] = dropped;
-	memcpy(all + 1, old->superseded, old->nsuperseded * sizeof(*all));
+	}
+	if (first)
+		all[0] = dropped;
+	else
+		sigil_manifest_free(dropped);
+	memcpy(all + first, old->superseded, keep * sizeof(*all));
+	if (gone)
+		memcpy(gone, old->superseded + keep,
+		       (old->nsuperseded - keep) * sizeof(*gone));
 	ml->superseded = all;
-	ml->nsuperseded = old->nsuperseded + 1;
+	ml->nsuperseded = keep + first;
+	*retired = gone;
+	*nretired = old->nsuperseded - keep;
 	return 0;
 }
 
@@ -602,10 +654,13 @@ static int replace(struct sigil_manifest_loaded *old,
 		   struct sigil_manifest_loaded *ml,
 		   struct sigil_manifest *dropped,
 		   struct sigil_manifest_mark **spare,
-		   struct indexes *stale)
+		   struct sigil_manifest_indexes **stale)
 {
 	const struct sigil_manifest *o = old->m, *m = ml->m;
-	struct indexes x;
+	struct sigil_manifest **retired = NULL;
+	struct sigil_manifest_indexes *x;
+	u32 nretired = 0;
+	bool took;
 	int rc;
 
 	mutex_lock(&sigil_policy_mutex);
@@ -631,18 +686,23 @@ static int replace(struct sigil_manifest_loaded *old,
 		return rc;
 	}
 
-	rc = take_superseded(ml, old, dropped);
-	if (!rc) {
+	took = dropped->nentries;
+	rc = take_superseded(ml, old, dropped, &retired, &nretired);
+	if (rc) {
+		sigil_manifest_free(dropped);
+	} else {
 		rc = build_index(old, ml, &x);
 		if (rc) {
-			/* The rest of the array is still @old's. */
+			/* Only what this update dropped is @ml's. */
+			if (took)
+				sigil_manifest_free(dropped);
 			kvfree(ml->superseded);
 			ml->superseded = NULL;
 			ml->nsuperseded = 0;
+			kvfree(retired);
 		}
 	}
 	if (rc) {
-		sigil_manifest_free(dropped);
 		return report_unlocked(SIGIL_AUDIT_UPDATE, m, rc,
 				       "manifest update rejected: out of memory indexing '%s'",
 				       m->name);
@@ -653,8 +713,11 @@ static int replace(struct sigil_manifest_loaded *old,
 	old->dir = NULL;
 	give_superseded(old);
 	sigil_manifestfs_publish(ml, ml);
-	publish(&x);
-	*stale = x;
+	*stale = publish(x);
+	if (*stale) {
+		(*stale)->retired = retired;
+		(*stale)->nretired = nretired;
+	}
 	set_mark(m, spare);
 	log_loaded("updated", ml, SIGIL_AUDIT_UPDATE);
 	mutex_unlock(&sigil_policy_mutex);
@@ -663,11 +726,12 @@ static int replace(struct sigil_manifest_loaded *old,
 
 /* Add @ml as a new manifest.  Caller holds sigil_manifest_mutex. */
 static int add(struct sigil_manifest_loaded *ml,
-	       struct sigil_manifest_mark **spare, struct indexes *stale)
+	       struct sigil_manifest_mark **spare,
+	       struct sigil_manifest_indexes **stale)
 {
 	const struct sigil_manifest *m = ml->m;
 	const struct sigil_manifest_mark *mk;
-	struct indexes x;
+	struct sigil_manifest_indexes *x;
 	char v[24];
 	int rc = 0;
 
@@ -698,7 +762,7 @@ static int add(struct sigil_manifest_loaded *ml,
 				       m->name);
 	rc = sigil_manifestfs_add(ml);
 	if (rc) {
-		free_indexes(&x);
+		free_indexes(x);
 		return report_unlocked(SIGIL_AUDIT_LOAD, m, rc,
 				       "manifest rejected: cannot create manifests/%s in securityfs",
 				       m->name);
@@ -706,8 +770,7 @@ static int add(struct sigil_manifest_loaded *ml,
 	mutex_lock(&sigil_policy_mutex);
 	list_add_tail(&ml->node, &sigil_manifest_list);
 	sigil_manifestfs_publish(ml, ml);
-	publish(&x);
-	*stale = x;
+	*stale = publish(x);
 	set_mark(m, spare);
 	log_loaded("loaded", ml, SIGIL_AUDIT_LOAD);
 	mutex_unlock(&sigil_policy_mutex);
@@ -763,7 +826,7 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 {
 	enum sigil_audit_op op = update_of ? SIGIL_AUDIT_UPDATE : SIGIL_AUDIT_LOAD;
 	struct sigil_manifest *dropped = NULL;
-	struct indexes stale = { };
+	struct sigil_manifest_indexes *stale = NULL;
 	struct sigil_manifest_mark *spare;
 	struct sigil_manifest_loaded *ml;
 	struct sigil_policy_text pt;
@@ -789,8 +852,11 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 		return rc;
 	/* An update's old entries do not change: compare outside the locks. */
 	if (update_of && sigil_manifest_dropped(update_of->m, m, &dropped)) {
+		rc = report_unlocked(op, m, -ENOMEM,
+				     "manifest update rejected: out of memory comparing '%s' with the loaded version",
+				     m->name);
 		sigil_manifest_free(m);
-		return -ENOMEM;
+		return rc;
 	}
 
 	ml = kzalloc(sizeof(*ml), GFP_KERNEL);
@@ -800,8 +866,11 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 		kfree(ml);
 		kfree(spare);
 		sigil_manifest_free(dropped);
+		rc = report_unlocked(op, m, -ENOMEM,
+				     "manifest rejected: out of memory loading '%s'",
+				     m->name);
 		sigil_manifest_free(m);
-		return -ENOMEM;
+		return rc;
 	}
 	kref_init(&ml->ref);
 	INIT_LIST_HEAD(&ml->node);
@@ -811,6 +880,8 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 	rc = mutex_lock_killable(&sigil_manifest_mutex);
 	if (rc) {
 		sigil_manifest_free(dropped);
+		report_unlocked(op, m, rc,
+				"manifest rejected: killed while waiting for another change");
 		goto out_free;
 	}
 	if (update_of)
@@ -823,7 +894,7 @@ int sigil_manifest_submit(const u8 *buf, size_t len,
 	kfree(spare);
 	/* An event may still read the old indexes, and the replaced entries. */
 	synchronize_rcu();
-	free_indexes(&stale);
+	free_indexes(stale);
 	if (update_of)
 		sigil_manifest_put(update_of);
 	return 0;
@@ -887,20 +958,23 @@ static bool policy_names(const struct sigil_policy *pol, const char *name)
  */
 int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 {
-	struct indexes x = { };
+	struct sigil_manifest_indexes *x = NULL;
 	const struct sigil_loaded *lp;
 	int rc;
 
 	rc = mutex_lock_killable(&sigil_manifest_mutex);
 	if (rc)
-		return rc;
+		return report_unlocked(SIGIL_AUDIT_DELETE, ml->m, rc,
+				       "manifest delete refused: killed while waiting for another change");
 	if (!list_empty(&ml->node))
 		rc = build_index(ml, NULL, &x);
 	mutex_lock(&sigil_policy_mutex);
 	lp = rcu_dereference_protected(sigil_active,
 				       lockdep_is_held(&sigil_policy_mutex));
 	if (list_empty(&ml->node)) {
-		rc = -ENOENT;
+		rc = report(SIGIL_AUDIT_DELETE, ml->m, -ENOENT,
+			    "manifest delete refused: '%s' was deleted meanwhile",
+			    ml->m->name);
 	} else if (lp && policy_names(lp->policy, ml->m->name)) {
 		rc = report(SIGIL_AUDIT_DELETE, ml->m, -EBUSY,
 			    "manifest delete refused: the active policy '%s' names manifest '%s'",
@@ -911,7 +985,7 @@ int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 	} else {
 		list_del_init(&ml->node);
 		sigil_manifestfs_publish(ml, NULL);
-		publish(&x);
+		x = publish(x);
 		pr_info("manifest '%s' deleted\n", ml->m->name);
 		sigil_audit_manifest(SIGIL_AUDIT_DELETE, ml->m->name,
 				     ml->m->version, ml->signer, 0, NULL);
@@ -921,12 +995,12 @@ int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 		sigil_manifestfs_remove(ml);
 	mutex_unlock(&sigil_manifest_mutex);
 	if (rc) {
-		free_indexes(&x);
+		free_indexes(x);
 		return rc;
 	}
 	/* @x now holds the indexes replaced. */
 	synchronize_rcu();
-	free_indexes(&x);
+	free_indexes(x);
 	sigil_manifest_put(ml);
 	return 0;
 }
@@ -940,7 +1014,7 @@ int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 void sigil_manifest_stats(struct sigil_manifest_stats *st, char *last_error,
 			  size_t size)
 {
-	const struct sigil_manifest_set *s;
+	const struct sigil_manifest_indexes *ix;
 	struct sigil_manifest_loaded *ml;
 	u32 i;
 
@@ -955,14 +1029,11 @@ void sigil_manifest_stats(struct sigil_manifest_stats *st, char *last_error,
 			st->bytes += ml->superseded[i]->mem_bytes;
 		}
 	}
-	s = rcu_dereference_protected(sigil_manifest_index,
-				      lockdep_is_held(&sigil_policy_mutex));
-	if (s)
-		st->bytes += s->mem_bytes;
-	s = rcu_dereference_protected(sigil_superseded_index,
-				      lockdep_is_held(&sigil_policy_mutex));
-	if (s)
-		st->bytes += s->mem_bytes;
+	ix = rcu_dereference_protected(sigil_manifest_indexes,
+				       lockdep_is_held(&sigil_policy_mutex));
+	if (ix)
+		st->bytes += sizeof(*ix) + ix->live->mem_bytes +
+			     ix->superseded->mem_bytes;
 	st->failures = sigil_manifest_failures;
 	strscpy(last_error, sigil_manifest_last_error[0] ?
 		sigil_manifest_last_error : "none", size);

@@ -145,7 +145,8 @@ static ssize_t read_xattr(const struct sigil_target *t, const char *name,
  *   unprivileged user), as IMA refuses them.
  *
  * Nor is it read under the mmap lock that mprotect() holds: reading could
- * take locks that nest the other way round.
+ * take locks that nest the other way round.  And what is read through an
+ * overlayfs file counts only if its real file stayed the same throughout.
  *
  * Return: 0, or a negative errno.
  */
@@ -199,6 +200,14 @@ int sigil_read_content(const struct sigil_target *t,
 		cond_resched();
 	}
 	kfree(buf);
+	/*
+	 * Reads of an overlayfs file go to its real file of the moment: a
+	 * copy-up while reading hashed the upper file's bytes, which must not
+	 * be taken, or cached, as the inode's that @t names.
+	 */
+	if (!rc && d_real_inode(t->file->f_path.dentry) != t->inode)
+		rc = pgp_fail(err, -ESTALE, 0,
+			      "the file was copied up while it was read");
 	return rc;
 }
 

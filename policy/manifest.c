@@ -806,6 +806,30 @@ static void mf_insert(u32 *slots, u32 mask, u32 h, u32 o)
 	slots[h & mask] = o + 1;
 }
 
+/*
+ * Put ordinal @o at the head of its digest's chain: a slot per distinct
+ * digest, so that many entries with one digest (empty files, copies) cost
+ * no longer probes.  Called in descending order, chains come out in
+ * ascending order.
+ */
+static void mf_insert_digest(struct sigil_manifest_set *s,
+			     const struct sigil_manifest_entry *e, u32 o)
+{
+	const struct sigil_manifest *m;
+	u32 h, *slot;
+
+	for (h = mf_digest_hash(e->digest);; h++) {
+		slot = &s->digest_slots[h & s->mask];
+		if (!*slot)
+			break;
+		if (!memcmp(mf_resolve(s, *slot - 1, &m)->digest, e->digest,
+			    SIGIL_MANIFEST_DIGEST_SIZE))
+			break;
+	}
+	s->digest_next[o] = *slot;
+	*slot = o + 1;
+}
+
 /**
  * sigil_manifest_set_build() - index manifests by path and by digest
  * @m: the manifests, in the order lookups visit them
@@ -842,7 +866,10 @@ int sigil_manifest_set_build(struct sigil_manifest *const *m, u32 n,
 	s->first = sigil_alloc(((size_t)n + 1) * sizeof(*s->first));
 	s->path_slots = sigil_zalloc((size_t)size * sizeof(*s->path_slots));
 	s->digest_slots = sigil_zalloc((size_t)size * sizeof(*s->digest_slots));
-	if (!s->manifests || !s->first || !s->path_slots || !s->digest_slots) {
+	s->digest_next = sigil_alloc((size_t)(total ? total : 1) *
+				     sizeof(*s->digest_next));
+	if (!s->manifests || !s->first || !s->path_slots || !s->digest_slots ||
+	    !s->digest_next) {
 		sigil_manifest_set_free(s);
 		return -ENOMEM;
 	}
@@ -851,21 +878,28 @@ int sigil_manifest_set_build(struct sigil_manifest *const *m, u32 n,
 	s->nentries = (u32)total;
 	s->mem_bytes = sizeof(*s) + (size_t)n * sizeof(*s->manifests) +
 		       ((size_t)n + 1) * sizeof(*s->first) +
-		       2 * (size_t)size * sizeof(*s->path_slots);
+		       2 * (size_t)size * sizeof(*s->path_slots) +
+		       (size_t)total * sizeof(*s->digest_next);
 
 	for (i = 0; i < n; i++) {
 		s->manifests[i] = m[i];
 		s->first[i] = o;
 		for (j = 0; j < m[i]->nentries; j++, o++) {
-			const struct sigil_manifest_entry *e = &m[i]->entries[j];
-
-			mf_insert(s->path_slots, s->mask, e->path_hash, o);
-			mf_insert(s->digest_slots, s->mask, mf_digest_hash(e->digest), o);
+			mf_insert(s->path_slots, s->mask,
+				  m[i]->entries[j].path_hash, o);
 			if (!(o % 4096))
 				sigil_cond_resched();
 		}
 	}
 	s->first[n] = o;
+	/* Digests last to first, so that each chain runs first to last. */
+	for (i = n; i-- > 0;) {
+		for (j = m[i]->nentries; j-- > 0;) {
+			mf_insert_digest(s, &m[i]->entries[j], --o);
+			if (!(o % 4096))
+				sigil_cond_resched();
+		}
+	}
 	*out = s;
 	return 0;
 }
@@ -884,6 +918,7 @@ void sigil_manifest_set_free(struct sigil_manifest_set *s)
 	sigil_free(s->first);
 	sigil_free(s->path_slots);
 	sigil_free(s->digest_slots);
+	sigil_free(s->digest_next);
 	sigil_free(s);
 }
 
@@ -943,18 +978,23 @@ int sigil_manifest_by_digest(const struct sigil_manifest_set *s,
 			     const u8 *digest, sigil_manifest_visit_fn fn,
 			     void *ctx)
 {
+	const struct sigil_manifest *m;
+	const struct sigil_manifest_entry *e;
 	u32 h, o;
 	int rc;
 
 	for (h = mf_digest_hash(digest); (o = s->digest_slots[h & s->mask]); h++) {
-		const struct sigil_manifest *m;
-		const struct sigil_manifest_entry *e = mf_resolve(s, o - 1, &m);
-
+		e = mf_resolve(s, o - 1, &m);
 		if (memcmp(e->digest, digest, SIGIL_MANIFEST_DIGEST_SIZE))
 			continue;
-		rc = fn(ctx, m, e);
-		if (rc)
-			return rc;
+		/* The chain of every entry with this digest, in order. */
+		for (; o; o = s->digest_next[o - 1]) {
+			e = mf_resolve(s, o - 1, &m);
+			rc = fn(ctx, m, e);
+			if (rc)
+				return rc;
+		}
+		return 0;
 	}
 	return 0;
 }

@@ -33,7 +33,7 @@
 /* Entries are sha256 digests. */
 #define SIGIL_MANIFEST_DIGEST_SIZE	32
 /* Most entries in one manifest. */
-#define SIGIL_MANIFEST_ENTRIES_MAX	(1u << 24)
+#define SIGIL_MANIFEST_ENTRIES_MAX	16777216u	/* 2^24 */
 
 /* What an entry's digest is of; the index of sigil_manifest_kind_names. */
 enum sigil_manifest_kind {
@@ -134,7 +134,10 @@ int sigil_manifest_format_entry(char *buf, size_t size,
  *	   which @first[i] <= o < @first[i + 1].
  * @path_slots: open-addressed table by sigil_path_hash(): an ordinal plus
  *		one, 0 for an empty slot
- * @digest_slots: the same by digest
+ * @digest_slots: by digest: one slot per distinct digest, holding the
+ *		  first of its entries (ordinal plus one)
+ * @digest_next: per ordinal, the next entry with the same digest (ordinal
+ *		 plus one), 0 at the end of the chain
  * @mask: number of slots of each table, minus one (a power of two less one)
  * @nmanifests: number of @manifests
  * @nentries: entries of every manifest
@@ -145,6 +148,7 @@ struct sigil_manifest_set {
 	u32 *first;
 	u32 *path_slots;
 	u32 *digest_slots;
+	u32 *digest_next;
 	u32 mask;
 	u32 nmanifests;
 	u32 nentries;

@@ -701,7 +701,8 @@ static void test_index(void)
 		if (s->nentries != total || s->nmanifests != n ||
 		    s->mask + 1 != expected_slots(total) || s->first[n] != total ||
 		    s->mem_bytes != sizeof(*s) + n * sizeof(*s->manifests) +
-				    (n + 1) * sizeof(u32) + 2 * (s->mask + 1) * sizeof(u32)) {
+				    (n + 1) * sizeof(u32) + 2 * (s->mask + 1) * sizeof(u32) +
+				    total * sizeof(u32)) {
 			case_check(0, "round %u: set shape: %u entries, mask %u, mem %zu",
 				   round, s->nentries, s->mask, s->mem_bytes);
 			bad++;
@@ -873,6 +874,53 @@ static void test_dropped(void)
 	case_end("- sigil_manifest_dropped(): what an update drops, in order");
 }
 
+/*
+ * Many entries with one digest (empty files, copies) take one slot of the
+ * digest table, so that neither building nor looking up walks a cluster
+ * of them; a lookup still visits each, in order.
+ */
+static int count_visit(void *ctx, const struct sigil_manifest *m,
+		       const struct sigil_manifest_entry *e)
+{
+	u32 *n = ctx;
+
+	if (e != &m->entries[*n])
+		return -1;
+	++*n;
+	return 0;
+}
+
+static void test_same_digest(void)
+{
+	const u32 n = 5000;
+	struct sigil_manifest_set *s = NULL;
+	struct sigil_parse_error err;
+	struct sigil_manifest *m = NULL;
+	size_t cap = (size_t)n * 100 + 100, len = 0;
+	char *t = malloc(cap);
+	u32 i, used = 0, visits = 0;
+
+	case_begin();
+	len += snprintf(t + len, cap - len, "manifest_name=same manifest_version=1.0.0\n");
+	for (i = 0; i < n; i++)
+		len += snprintf(t + len, cap - len, "/e/%u content=" D("e") "\n", i);
+	case_check(!sigil_manifest_parse(t, len, &m, &err), "parse: %s", err.msg);
+	if (m)
+		case_check(!sigil_manifest_set_build(&m, 1, &s), "build");
+	if (s) {
+		for (i = 0; i <= s->mask; i++)
+			used += !!s->digest_slots[i];
+		case_check(used == 1, "%u digest slots used for one digest", used);
+		case_check(!sigil_manifest_by_digest(s, m->entries[0].digest,
+						     count_visit, &visits) &&
+			   visits == n, "%u of %u visited in order", visits, n);
+	}
+	sigil_manifest_set_free(s);
+	sigil_manifest_free(m);
+	free(t);
+	case_end("- index: 5000 entries with one digest take one digest slot, visited in order");
+}
+
 int main(void)
 {
 	size_t i;
@@ -889,5 +937,6 @@ int main(void)
 	test_index();
 	test_empty_sets();
 	test_dropped();
+	test_same_digest();
 	cases_done();
 }
