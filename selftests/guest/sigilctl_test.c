@@ -57,7 +57,7 @@ static const char *policy_value(const char *name, const char *file)
 	char path[256];
 
 	policy_path(path, sizeof(path), name, file);
-	snprintf(buf, sizeof(buf), "%s", text_of(path));
+	snprintf(buf, sizeof(buf), "%.255s", text_of(path));
 	return buf;
 }
 
@@ -371,6 +371,61 @@ TEST(policy_load_unsigned_and_the_kernels_reasons)
 	EXPECT_EQ(2, ctl("policy nosuchcommand"));
 	EXPECT_EQ(0, ctl("policy load --help"));
 	EXPECT_NE(NULL, strstr(r.out, "usage: sigilctl policy load FILE"));
+}
+
+/*
+ * sigilctl manifest against the kernel: create with fs-verity enabled on
+ * the way (the digest it writes is the one the kernel measures), load,
+ * list, a policy that names the manifest, revoke one file and update, and
+ * explain naming the version that listed it.
+ */
+TEST(manifest_create_load_revoke_update_explain)
+{
+	char mf[8192], want[200], hex[65];
+	const char *e;
+
+	ASSERT_EQ(0, mkdir(DISK "/ctlmf", 0755) && errno != EEXIST ? -errno : 0);
+	ASSERT_EQ(0, make_prog(DISK "/ctlmf/a", "ctlmf a\n", 0));
+	ASSERT_EQ(0, make_prog(DISK "/ctlmf/b", "ctlmf b\n", 0));
+	ASSERT_EQ(0, ctl("manifest create --fsverity --enable-verity --name ctlmf --version 1.0.0 -o /tmp/ctlmf.mf " DISK "/ctlmf"))
+		TH_LOG("%s", r.err);
+	ASSERT_LT(0, read_file("/tmp/ctlmf.mf", mf, sizeof(mf)));
+	ASSERT_EQ(0, verity_digest(DISK "/ctlmf/a", hex));
+	snprintf(want, sizeof(want), DISK "/ctlmf/a fsverity=sha256:%s\n", hex);
+	EXPECT_NE(NULL, strstr(mf, want)) TH_LOG("%s", mf);
+
+	ASSERT_EQ(0, ctl("manifest load /tmp/ctlmf.mf")) TH_LOG("%s", r.err);
+	ASSERT_EQ(0, ctl("--json manifest list"));
+	e = json_find(r.out, "name", "ctlmf");
+	ASSERT_NE(NULL, e);
+	EXPECT_TRUE(json_is(json_get(e, "version"), "1.0.0"));
+
+	delete_policy("ctlmf");
+	ASSERT_EQ(0, load_policy("policy_name=ctlmf policy_version=" TEST_VERSION "\n"
+				 "DEFAULT action=ALLOW\n"
+				 "DEFAULT op=EXECUTE action=DENY\n"
+				 "op=EXECUTE boot_verified=TRUE action=ALLOW\n"
+				 "op=EXECUTE manifest=ctlmf action=ALLOW\n"));
+	ASSERT_EQ(0, activate("ctlmf"));
+	EXPECT_EQ(PROG_EXIT, run(DISK "/ctlmf/a"));
+	EXPECT_EQ(PROG_EXIT, run(DISK "/ctlmf/b"));
+
+	EXPECT_EQ(0, ctl("manifest revoke -o /tmp/ctlmf2.mf /tmp/ctlmf.mf " DISK "/ctlmf/b"))
+		TH_LOG("%s", r.err);
+	EXPECT_EQ(0, ctl("manifest update ctlmf /tmp/ctlmf2.mf")) TH_LOG("%s", r.err);
+	EXPECT_EQ(PROG_EXIT, run(DISK "/ctlmf/a"));
+	EXPECT_EQ(-EACCES, run(DISK "/ctlmf/b"));
+	EXPECT_EQ(1, ctl("explain " DISK "/ctlmf/b"));
+	EXPECT_NE(NULL, strstr(r.out, "manifest: superseded: 'ctlmf' 1.0.0")) TH_LOG("%s", r.out);
+	/* The old version back: the kernel's reason, through sigilctl. */
+	EXPECT_EQ(1, ctl("manifest update ctlmf /tmp/ctlmf.mf"));
+	EXPECT_NE(NULL, strstr(r.err, "not newer")) TH_LOG("%s", r.err);
+	/* The active policy names it. */
+	EXPECT_EQ(1, ctl("manifest delete ctlmf"));
+
+	EXPECT_EQ(0, restore_baseline());
+	EXPECT_EQ(0, delete_policy("ctlmf"));
+	EXPECT_EQ(0, ctl("manifest delete ctlmf")) TH_LOG("%s", r.err);
 }
 
 TEST(writes_need_cap_mac_admin)
