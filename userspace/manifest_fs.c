@@ -12,31 +12,6 @@
 
 #include "mf.h"
 
-/* sigil's count of failed manifest operations, from status; -1 if unknown. */
-static long long manifest_errors(void)
-{
-	char *v = status_value("manifest_errors");
-	long long n = v ? atoll(v) : -1;
-
-	free(v);
-	return n;
-}
-
-/*
- * A refused write: the errno's text, and the kernel's reason from status
- * when this write recorded one (the count of errors moved).
- */
-static int refused(const char *what, int rc, long long errors_before)
-{
-	long long now = manifest_errors();
-	char *why = now != errors_before || now < 0 ?
-		    status_value("last_manifest_error") : NULL;
-
-	warnx("%s: %s%s%s", what, strerror(-rc), why ? ": " : "", why ? why : "");
-	free(why);
-	return rc == -EPERM || rc == -EACCES ? EXIT_ENV : EXIT_FAIL;
-}
-
 /* Write @file to @target (under the securityfs directory), as load does. */
 static int write_manifest(const char *target, const char *file, const char *name)
 {
@@ -53,7 +28,7 @@ static int write_manifest(const char *target, const char *file, const char *name
 		return rc;
 	policy_uncompress(file, &buf, &len);
 	sfs_path(path, sizeof(path), "%s", target);
-	errors = manifest_errors();
+	errors = status_count("manifest_errors");
 	rc = write_once(path, buf, len);
 	free(buf);
 	if (rc == -ENOENT) {
@@ -63,7 +38,7 @@ static int write_manifest(const char *target, const char *file, const char *name
 			warnx("%s: this sigil takes no manifests", path);
 		return EXIT_FAIL;
 	}
-	return rc ? refused(file, rc, errors) : EXIT_OK;
+	return rc ? refused_write(file, rc, "manifest", errors) : EXIT_OK;
 }
 
 int cmd_manifest_load(int argc, char **argv)
@@ -117,7 +92,7 @@ int cmd_manifest_delete(int argc, char **argv)
 	if (!sigil_present())
 		return EXIT_ENV;
 	sfs_path(path, sizeof(path), "manifests/%s/delete", name);
-	errors = manifest_errors();
+	errors = status_count("manifest_errors");
 	rc = write_once(path, "1", 1);
 	if (rc == -ENOENT) {
 		warnx("no manifest '%s' is loaded", name);
@@ -128,7 +103,7 @@ int cmd_manifest_delete(int argc, char **argv)
 		      strerror(EBUSY), name);
 		return EXIT_FAIL;
 	}
-	return rc ? refused(name, rc, errors) : EXIT_OK;
+	return rc ? refused_write(name, rc, "manifest", errors) : EXIT_OK;
 }
 
 /* manifests/<name>/<file>, its last newline dropped; malloc()ed, or NULL. */

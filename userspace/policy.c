@@ -126,31 +126,6 @@ int cmd_policy_check(int argc, char **argv)
 
 /* ---- writes to securityfs ---- */
 
-/* sigil's count of failed policy operations, from status; -1 if unknown. */
-static long long policy_errors(void)
-{
-	char *v = status_value("policy_errors");
-	long long n = v ? atoll(v) : -1;
-
-	free(v);
-	return n;
-}
-
-/*
- * Report a refused write, with the kernel's reason from status when the
- * write recorded one: a write refused before sigil looked at it (EPERM,
- * ENOENT) leaves an older reason there.
- */
-static int refused(const char *what, int rc, long long errors_before)
-{
-	char *why = policy_errors() != errors_before ?
-		    status_value("last_policy_error") : NULL;
-
-	warnx("%s: %s%s%s", what, strerror(-rc), why ? ": " : "", why ? why : "");
-	free(why);
-	return rc == -EPERM || rc == -EACCES ? EXIT_ENV : EXIT_FAIL;
-}
-
 /*
  * The bytes to write for @file: as they are, or, for an armored OpenPGP
  * message, its binary form, which is what the kernel takes.
@@ -200,12 +175,12 @@ static int write_policy(const char *target, const char *file)
 		return rc;
 	policy_uncompress(file, &buf, &len);
 	sfs_path(path, sizeof(path), "%s", target);
-	errors = policy_errors();
+	errors = status_count("policy_errors");
 	rc = write_once(path, buf, len);
 	free(buf);
 	if (rc == -ENOENT && strcmp(target, "new_policy"))
 		warnx("%s: no such policy is loaded", target);
-	return rc ? refused(file, rc, errors) : EXIT_OK;
+	return rc ? refused_write(file, rc, "policy", errors) : EXIT_OK;
 }
 
 int cmd_policy_load(int argc, char **argv)
@@ -252,13 +227,13 @@ static int policy_switch(int argc, char **argv, const char *cmd,
 	if (!sigil_present())
 		return EXIT_ENV;
 	sfs_path(path, sizeof(path), "policies/%s/%s", name, file);
-	errors = policy_errors();
+	errors = status_count("policy_errors");
 	rc = write_once(path, "1", 1);
 	if (rc == -ENOENT) {
 		warnx("no policy '%s' is loaded", name);
 		return EXIT_FAIL;
 	}
-	return rc ? refused(name, rc, errors) : EXIT_OK;
+	return rc ? refused_write(name, rc, "policy", errors) : EXIT_OK;
 }
 
 int cmd_policy_activate(int argc, char **argv)

@@ -560,6 +560,37 @@ char *status_value(const char *key)
 	return val;
 }
 
+/* The count that status reports under @key, or -1. */
+long long status_count(const char *key)
+{
+	char *v = status_value(key);
+	long long n = v ? atoll(v) : -1;
+
+	free(v);
+	return n;
+}
+
+/*
+ * A write of a @kind ("policy", "manifest") that the kernel refused: the
+ * errno's text, and the kernel's reason (status' last_KIND_error) when
+ * this write recorded one, i.e. when KIND_errors moved from @before.
+ */
+int refused_write(const char *what, int rc, const char *kind, long long before)
+{
+	char key[64], *why = NULL;
+	long long now;
+
+	snprintf(key, sizeof(key), "%s_errors", kind);
+	now = status_count(key);
+	if (now != before || now < 0) {
+		snprintf(key, sizeof(key), "last_%s_error", kind);
+		why = status_value(key);
+	}
+	warnx("%s: %s%s%s", what, strerror(-rc), why ? ": " : "", why ? why : "");
+	free(why);
+	return rc == -EPERM || rc == -EACCES ? EXIT_ENV : EXIT_FAIL;
+}
+
 void hex_str(char *out, const u8 *bytes, size_t n)
 {
 	size_t i;

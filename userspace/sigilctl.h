@@ -101,6 +101,8 @@ int write_output(const char *path, const u8 *buf, size_t len);
 /* policy.c: a file as load writes it, an armored OpenPGP message in binary */
 int load_bytes(const char *file, u8 **out, size_t *out_len);
 char *status_value(const char *key);
+long long status_count(const char *key);
+int refused_write(const char *what, int rc, const char *kind, long long before);
 
 /* Lower-case hex of @n bytes, and a NUL: 2 * @n + 1 bytes at @out. */
 void hex_str(char *out, const u8 *bytes, size_t n);
