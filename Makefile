@@ -297,7 +297,7 @@ bench: deps
 # ---- demo ----
 
 demo: deps
-	$(MAKE) kernel
+	$(MAKE) kernel sigilctl
 	scripts/demo
 
 clean:
