@@ -123,6 +123,10 @@ static void log_manifest(struct audit_buffer *ab,
 	log_string(ab, "manifest_name", r->m->name);
 	log_untrusted(ab, "manifest_entry", sigil_manifest_path(r->m, r->e),
 		      r->e->path_len);
+	if (r->other_e)
+		log_untrusted(ab, "manifest_elsewhere",
+			      sigil_manifest_path(r->other_m, r->other_e),
+			      r->other_e->path_len);
 }
 
 /**

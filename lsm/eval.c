@@ -698,6 +698,13 @@ void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x)
 		strscpy(x->manifest_name, m->name, sizeof(x->manifest_name));
 		memcpy(x->manifest_entry, sigil_manifest_path(m, e), e->path_len);
 		x->manifest_entry_len = e->path_len;
+		e = ff.seen.manifest.other_e;
+		if (e) {
+			memcpy(x->manifest_other,
+			       sigil_manifest_path(ff.seen.manifest.other_m, e),
+			       e->path_len);
+			x->manifest_other_len = e->path_len;
+		}
 	}
 	rcu_read_unlock();
 
@@ -705,6 +712,8 @@ void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x)
 	x->seen.program = NULL;
 	x->seen.manifest.m = NULL;
 	x->seen.manifest.e = NULL;
+	x->seen.manifest.other_m = NULL;
+	x->seen.manifest.other_e = NULL;
 	x->seen.roothash = &x->dmverity_roothash;
 	if (ff.seen.why) {
 		strscpy(x->why, ff.seen.why, sizeof(x->why));

@@ -104,6 +104,9 @@ void sigil_read_counters(struct sigil_counters *sum);
  *		    bytes
  * @manifest_entry_len: its length; @seen.manifest's pointers are not
  *			valid outside the evaluation, these copies are
+ * @manifest_other: for digest_differs, the path under which the file's
+ *		    digest is listed, when it is; @manifest_other_len bytes
+ * @manifest_other_len: its length, 0 when there is none
  */
 struct sigil_explanation {
 	struct sigil_loaded *lp;
@@ -122,6 +125,8 @@ struct sigil_explanation {
 	char manifest_name[SIGIL_MANIFEST_NAME_MAX + 1];
 	char manifest_entry[SIGIL_MANIFEST_PATH_MAX + 1];
 	u16 manifest_entry_len;
+	char manifest_other[SIGIL_MANIFEST_PATH_MAX + 1];
+	u16 manifest_other_len;
 };
 
 void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x);

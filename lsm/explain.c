@@ -175,6 +175,9 @@ static void put_manifest(struct seq_buf *a, const struct sigil_explanation *x,
 		put_escaped(a, "manifest_entry", x->manifest_entry,
 			    x->manifest_entry_len);
 	}
+	if (x->manifest_other_len)
+		put_escaped(a, "manifest_elsewhere", x->manifest_other,
+			    x->manifest_other_len);
 	if (mlen >= 0)
 		put_escaped(a, "manifest_path", mpath, mlen);
 }
@@ -242,7 +245,7 @@ static int format_answer(const struct sigil_event *ev,
 		size += 4 * (strlen(x->lp->policy->name) + SIGIL_REASON_MAX +
 			     (x->d.src ? x->d.src->len : 0));
 	size += 4 * (strlen(x->manifest_name) + x->manifest_entry_len +
-		     max(mlen, 0)) + 128;
+		     x->manifest_other_len + max(mlen, 0)) + 160;
 	buf = kvmalloc(size, GFP_KERNEL);
 	if (!buf) {
 		rc = -ENOMEM;

@@ -225,7 +225,8 @@ static void put_dmverity(struct seq_buf *l, const struct sigil_sig_report *sigs)
  * "manifest=match manifest_name=base manifest_entry="/usr/bin/ping"
  * manifest_version=1.0.0"; the entry is the one that matched, or
  * that lists the path with another digest, or the digest under another
- * path.
+ * path; for a swap, "manifest_elsewhere" also names where the file's
+ * bytes are listed.
  */
 static void put_manifest(struct seq_buf *l, const struct sigil_sig_report *sigs)
 {
@@ -241,6 +242,11 @@ static void put_manifest(struct seq_buf *l, const struct sigil_sig_report *sigs)
 	put_quoted(l, sigil_manifest_path(r->m, r->e), r->e->path_len);
 	seq_buf_printf(l, " manifest_version=%u.%u.%u", r->m->version[0],
 		       r->m->version[1], r->m->version[2]);
+	if (r->other_e) {
+		seq_buf_printf(l, " manifest_elsewhere=");
+		put_quoted(l, sigil_manifest_path(r->other_m, r->other_e),
+			   r->other_e->path_len);
+	}
 }
 
 /**

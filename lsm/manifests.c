@@ -251,9 +251,14 @@ static int visit_digest(void *ctx, const struct sigil_manifest *m,
 	       f->verity.bytes : NULL;
 	if (!have || memcmp(have, e->digest, SIGIL_MANIFEST_DIGEST_SIZE))
 		return 0;
-	f->rep->state = SIGIL_MF_ELSEWHERE;
-	f->rep->m = m;
-	f->rep->e = e;
+	if (f->rep->state == SIGIL_MF_DIGEST_DIFFERS) {
+		f->rep->other_m = m;
+		f->rep->other_e = e;
+	} else {
+		f->rep->state = SIGIL_MF_ELSEWHERE;
+		f->rep->m = m;
+		f->rep->e = e;
+	}
 	return 1;
 }
 
@@ -301,15 +306,13 @@ static void explain_miss(struct fetch *f, const struct sigil_manifest_set *s,
 	if (old->nentries &&
 	    sigil_manifest_by_path(old, path, len, visit_superseded, f))
 		return;
-	if (f->rep->e) {
-		f->rep->state = SIGIL_MF_DIGEST_DIFFERS;
-		return;
-	}
-	f->rep->state = SIGIL_MF_NOT_LISTED;
+	/* A swap is both: the path's entry, and where the bytes belong. */
+	f->rep->state = f->rep->e ? SIGIL_MF_DIGEST_DIFFERS : SIGIL_MF_NOT_LISTED;
 	if (f->have_verity && f->verity.algo == SIGIL_HASH_SHA256 &&
 	    sigil_manifest_by_digest(s, f->verity.bytes, visit_digest, f))
 		return;
-	if (!f->mf->have_content && !f->mf->content_error) {
+	if (!f->mf->have_content && !f->mf->content_error &&
+	    f->rep->state == SIGIL_MF_NOT_LISTED) {
 		if (f->t->quiet) {
 			/*
 			 * An explanation may hash the content to find it

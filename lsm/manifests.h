@@ -66,6 +66,9 @@ extern const char *const sigil_manifest_state_names[__SIGIL_MF_MAX];
  *     the entries an update dropped, named and versioned as the version
  *     that listed them last
  * @e: the entry that matched, or that lists the path or the digest
+ * @other_m: for digest_differs, the manifest of @other_e
+ * @other_e: for digest_differs, an entry that lists the file's digest under
+ *	     another path: where the bytes of a swapped file belong
  *
  * @m and @e point into the manifest index: valid under the RCU read lock
  * of the evaluation only.
@@ -74,6 +77,8 @@ struct sigil_manifest_report {
 	u8 state;
 	const struct sigil_manifest *m;
 	const struct sigil_manifest_entry *e;
+	const struct sigil_manifest *other_m;
+	const struct sigil_manifest_entry *other_e;
 };
 
 /**

@@ -77,7 +77,7 @@ static const char *const header_keys[] = {
 	"match", "line", "rule", "error", "reason", "note", "if_verified_action",
 	"if_verified_match", "if_verified_line", "if_verified_rule",
 	"manifest", "manifest_name", "manifest_version", "manifest_entry",
-	"manifest_path", NULL,
+	"manifest_elsewhere", "manifest_path", NULL,
 };
 
 static bool is_fact(const char *key)
@@ -232,6 +232,15 @@ static const char *esc(const char *path)
 	return buf;
 }
 
+/* The same, in a buffer of its own: for a second path in one message. */
+static const char *esc2(const char *path)
+{
+	static char buf[4 * 4096 + 1];
+
+	sigil_manifest_escape(buf, sizeof(buf), path, strlen(path));
+	return buf;
+}
+
 /*
  * What a manifest= rule found: the state, and the entry it is about
  * (match, digest_differs, elsewhere, superseded), with the path the
@@ -242,6 +251,7 @@ static void print_manifest(const struct answer *a)
 	const char *state = get(a, "manifest"), *name = get(a, "manifest_name");
 	const char *ver = get(a, "manifest_version"), *entry = get(a, "manifest_entry");
 	const char *path = get(a, "manifest_path");
+	const char *other = get(a, "manifest_elsewhere");
 	char m[300] = "";
 
 	if (!state)
@@ -251,6 +261,9 @@ static void print_manifest(const struct answer *a)
 	if (!strcmp(state, "match"))
 		printf("  manifest: match: %s lists %s with this file's digest\n", m,
 		       esc(entry ?: "?"));
+	else if (!strcmp(state, "digest_differs") && other)
+		printf("  manifest: digest_differs: %s lists %s with another digest; this file's digest is listed under %s (a swap)\n",
+		       m, esc(entry ?: "?"), esc2(other));
 	else if (!strcmp(state, "digest_differs"))
 		printf("  manifest: digest_differs: %s lists %s with another digest (the file changed, or is another one)\n",
 		       m, esc(entry ?: "?"));
@@ -370,13 +383,14 @@ static void print_json(const struct answer *a, bool offline,
 		static const char *const mkeys[][2] = {
 			{ "manifest_name", "name" }, { "manifest_version", "version" },
 			{ "manifest_entry", "entry" }, { "manifest_path", "path" },
+			{ "manifest_elsewhere", "elsewhere" },
 		};
 
 		json_key("manifest", &first);
 		putchar('{');
 		f2 = true;
 		json_kv_str("state", v, &f2);
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < (int)(sizeof(mkeys) / sizeof(mkeys[0])); i++)
 			if ((v = get(a, mkeys[i][0])))
 				json_kv_str(mkeys[i][1], v, &f2);
 		putchar('}');

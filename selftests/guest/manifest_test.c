@@ -180,11 +180,15 @@ static int denied_because(const char *name, const char *state, const char *entry
  */
 static int swap_denied(const char *name, const char *same, const char *other)
 {
-	char line[2048];
+	char line[2048], want[300];
 
 	last_log_line(line, sizeof(line));
-	if (strstr(line, " manifest=digest_differs"))
-		return denied_because(name, "digest_differs", same);
+	if (strstr(line, " manifest=digest_differs")) {
+		/* The path's entry, and where the file's bytes belong. */
+		snprintf(want, sizeof(want), " manifest_elsewhere=\"%s\"", other);
+		return denied_because(name, "digest_differs", same) &&
+		       last_log_has(want);
+	}
 	return denied_because(name, "elsewhere", other);
 }
 
