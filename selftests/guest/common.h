@@ -456,6 +456,81 @@ static inline int map_exec(const char *path)
 	return rc;
 }
 
+/* Write byte @c at offset 100 of @path, in an open, write, close. */
+static inline int poke(const char *path, unsigned char c)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (pwrite(fd, &c, 1, 100) != 1)
+		rc = -EIO;
+	close(fd);
+	return rc;
+}
+
+/**
+ * struct race_result - what map_while_written() saw
+ * @allowed: mappings allowed
+ * @refused: mappings refused
+ * @wrong: allowed mappings that held the writer's byte
+ */
+struct race_result {
+	int allowed;
+	int refused;
+	int wrong;
+};
+
+/*
+ * @rounds times: restore byte 100 of @path to @good (a write open, so no
+ * verdict or digest stays cached and the mapping hashes the file again),
+ * then map @path PROT_EXEC while a child changes that byte in an open,
+ * write, close of its own, 0 to 22 ms after the mapping began: while the
+ * content is being read, behind the part already read.  A mapping allowed
+ * keeps writers out while its file is open, so the byte it holds is the
+ * one it was allowed on.  Returns 0, or -errno when the setup failed.
+ */
+static inline int map_while_written(const char *path, unsigned char good,
+				    int rounds, struct race_result *res)
+{
+	int i, fd, go[2], status;
+	unsigned char *p, byte;
+	pid_t writer;
+
+	memset(res, 0, sizeof(*res));
+	for (i = 0; i < rounds; i++) {
+		if (poke(path, good) || pipe2(go, O_CLOEXEC))
+			return -errno;
+		writer = fork();
+		if (writer < 0)
+			return -errno;
+		if (!writer) {
+			close(go[1]);
+			if (read(go[0], &byte, 1) != 1)
+				_exit(1);
+			usleep(2000 * (i % 12));
+			_exit(poke(path, good ^ 0xff) ? 2 : 0);
+		}
+		close(go[0]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || write(go[1], "g", 1) != 1)
+			return -EIO;
+		close(go[1]);
+		p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			res->refused++;
+		} else {
+			res->allowed++;
+			if (p[100] != good)
+				res->wrong++;
+			munmap(p, 4096);
+		}
+		close(fd);
+		waitpid(writer, &status, 0);
+	}
+	return poke(path, good);
+}
+
 /*
  * In a child, execveat(@dirfd, @path, ..., @flags) with @arg as the one
  * argument, or none when @arg is NULL.  Returns its exit status (0-255),

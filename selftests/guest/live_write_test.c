@@ -194,19 +194,6 @@ TEST_F(live, permissive_mode_lets_writers_in)
 	ASSERT_EQ(0, set_enforce(1));
 }
 
-/* Write byte @c at offset 100 of @path, in an open, write, close. */
-static int poke(const char *path, unsigned char c)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (pwrite(fd, &c, 1, 100) != 1)
-		rc = -EIO;
-	close(fd);
-	return rc;
-}
-
 /*
  * A writer that opens, writes and closes a file while its IMA v2 content
  * signature is being verified, behind the part already hashed, must not
@@ -219,9 +206,9 @@ static int poke(const char *path, unsigned char c)
 TEST_F(live, ima_v2_mapping_races_a_writer)
 {
 	const char *big = WORK "/ima2-big";
-	int i, fd, go[2], status, allowed = 0, refused = 0, wrong = 0;
-	unsigned char good, byte;
-	pid_t writer;
+	struct race_result res;
+	unsigned char good;
+	int fd;
 
 	unlink(big);
 	ASSERT_EQ(0, copy_file(SIGS "/files/lib.so", big, NULL));
@@ -234,42 +221,11 @@ TEST_F(live, ima_v2_mapping_races_a_writer)
 	close(fd);
 	ASSERT_EQ(0, map_exec(big));
 
-	for (i = 0; i < 24; i++) {
-		unsigned char *p;
-
-		/* The signed bytes, and no verdict cached: this round hashes. */
-		ASSERT_EQ(0, poke(big, good));
-		ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
-		writer = fork();
-		ASSERT_LE(0, writer);
-		if (!writer) {
-			close(go[1]);
-			if (read(go[0], &byte, 1) != 1)
-				_exit(1);
-			usleep(2000 * (i % 12));
-			_exit(poke(big, good ^ 0xff) ? 2 : 0);
-		}
-		close(go[0]);
-		fd = open(big, O_RDONLY | O_CLOEXEC);
-		ASSERT_LE(0, fd);
-		ASSERT_EQ(1, write(go[1], "g", 1));
-		close(go[1]);
-		p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			refused++;
-		} else {
-			allowed++;
-			if (p[100] != good)
-				wrong++;
-			munmap(p, 4096);
-		}
-		close(fd);
-		waitpid(writer, &status, 0);
-	}
+	ASSERT_EQ(0, map_while_written(big, good, 24, &res));
 	TH_LOG("%d mappings allowed, %d refused, %d with the writer's byte",
-	       allowed, refused, wrong);
-	EXPECT_EQ(0, wrong);
-	ASSERT_EQ(0, poke(big, good));
+	       res.allowed, res.refused, res.wrong);
+	EXPECT_EQ(0, res.wrong);
+	/* Quiet, it maps again. */
 	EXPECT_EQ(0, map_exec(big));
 	unlink(big);
 }

@@ -768,35 +768,22 @@ TEST_F(mf, content_digest_outlives_a_policy_switch)
 	EXPECT_EQ(PROG_EXIT, run(self->p));
 }
 
-/* Write byte @c at offset 100 of @path, in an open, write, close. */
-static int poke(const char *path, unsigned char c)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), rc = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (pwrite(fd, &c, 1, 100) != 1)
-		rc = -EIO;
-	close(fd);
-	return rc;
-}
-
 /*
  * A writer that opens, writes and closes a content= file while its content
  * is being hashed, behind the part already read, must not get its bytes
  * mapped: every mapping that is allowed maps the listed bytes.  The file
  * is 8 MiB, so that hashing takes a while; in each round the writer
  * changes one byte of the first page a little later.  (Before
- * deny_writes() checked the generation, most rounds mapped the writer's
+ * deny_writes() checked the generation, every round mapped the writer's
  * byte.)
  */
 TEST_F(mf, content_entry_mapping_races_a_writer)
 {
 	const char *m = fresh(self, "race");
-	int i, fd, allowed = 0, refused = 0, wrong = 0, go[2], status;
-	unsigned char good, byte;
+	struct race_result res;
+	unsigned char good;
 	char big[256];
-	pid_t writer;
+	int fd;
 
 	in_dir(self, big, sizeof(big), "big");
 	ASSERT_EQ(0, copy_file(self->p, big, NULL));
@@ -808,44 +795,11 @@ TEST_F(mf, content_entry_mapping_races_a_writer)
 	ASSERT_EQ(1, pread(fd, &good, 1, 100));
 	close(fd);
 
-	for (i = 0; i < 24; i++) {
-		unsigned char *p;
-
-		/* The listed bytes, and no digest cached: this round hashes. */
-		ASSERT_EQ(0, poke(big, good));
-		ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
-		writer = fork();
-		ASSERT_LE(0, writer);
-		if (!writer) {
-			close(go[1]);
-			if (read(go[0], &byte, 1) != 1)
-				_exit(1);
-			usleep(2000 * (i % 12));
-			_exit(poke(big, good ^ 0xff) ? 2 : 0);
-		}
-		close(go[0]);
-		fd = open(big, O_RDONLY | O_CLOEXEC);
-		ASSERT_LE(0, fd);
-		ASSERT_EQ(1, write(go[1], "g", 1));
-		close(go[1]);
-		p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-		if (p == MAP_FAILED) {
-			refused++;
-		} else {
-			allowed++;
-			/* Writers are out while @fd is open: the byte holds. */
-			if (p[100] != good)
-				wrong++;
-			munmap(p, 4096);
-		}
-		close(fd);
-		waitpid(writer, &status, 0);
-	}
+	ASSERT_EQ(0, map_while_written(big, good, 24, &res));
 	TH_LOG("%d mappings allowed, %d refused, %d with the writer's byte",
-	       allowed, refused, wrong);
-	EXPECT_EQ(0, wrong);
+	       res.allowed, res.refused, res.wrong);
+	EXPECT_EQ(0, res.wrong);
 	/* Quiet, with the listed bytes back, it maps again. */
-	ASSERT_EQ(0, poke(big, good));
 	EXPECT_EQ(0, map_exec(big));
 }
 
