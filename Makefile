@@ -35,7 +35,7 @@ KMAKE		:= $(MAKE) -C $(KSRC) O=$(KOBJ) CC="$(KCC)" HOSTCC="$(KCC)"
 
 # The plain C shared by the kernel, the host tests and the fuzzers.
 SHARED_SRCS	:= policy/parser.c policy/eval.c policy/compile.c policy/text.c \
-		   policy/manifest.c \
+		   policy/manifest.c policy/bpf_layout.c \
 		   keys/packet.c keys/cert.c keys/convert.c keys/armor.c keys/sha1_user.c \
 		   keys/filesig.c keys/pkcs7.c keys/signed.c
 SHARED_HDRS	:= compat/compat.h $(wildcard policy/*.h) keys/pgp.h keys/filesig.h keys/signed.h
@@ -113,17 +113,52 @@ TOOL_LIBS	:= -lcrypto -lkeyutils -lfsverity -lgpgme -lpthread
 TOOL_LIBS	+= -lz
 # manifest from-deb reads packages with libarchive, from-rpm with librpm.
 TOOL_LIBS	+= -larchive -lrpm -lrpmio
+# bpf load|status|...: the BPF mode, through libbpf.
+TOOL_LIBS	+= -lbpf -lelf
 
 # Rewritten only when SIGIL_VERSION changes, so that sigilctl is rebuilt then.
 $(BUILD)/sigil-version: FORCE
 	@mkdir -p $(@D)
 	@echo '$(SIGIL_VERSION)' | cmp -s - $@ || echo '$(SIGIL_VERSION)' > $@
 
+# ---- the BPF mode: bpf/sigil.bpf.c, compiled once (CO-RE) ----
+#
+# vmlinux.h comes from the BTF of the kernel the BPF mode targets: Debian's
+# 6.12 by default (BPF_KERNEL), which make check boots.  CO-RE relocates
+# field offsets at load time, so the object also loads on other kernels
+# whose BTF has what it uses.
+BPF_KERNEL	?= $(lastword $(sort $(wildcard /boot/vmlinuz-6.12*-amd64)))
+BPF_BUILD	:= $(BUILD)/bpf
+BPF_OBJ		:= $(BPF_BUILD)/sigil.bpf.o
+BPF_SKEL	:= $(BPF_BUILD)/sigil.skel.h
+BPF_CFLAGS	:= -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+		   -I$(BPF_BUILD) -Ipolicy
+
+$(BPF_BUILD)/vmlinux.h: | $(KSRC)/Makefile
+	@scripts/deps bpf module
+	@mkdir -p $(@D)
+	@[ -n "$(BPF_KERNEL)" ] || { echo "bpf: no kernel to take BTF from (BPF_KERNEL=/boot/vmlinuz-...)" >&2; exit 1; }
+	$(KSRC)/scripts/extract-vmlinux $(BPF_KERNEL) > $(BPF_BUILD)/vmlinux.elf
+	bpftool btf dump file $(BPF_BUILD)/vmlinux.elf format c > $@.tmp
+	rm -f $(BPF_BUILD)/vmlinux.elf
+	mv $@.tmp $@
+
+$(BPF_OBJ): bpf/sigil.bpf.c policy/bpf_layout.h policy/enums.h $(BPF_BUILD)/vmlinux.h
+	@scripts/deps bpf
+	clang $(BPF_CFLAGS) -c $< -o $@
+
+$(BPF_SKEL): $(BPF_OBJ)
+	bpftool gen skeleton $< name sigil_bpf > $@.tmp
+	mv $@.tmp $@
+
+.PHONY: bpf
+bpf: $(BPF_SKEL)
+
 $(SIGILCTL): $(SIGILCTL_SRCS) $(wildcard userspace/*.h) $(SHARED_SRCS) $(SHARED_HDRS) \
-		$(BUILD)/sigil-version
+		$(BUILD)/sigil-version $(BPF_SKEL)
 	@scripts/deps tool
 	@mkdir -p $(@D)
-	gcc $(TOOL_CFLAGS) -o $@ $(SIGILCTL_SRCS) $(SHARED_SRCS) $(TOOL_LIBS)
+	gcc $(TOOL_CFLAGS) -I$(BPF_BUILD) -o $@ $(SIGILCTL_SRCS) $(SHARED_SRCS) $(TOOL_LIBS)
 
 sigilctl: $(SIGILCTL)
 

@@ -507,9 +507,11 @@ static int parse_property(struct parser *p, const struct token *t,
 		return fail(p, -EBADMSG, t->col, "unknown property '%s'", q);
 	}
 	if (!(p->opts->props & SIGIL_PROP_BIT(type)))
-		return fail(p, -EOPNOTSUPP, t->col,
-			    "property '%s' is not supported by this build",
-			    sigil_prop_names[type]);
+		return fail(p, -EOPNOTSUPP, t->col, "property '%s' %s",
+			    sigil_prop_names[type],
+			    p->opts->why_not && p->opts->why_not[type] ?
+			    p->opts->why_not[type] :
+			    "is not supported by this build");
 
 	prop.type = (u8)type;
 	if (prop_syntax[type].kind == PROP_BOOL) {

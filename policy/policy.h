@@ -16,48 +16,8 @@
 /* Size of a parse error message, location excluded. */
 #define SIGIL_ERR_MSG_MAX	256
 
-/*
- * The enums below each index a name table in parser.c.  Adding an operation
- * or a property means adding one row to the enum and one to its table.
- */
+#include "enums.h"
 
-enum sigil_op {
-	SIGIL_OP_EXECUTE,
-	SIGIL_OP_FIRMWARE,
-	SIGIL_OP_KMODULE,
-	SIGIL_OP_KEXEC_IMAGE,
-	SIGIL_OP_KEXEC_INITRAMFS,
-	SIGIL_OP_POLICY,
-	SIGIL_OP_X509_CERT,
-	__SIGIL_OP_MAX,
-	/* An event that maps to no operation: only a global DEFAULT decides. */
-	SIGIL_OP_INVALID = __SIGIL_OP_MAX,
-};
-
-enum sigil_action {
-	SIGIL_ACTION_NONE,	/* no DEFAULT given */
-	SIGIL_ACTION_ALLOW,
-	SIGIL_ACTION_DENY,
-	__SIGIL_ACTION_MAX
-};
-
-enum sigil_prop_type {
-	SIGIL_PROP_BOOT_VERIFIED,
-	SIGIL_PROP_DMVERITY_ROOTHASH,
-	SIGIL_PROP_DMVERITY_SIGNATURE,
-	SIGIL_PROP_FSVERITY_DIGEST,
-	SIGIL_PROP_FSVERITY_SIGNATURE,
-	SIGIL_PROP_IMA_SIGNATURE,
-	SIGIL_PROP_PGP_SIGNATURE,
-	SIGIL_PROP_SIGNER,
-	SIGIL_PROP_ANONYMOUS,
-	SIGIL_PROP_PROGRAM_FSVERITY_DIGEST,
-	SIGIL_PROP_PROGRAM_SIGNER,
-	SIGIL_PROP_MANIFEST,
-	__SIGIL_PROP_MAX
-};
-
-#define SIGIL_PROP_BIT(type)	(1u << (type))
 /* Every property whose value the parser understands. */
 #define SIGIL_PROPS_PARSEABLE	(SIGIL_PROP_BIT(__SIGIL_PROP_MAX) - 1)
 /* Properties of the running program rather than of the event's file. */
@@ -88,21 +48,6 @@ extern const char *const sigil_sig_kind_names[__SIGIL_SIG_MAX];
 #define SIGIL_SIGNER_IDS	3
 #define SIGIL_SIGNER_ID_MAX	32
 
-enum sigil_hash_algo {
-	SIGIL_HASH_NONE,
-	SIGIL_HASH_SHA256,
-	SIGIL_HASH_SHA384,
-	SIGIL_HASH_SHA512,
-	SIGIL_HASH_SHA3_224,
-	SIGIL_HASH_SHA3_256,
-	SIGIL_HASH_SHA3_384,
-	SIGIL_HASH_SHA3_512,
-	SIGIL_HASH_BLAKE2B_512,
-	SIGIL_HASH_BLAKE2S_256,
-	SIGIL_HASH_SM3,
-	SIGIL_HASH_RMD160,
-	__SIGIL_HASH_MAX
-};
 
 /**
  * struct sigil_hash_info - a hash algorithm as policies name it
@@ -264,9 +209,13 @@ struct sigil_policy {
  * struct sigil_parse_opts - what the caller's build can evaluate
  * @props: SIGIL_PROP_BIT() of each property that may appear in a rule; any
  *	   other known property is refused with -EOPNOTSUPP
+ * @why_not: NULL, or per enum sigil_prop_type the reason a property outside
+ *	     @props is refused, completing "property 'NAME' ..." in the
+ *	     error message (NULL entries: "is not supported by this build")
  */
 struct sigil_parse_opts {
 	u32 props;
+	const char *const *why_not;
 };
 
 /**
@@ -382,13 +331,6 @@ struct sigil_facts {
 	const struct sigil_manifest *manifests[SIGIL_MANIFEST_MATCHES];
 };
 
-enum sigil_match {
-	SIGIL_MATCH_RULE,
-	SIGIL_MATCH_OP_DEFAULT,
-	SIGIL_MATCH_GLOBAL_DEFAULT,
-	SIGIL_MATCH_ERROR,
-	__SIGIL_MATCH_MAX
-};
 
 /* As sigil/explain and sigilctl explain name them: "rule", "op_default"... */
 extern const char *const sigil_match_names[__SIGIL_MATCH_MAX];

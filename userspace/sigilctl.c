@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sigilctl.h"
+#include "sigilbpf.h"
 
 /* sigil's version, from SIGIL_VERSION in the Makefile. */
 #ifndef SIGIL_VERSION
@@ -134,6 +135,28 @@ static const struct sigilctl_opt verify_opts[] = {
 	{ NULL },
 };
 
+static const struct sigilctl_opt bpf_load_opts[] = {
+	{ "--permissive", "log what would be refused, refuse nothing" },
+	{ "--keyring NAME|ID", "check fs-verity signatures against this keyring (default: sigil-bpf in root's user keyring, made if need be)" },
+	{ "--cert FILE", "add this DER X.509 certificate to the keyring; repeatable" },
+	{ "--keys FILE", "the policy must be signed by a key in FILE (X.509 or OpenPGP); repeatable" },
+	{ "--no-boot", "do not mark the initramfs' files boot_verified" },
+	OPT_HELP_QUIET,
+	{ NULL },
+};
+
+static const struct sigilctl_opt bpf_explain_opts[] = {
+	{ "--op OP", "EXECUTE (the default: an executable mapping) or KMODULE" },
+	OPT_HELP_JSON,
+	{ NULL },
+};
+
+static const struct sigilctl_opt bpf_manifest_opts[] = {
+	{ "--keys FILE", "the manifest must be signed by a key in FILE; repeatable" },
+	OPT_HELP_QUIET,
+	{ NULL },
+};
+
 /*
  * Every command: dispatch, "sigilctl --help", "sigilctl GROUP --help",
  * "sigilctl COMMAND --help" and usage errors all read this table, and the
@@ -189,6 +212,18 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	{ "manifest", "from-rpm", cmd_manifest_from_rpm,
 	  "[--fsverity|--content] [--name NAME] [--version X.Y.Z] [--prefix DIR] [-o FILE] FILE.rpm",
 	  "a manifest of the files an RPM package installs", manifest_pkg_opts },
+	{ "bpf", "load", cmd_bpf_load,
+	  "[--permissive] [--keyring NAME|ID] [--cert FILE]... [--keys FILE]... [--no-boot] POLICY",
+	  "load the BPF mode, or replace its policy (stock kernels)", bpf_load_opts },
+	{ "bpf", "manifest", cmd_bpf_manifest, "[--keys FILE]... FILE",
+	  "load a manifest into the BPF mode, or update it to a newer version", bpf_manifest_opts },
+	{ "bpf", "status", cmd_bpf_status, "", "the BPF mode: policy, counters, memory", json_opts },
+	{ "bpf", "mode", cmd_bpf_mode, "enforce|permissive", "switch the BPF mode's mode" },
+	{ "bpf", "log", cmd_bpf_log, "[--follow]", "the BPF mode's refusals, from its ring buffer", log_opts },
+	{ "bpf", "explain", cmd_bpf_explain, "[--op OP] FILE",
+	  "what the BPF program decides for a file, and on what facts", bpf_explain_opts },
+	{ "bpf", "lock", cmd_bpf_lock, "", "lock the BPF mode until reboot", quiet_opts },
+	{ "bpf", "unload", cmd_bpf_unload, "", "detach and unpin the BPF mode (not once locked)", quiet_opts },
 	{ NULL, "status", cmd_status, "", "mode, active policy, keys, counters", json_opts },
 	{ NULL, "log", cmd_log, "[--follow]", "the latest decisions", log_opts },
 	{ NULL, "explain", cmd_explain,

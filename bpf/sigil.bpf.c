@@ -1,0 +1,1067 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sigil's BPF LSM program: the same policies as the built-in LSM, on a
+ * stock kernel with CONFIG_BPF_LSM.  sigilctl compiles the policy text
+ * with the shared C in policy/ into the maps below (policy/bpf_layout.h),
+ * loads this program with libbpf and pins it; see Documentation/bpf.rst.
+ *
+ * Every decision is first-match over the steps of its operation: a rule
+ * checked on its own, or a run of digest rules looked up in one hash
+ * table, so that 100,000 digests cost what one does.  Facts about the
+ * file (its fs-verity digest, whether its signature verified, whether the
+ * initramfs unpacked it, the manifests that list it under its path) are
+ * gathered before the walk, only those that the operation's rules test.
+ */
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "bpf_layout.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define EPERM		1
+#define ENOMEM		12
+#define EACCES		13
+#define EINVAL		22
+#define ERANGE		34
+#define ENODATA		61
+#define EBADMSG		74
+#define ENOKEY		126
+#define EAGAIN		11
+
+#define PROT_WRITE	0x2
+#define PROT_EXEC	0x4
+#define MAP_TYPE	0x0f
+#define MAP_PRIVATE	0x02
+#define VM_WRITE	0x2
+#define VM_EXEC		0x4
+#define VM_SHARED	0x8
+#define FMODE_WRITE	0x2
+#define ATTR_SIZE	(1 << 3)
+#define S_IFMT		00170000
+#define S_IFREG		0100000
+#define BPF_FS_MAGIC	0xcafe4a11
+
+/* fs-verity's hash algorithm numbers (FS_VERITY_HASH_ALG_*). */
+#define FSV_SHA256	1
+#define FSV_SHA512	2
+
+extern int bpf_get_fsverity_digest(struct file *file,
+				   struct bpf_dynptr *digest_ptr) __ksym;
+extern int bpf_get_file_xattr(struct file *file, const char *name,
+			      struct bpf_dynptr *value_ptr) __ksym;
+extern struct bpf_key *bpf_lookup_user_key(u32 serial, u64 flags) __ksym;
+extern void bpf_key_put(struct bpf_key *key) __ksym;
+extern int bpf_verify_pkcs7_signature(struct bpf_dynptr *data_ptr,
+				      struct bpf_dynptr *sig_ptr,
+				      struct bpf_key *trusted_keyring) __ksym;
+extern int bpf_path_d_path(struct path *path, char *buf, size_t buf__sz) __ksym;
+extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
+extern void bpf_preempt_disable(void) __ksym;
+extern void bpf_preempt_enable(void) __ksym;
+
+/* ---- Maps: the policy, written by sigilctl, read-only here ---- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__type(key, u32);
+	__type(value, struct sigil_bpf_config);
+} sigil_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SIGIL_BPF_SLOTS);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__type(key, u32);
+	__type(value, struct sigil_bpf_head);
+} sigil_heads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SIGIL_BPF_SLOTS * SIGIL_BPF_STEPS_MAX);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__type(key, u32);
+	__type(value, struct sigil_bpf_step);
+} sigil_steps SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SIGIL_BPF_DIGESTS_DEFAULT);
+	__uint(map_flags, BPF_F_RDONLY_PROG | BPF_F_NO_PREALLOC);
+	__type(key, struct sigil_bpf_digest_key);
+	__type(value, struct sigil_bpf_digest_val);
+} sigil_digests SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SIGIL_BPF_MANIFESTS);
+	__uint(map_flags, BPF_F_RDONLY_PROG);
+	__type(key, u32);
+	__type(value, struct sigil_bpf_manifest);
+} sigil_mfs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SIGIL_BPF_MF_ENTRIES_DEFAULT);
+	__uint(map_flags, BPF_F_RDONLY_PROG | BPF_F_NO_PREALLOC);
+	__type(key, struct sigil_bpf_mf_key);
+	__type(value, struct sigil_bpf_mf_val);
+} sigil_mf_ents SEC(".maps");
+
+/* ---- Maps the program writes ---- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_INODE_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sigil_bpf_inode);
+} sigil_inodes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, __SIGIL_BPF_STAT_MAX);
+	__type(key, u32);
+	__type(value, u64);
+} sigil_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} sigil_log SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sigil_bpf_explain);
+} sigil_explain SEC(".maps");
+
+/*
+ * Buffers that must stay put while a verification sleeps: a task's own,
+ * freed when the verification ends, so that no other task's event can
+ * write into them meanwhile (a per-CPU buffer could be reused by a task
+ * that ran on that CPU while this one slept).
+ */
+struct scratch {
+	u8 formatted[8 + 4 + SIGIL_BPF_DIGEST_MAX];
+	u8 sig[SIGIL_BPF_SIG_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct scratch);
+} sigil_scratch SEC(".maps");
+
+/* The manifest key being looked up: used with preemption disabled only. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, u32);
+	__type(value, struct sigil_bpf_mf_key);
+} sigil_mf_key SEC(".maps");
+
+/* ---- Facts ---- */
+
+struct facts {
+	u32 needed;		/* SIGIL_PROP_BIT()s the operation tests */
+	u32 truths;		/* boolean properties that hold */
+	u32 failed;		/* properties whose fact could not be found */
+	s32 error;		/* the first such failure */
+	u8 error_prop;
+	u8 algo;		/* SIGIL_HASH_NONE: no fs-verity digest */
+	u8 size;
+	u8 mf_state;
+	s32 sig_error;
+	u64 manifests;
+	u8 digest[SIGIL_BPF_DIGEST_MAX];
+};
+
+struct event {
+	struct file *file;	/* trusted, or NULL */
+	struct inode *inode;	/* the file's inode, trusted or not; or NULL */
+	u32 op;
+	u8 hook;
+	u8 mem;
+	u8 sleepable;
+};
+
+static __always_inline void count(u32 stat)
+{
+	u64 *c = bpf_map_lookup_elem(&sigil_stats, &stat);
+
+	if (c)
+		*c += 1;
+}
+
+static __always_inline void fact_failed(struct facts *f, u32 prop, s32 err)
+{
+	if (!f->failed) {
+		f->error = err;
+		f->error_prop = prop;
+	}
+	f->failed |= SIGIL_PROP_BIT(prop);
+}
+
+static __always_inline u8 hash_algo(u16 fsv)
+{
+	if (fsv == FSV_SHA256)
+		return SIGIL_HASH_SHA256;
+	if (fsv == FSV_SHA512)
+		return SIGIL_HASH_SHA512;
+	return SIGIL_HASH_NONE;
+}
+
+struct fsv_digest {
+	u16 algo;
+	u16 size;
+	u8 digest[SIGIL_BPF_DIGEST_MAX];
+};
+
+/* The fs-verity digest, from the file or, without one, the inode's cache. */
+static __always_inline void fetch_digest(struct event *ev, struct facts *f,
+					 struct sigil_bpf_inode *ino)
+{
+	struct bpf_dynptr dp;
+	struct fsv_digest d = {};
+	int ret;
+
+	if (ev->file) {
+		bpf_dynptr_from_mem(&d, sizeof(d), 0, &dp);
+		ret = bpf_get_fsverity_digest(ev->file, &dp);
+		if (ret == -ENODATA) {
+			if (ino)
+				ino->flags |= SIGIL_BPF_INO_NODIGEST;
+			return;
+		}
+		if (ret < 0 || !hash_algo(d.algo) || d.size > SIGIL_BPF_DIGEST_MAX) {
+			fact_failed(f, SIGIL_PROP_FSVERITY_DIGEST, ret < 0 ? ret : -EINVAL);
+			return;
+		}
+		f->algo = hash_algo(d.algo);
+		f->size = d.size;
+		__builtin_memcpy(f->digest, d.digest, sizeof(f->digest));
+		if (ino) {
+			ino->algo = f->algo;
+			ino->size = f->size;
+			__builtin_memcpy(ino->digest, d.digest, sizeof(ino->digest));
+			ino->flags |= SIGIL_BPF_INO_DIGEST;
+		}
+		return;
+	}
+	/* mprotect: no trusted file, only what an earlier mapping measured. */
+	if (ino && (ino->flags & SIGIL_BPF_INO_DIGEST)) {
+		f->algo = ino->algo;
+		f->size = ino->size;
+		__builtin_memcpy(f->digest, ino->digest, sizeof(f->digest));
+	} else if (!ino || !(ino->flags & SIGIL_BPF_INO_NODIGEST)) {
+		fact_failed(f, SIGIL_PROP_FSVERITY_DIGEST, -EAGAIN);
+	}
+}
+
+/*
+ * Verify the file's fs-verity signature (the PKCS#7 that "fsverity sign"
+ * writes, kept in SIGIL_BPF_SIG_XATTR) over its formatted digest, against
+ * the keyring sigilctl named.  Sleeps; the buffers are the task's own.
+ */
+static __noinline int verify_sig(struct file *file, u32 keyring, u8 size)
+{
+	struct bpf_dynptr data, sig;
+	struct bpf_key *key;
+	struct scratch *s;
+	int len, ret;
+
+	if (!file || !keyring)
+		return -ENOKEY;
+	s = bpf_task_storage_get(&sigil_scratch, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!s)
+		return -ENOMEM;
+	__builtin_memcpy(s->formatted, "FSVerity", 8);
+	bpf_dynptr_from_mem(s->formatted + 8, sizeof(s->formatted) - 8, 0, &data);
+	ret = bpf_get_fsverity_digest(file, &data);
+	if (ret < 0)
+		goto out;
+	bpf_dynptr_from_mem(s->sig, sizeof(s->sig), 0, &sig);
+	len = bpf_get_file_xattr(file, SIGIL_BPF_SIG_XATTR, &sig);
+	if (len < 0) {
+		ret = len;
+		goto out;
+	}
+	if (len == 0 || len > SIGIL_BPF_SIG_MAX) {
+		ret = -EBADMSG;
+		goto out;
+	}
+	if (size > SIGIL_BPF_DIGEST_MAX) {
+		ret = -EINVAL;
+		goto out;
+	}
+	bpf_dynptr_from_mem(s->formatted, 8 + 4 + size, 0, &data);
+	bpf_dynptr_from_mem(s->sig, len, 0, &sig);
+	key = bpf_lookup_user_key(keyring, 0);
+	if (!key) {
+		ret = -ENOKEY;
+		goto out;
+	}
+	ret = bpf_verify_pkcs7_signature(&data, &sig, key);
+	bpf_key_put(key);
+out:
+	bpf_task_storage_delete(&sigil_scratch, bpf_get_current_task_btf());
+	return ret;
+}
+
+static __always_inline void fetch_sig(struct event *ev, struct facts *f,
+				      struct sigil_bpf_inode *ino,
+				      const struct sigil_bpf_config *cfg)
+{
+	int ret;
+
+	if (f->algo == SIGIL_HASH_NONE) {
+		if (f->failed & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST))
+			fact_failed(f, SIGIL_PROP_FSVERITY_SIGNATURE, f->error);
+		return;		/* no fs-verity, no fs-verity signature */
+	}
+	if (ino && ino->sig_gen == cfg->gen) {
+		ret = ino->sig_error;
+	} else if (ev->sleepable && ev->file) {
+		ret = verify_sig(ev->file, cfg->keyring, f->size);
+		count(SIGIL_BPF_STAT_VERIFIED);
+		if (ino) {
+			ino->sig_gen = cfg->gen;
+			ino->sig_error = ret;
+		}
+	} else {
+		/* Not verified yet, and this hook cannot sleep to do it. */
+		fact_failed(f, SIGIL_PROP_FSVERITY_SIGNATURE, -EAGAIN);
+		return;
+	}
+	f->sig_error = ret;
+	if (!ret)
+		f->truths |= SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE);
+}
+
+/* Whether the task's root is pid 1's: only then is d_path a global path. */
+static __always_inline bool root_is_global(void)
+{
+	struct task_struct *init, *cur = bpf_get_current_task_btf();
+	bool same;
+
+	init = bpf_task_from_pid(1);
+	if (!init)
+		return false;
+	same = BPF_CORE_READ(init, fs, root.mnt) == BPF_CORE_READ(cur, fs, root.mnt) &&
+	       BPF_CORE_READ(init, fs, root.dentry) == BPF_CORE_READ(cur, fs, root.dentry);
+	bpf_task_release(init);
+	return same;
+}
+
+struct mf_ctx {
+	struct sigil_bpf_mf_val *val;
+	u64 found;
+};
+
+static long mf_listed(u32 i, void *data)
+{
+	struct mf_ctx *c = data;
+	struct sigil_bpf_manifest *m;
+	u32 idx, epoch;
+
+	if (i >= SIGIL_BPF_MF_LISTED || i >= c->val->n)
+		return 1;
+	idx = c->val->by[i].manifest;
+	epoch = c->val->by[i].epoch;
+	m = bpf_map_lookup_elem(&sigil_mfs, &idx);
+	if (m && m->epoch && m->epoch == epoch && idx < 64)
+		c->found |= 1ull << idx;
+	return 0;
+}
+
+/*
+ * The manifests that list the file's fs-verity digest under the path it is
+ * used through.  The path is d_path() from the task's root, compared only
+ * when that root is pid 1's (Documentation/bpf.rst).
+ */
+static __always_inline void fetch_manifests(struct event *ev, struct facts *f)
+{
+	struct sigil_bpf_mf_key *k;
+	struct sigil_bpf_mf_val *v;
+	struct mf_ctx c = {};
+	u32 zero = 0;
+	int len, i;
+
+	if (!ev->file || ev->mem != SIGIL_BPF_MEM_FILE)
+		return;
+	if (f->algo == SIGIL_HASH_NONE) {
+		f->mf_state = SIGIL_BPF_MF_NO_DIGEST;
+		return;
+	}
+	if (!root_is_global()) {
+		f->mf_state = SIGIL_BPF_MF_NO_PATH;
+		return;
+	}
+	bpf_preempt_disable();
+	k = bpf_map_lookup_elem(&sigil_mf_key, &zero);
+	if (!k) {
+		bpf_preempt_enable();
+		fact_failed(f, SIGIL_PROP_MANIFEST, -ENOMEM);
+		return;
+	}
+	__builtin_memset(k, 0, sizeof(*k));
+	len = bpf_path_d_path(&ev->file->f_path, k->path, sizeof(k->path));
+	if (len <= 0 || len > SIGIL_BPF_PATH_MAX) {
+		bpf_preempt_enable();
+		f->mf_state = SIGIL_BPF_MF_NO_PATH;
+		return;
+	}
+	/* d_path leaves bytes after the NUL: the key is NUL-padded. */
+	for (i = 0; i < SIGIL_BPF_PATH_MAX; i++)
+		if (i >= len)
+			k->path[i] = 0;
+	k->algo = f->algo;
+	k->size = f->size;
+	__builtin_memcpy(k->digest, f->digest, sizeof(k->digest));
+	v = bpf_map_lookup_elem(&sigil_mf_ents, k);
+	if (v) {
+		c.val = v;
+		bpf_loop(SIGIL_BPF_MF_LISTED, mf_listed, &c, 0);
+	}
+	bpf_preempt_enable();
+	f->manifests = c.found;
+	f->mf_state = c.found ? SIGIL_BPF_MF_MATCH : SIGIL_BPF_MF_NOT_LISTED;
+}
+
+static __always_inline void gather(struct event *ev, struct facts *f,
+				   const struct sigil_bpf_config *cfg)
+{
+	struct sigil_bpf_inode *ino = NULL;
+	u32 file_props = SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST) |
+			 SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE) |
+			 SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST) |
+			 SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED);
+
+	f->algo = SIGIL_HASH_NONE;
+	if (!ev->inode || ev->mem != SIGIL_BPF_MEM_FILE) {
+		f->truths |= SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS);
+		return;
+	}
+	if (!(f->needed & file_props))
+		return;
+	ino = bpf_inode_storage_get(&sigil_inodes, ev->inode, 0,
+				    ev->file ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	if (ino && (ino->flags & SIGIL_BPF_INO_BOOT))
+		f->truths |= SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED);
+	if (f->needed & (SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST) |
+			 SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE) |
+			 SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST)))
+		fetch_digest(ev, f, ino);
+	if (f->needed & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE))
+		fetch_sig(ev, f, ino, cfg);
+	if (f->needed & SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST)) {
+		if (ev->file)
+			fetch_manifests(ev, f);
+		else
+			fact_failed(f, SIGIL_PROP_MANIFEST, -EAGAIN);
+	}
+}
+
+/* ---- Evaluation ---- */
+
+struct walk {
+	struct facts *f;
+	u32 base;		/* slot * SIGIL_BPF_STEPS_MAX + the op's first step */
+	u32 nsteps;
+	/* outcome */
+	u8 matched;
+	u8 action;
+	u8 errored;
+	u32 line;
+	s32 rule;
+};
+
+static __always_inline bool same_digest(const u8 *a, const u8 *b)
+{
+	const u64 *x = (const u64 *)a, *y = (const u64 *)b;
+	int i;
+
+	for (i = 0; i < SIGIL_BPF_DIGEST_MAX / 8; i++)
+		if (x[i] != y[i])
+			return false;
+	return true;
+}
+
+/* 1: holds, 0: does not, -1: its fact could not be found. */
+static __always_inline int prop_holds(const struct sigil_bpf_prop *p,
+				      struct facts *f)
+{
+	struct sigil_bpf_manifest *m;
+	u32 idx;
+
+	if (p->type < 32 && (f->failed & SIGIL_PROP_BIT(p->type)))
+		return -1;
+	switch (p->type) {
+	case SIGIL_PROP_BOOT_VERIFIED:
+	case SIGIL_PROP_ANONYMOUS:
+	case SIGIL_PROP_FSVERITY_SIGNATURE:
+		return !!(f->truths & SIGIL_PROP_BIT(p->type)) == !!p->value;
+	case SIGIL_PROP_FSVERITY_DIGEST:
+		return f->algo != SIGIL_HASH_NONE && f->algo == p->value &&
+		       f->size == p->size && same_digest(f->digest, p->digest);
+	case SIGIL_PROP_MANIFEST:
+		if (p->manifest == SIGIL_BPF_ANY)
+			return f->manifests != 0;
+		idx = p->manifest;
+		if (idx >= 64 || !(f->manifests & (1ull << idx)))
+			return 0;
+		if (!p->has_min)
+			return 1;
+		m = bpf_map_lookup_elem(&sigil_mfs, &idx);
+		return m && m->version >= p->min_version;
+	default:
+		/* sigilctl refuses every other property: never match one. */
+		return -1;
+	}
+}
+
+static long walk_step(u32 i, void *data)
+{
+	struct walk *w = data;
+	struct sigil_bpf_digest_key k = {};
+	struct sigil_bpf_digest_val *v;
+	struct sigil_bpf_step *st;
+	u32 key = w->base + (u32)i;
+	int j, r;
+
+	if (i >= w->nsteps)
+		return 1;
+	st = bpf_map_lookup_elem(&sigil_steps, &key);
+	if (!st) {
+		w->errored = 1;
+		w->f->error = -EINVAL;
+		return 1;
+	}
+	if (st->kind == SIGIL_BPF_STEP_INDEX) {
+		if (w->f->failed & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST)) {
+			w->errored = 1;
+			return 1;
+		}
+		if (w->f->algo == SIGIL_HASH_NONE)
+			return 0;
+		k.step = key;
+		k.algo = w->f->algo;
+		k.size = w->f->size;
+		__builtin_memcpy(k.digest, w->f->digest, sizeof(k.digest));
+		v = bpf_map_lookup_elem(&sigil_digests, &k);
+		if (!v)
+			return 0;
+		w->matched = 1;
+		w->action = v->action;
+		w->line = v->line;
+		w->rule = v->rule;
+		return 1;
+	}
+	for (j = 0; j < SIGIL_BPF_RULE_PROPS; j++) {
+		if (j >= st->nprops)
+			break;
+		r = prop_holds(&st->props[j], w->f);
+		if (r < 0) {
+			w->errored = 1;
+			if (!w->f->failed) {
+				w->f->error = -EINVAL;
+				w->f->error_prop = st->props[j].type;
+			}
+			return 1;
+		}
+		if (!r)
+			return 0;
+	}
+	w->matched = 1;
+	w->action = st->action;
+	w->line = st->line;
+	w->rule = st->rule;
+	return 1;
+}
+
+struct outcome {
+	u8 action;
+	u8 match;
+	u32 line;
+	s32 rule;
+	s32 error;
+	u8 error_prop;
+};
+
+static __always_inline void decide(struct event *ev,
+				   const struct sigil_bpf_config *cfg,
+				   struct facts *f, struct outcome *o)
+{
+	struct sigil_bpf_head *h;
+	struct sigil_bpf_op *op = NULL;
+	struct walk w = {};
+	u32 slot = cfg->slot & 1;
+
+	o->rule = -1;
+	h = bpf_map_lookup_elem(&sigil_heads, &slot);
+	if (!h) {
+		o->action = SIGIL_ACTION_DENY;
+		o->match = SIGIL_MATCH_ERROR;
+		o->error = -EINVAL;
+		o->error_prop = __SIGIL_PROP_MAX;
+		return;
+	}
+	if (ev->op < __SIGIL_OP_MAX) {
+		op = &h->ops[ev->op];
+		f->needed = op->props;
+	}
+	gather(ev, f, cfg);
+	if (op && op->nsteps) {
+		w.f = f;
+		w.base = slot * SIGIL_BPF_STEPS_MAX + op->first_step;
+		w.nsteps = op->nsteps;
+		bpf_loop(SIGIL_BPF_STEPS_MAX, walk_step, &w, 0);
+		if (w.errored) {
+			o->action = SIGIL_ACTION_DENY;
+			o->match = SIGIL_MATCH_ERROR;
+			o->error = f->error ? f->error : -EINVAL;
+			o->error_prop = f->error_prop;
+			return;
+		}
+		if (w.matched) {
+			o->action = w.action;
+			o->match = SIGIL_MATCH_RULE;
+			o->line = w.line;
+			o->rule = w.rule;
+			return;
+		}
+	}
+	if (op && op->default_action != SIGIL_ACTION_NONE) {
+		o->action = op->default_action;
+		o->match = SIGIL_MATCH_OP_DEFAULT;
+		o->line = op->default_line;
+		return;
+	}
+	if (h->global_default != SIGIL_ACTION_NONE) {
+		o->action = h->global_default;
+		o->match = SIGIL_MATCH_GLOBAL_DEFAULT;
+		o->line = h->global_default_line;
+		return;
+	}
+	/* The parser refuses a policy without a global DEFAULT. */
+	o->action = SIGIL_ACTION_DENY;
+	o->match = SIGIL_MATCH_ERROR;
+	o->error = -EINVAL;
+	o->error_prop = __SIGIL_PROP_MAX;
+}
+
+static __always_inline void fill(struct sigil_bpf_record *r, struct event *ev,
+				 struct facts *f, struct outcome *o,
+				 const struct sigil_bpf_config *cfg)
+{
+	r->time_ns = bpf_ktime_get_boot_ns();
+	r->ino = ev->inode ? BPF_CORE_READ(ev->inode, i_ino) : 0;
+	r->dev = ev->inode ? BPF_CORE_READ(ev->inode, i_sb, s_dev) : 0;
+	r->pid = bpf_get_current_pid_tgid() >> 32;
+	r->line = o->line;
+	r->rule = o->rule;
+	r->error = o->error;
+	r->sig_error = f->sig_error;
+	r->manifests = f->manifests;
+	r->op = ev->op;
+	r->action = o->action;
+	r->match = o->match;
+	r->hook = ev->hook;
+	r->mem = ev->mem;
+	r->enforce = cfg->enforce;
+	r->error_prop = o->error_prop;
+	r->mf_state = f->mf_state;
+	r->facts = f->truths;
+	r->algo = f->algo;
+	r->size = f->size;
+	__builtin_memcpy(r->digest, f->digest, sizeof(r->digest));
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	r->path[0] = 0;
+	if (ev->file && bpf_path_d_path(&ev->file->f_path, r->path, sizeof(r->path)) < 0)
+		r->path[0] = 0;
+}
+
+/*
+ * Decide one event.  Returns 0 to allow, -EACCES to refuse.  A task that
+ * sigilctl armed for explain gets the decision recorded and is refused,
+ * whatever it was, so that explaining a file never maps or loads it.
+ */
+static __always_inline int evaluate(struct event *ev)
+{
+	struct sigil_bpf_config *cfg;
+	struct sigil_bpf_explain *x;
+	struct sigil_bpf_record *r;
+	struct facts f = {};
+	struct outcome o = {};
+	u32 zero = 0;
+	bool deny;
+
+	cfg = bpf_map_lookup_elem(&sigil_config, &zero);
+	if (!cfg || !cfg->loaded)
+		return 0;
+	decide(ev, cfg, &f, &o);
+	deny = o.action != SIGIL_ACTION_ALLOW;
+
+	x = bpf_task_storage_get(&sigil_explain, bpf_get_current_task_btf(), 0, 0);
+	if (x && x->armed) {
+		fill(&x->rec, ev, &f, &o, cfg);
+		x->armed = 0;
+		x->done = 1;
+		return -EACCES;
+	}
+
+	count(o.match == SIGIL_MATCH_ERROR ? SIGIL_BPF_STAT_ERRORS :
+	      deny ? SIGIL_BPF_STAT_DENIED : SIGIL_BPF_STAT_ALLOWED);
+	if (deny) {
+		r = bpf_ringbuf_reserve(&sigil_log, sizeof(*r), 0);
+		if (r) {
+			fill(r, ev, &f, &o, cfg);
+			bpf_ringbuf_submit(r, 0);
+		} else {
+			count(SIGIL_BPF_STAT_LOG_LOST);
+		}
+	}
+	return deny && cfg->enforce ? -EACCES : 0;
+}
+
+/* ---- Hooks ---- */
+
+/*
+ * The verifier takes LSM hook arguments as trusted and so never NULL,
+ * and would drop a NULL test on one; mmap_file's file is NULL for
+ * anonymous memory.  Read the argument as a plain number to test it.
+ */
+static __always_inline bool arg_null(unsigned long long *ctx, int i)
+{
+	u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &ctx[i]);
+	return !v;
+}
+
+SEC("lsm.s/bprm_check_security")
+int BPF_PROG(sigil_bprm_check, struct linux_binprm *bprm)
+{
+	struct event ev = {
+		.op = SIGIL_OP_EXECUTE,
+		.hook = SIGIL_BPF_HOOK_EXEC,
+		.sleepable = 1,
+	};
+
+	ev.file = bprm->file;
+	ev.inode = ev.file->f_inode;
+	return evaluate(&ev);
+}
+
+/*
+ * Executable mappings are EXECUTE.  Memory whose bytes no file vouches
+ * for is decided as an event without a file, as the built-in LSM does:
+ * anonymous memory, and a private file mapping that is writable too.
+ * Every other mapping of a regular file measures it, so that a later
+ * mprotect(PROT_EXEC), which cannot sleep, finds its facts.
+ */
+SEC("lsm.s/mmap_file")
+int BPF_PROG(sigil_mmap_file, struct file *file, unsigned long reqprot,
+	     unsigned long prot, unsigned long flags)
+{
+	struct event ev = {
+		.op = SIGIL_OP_EXECUTE,
+		.hook = SIGIL_BPF_HOOK_MMAP,
+		.sleepable = 1,
+	};
+
+	if (arg_null(ctx, 0)) {
+		if (!(prot & PROT_EXEC))
+			return 0;
+		ev.mem = SIGIL_BPF_MEM_ANONYMOUS;
+		return evaluate(&ev);
+	}
+	ev.file = file;
+	ev.inode = file->f_inode;
+	if (!(prot & PROT_EXEC)) {
+		struct sigil_bpf_config *cfg;
+		struct facts f = {};
+		u32 zero = 0, slot;
+		struct sigil_bpf_head *h;
+
+		if ((BPF_CORE_READ(ev.inode, i_mode) & S_IFMT) != S_IFREG)
+			return 0;
+		cfg = bpf_map_lookup_elem(&sigil_config, &zero);
+		if (!cfg || !cfg->loaded)
+			return 0;
+		slot = cfg->slot & 1;
+		h = bpf_map_lookup_elem(&sigil_heads, &slot);
+		if (!h)
+			return 0;
+		f.needed = h->ops[SIGIL_OP_EXECUTE].props &
+			   (SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST) |
+			    SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE));
+		if (f.needed)
+			gather(&ev, &f, cfg);
+		return 0;
+	}
+	if ((flags & MAP_TYPE) == MAP_PRIVATE && (prot & PROT_WRITE))
+		ev.mem = SIGIL_BPF_MEM_WRITABLE;
+	return evaluate(&ev);
+}
+
+/*
+ * A change that adds execution is a new decision, and so is one that
+ * adds writing to an executable private file mapping (see the built-in
+ * LSM's hook_file_mprotect()).  This hook cannot sleep: a file mapping is
+ * decided on the facts its mmap recorded in inode storage.
+ */
+SEC("lsm/file_mprotect")
+int BPF_PROG(sigil_file_mprotect, struct vm_area_struct *vma,
+	     unsigned long reqprot, unsigned long prot)
+{
+	struct event ev = {
+		.op = SIGIL_OP_EXECUTE,
+		.hook = SIGIL_BPF_HOOK_MPROTECT,
+	};
+	unsigned long vm_flags = BPF_CORE_READ(vma, vm_flags);
+	struct file *file = BPF_CORE_READ(vma, vm_file);
+	bool private = !(vm_flags & VM_SHARED);
+
+	if (!(prot & PROT_EXEC))
+		return 0;
+	if (vm_flags & VM_EXEC) {
+		if (!(prot & PROT_WRITE) || (vm_flags & VM_WRITE) || !file ||
+		    !private)
+			return 0;
+		ev.mem = SIGIL_BPF_MEM_WRITABLE;
+	} else if (!file) {
+		ev.mem = SIGIL_BPF_MEM_ANONYMOUS;
+	} else if (private && (prot & PROT_WRITE)) {
+		ev.mem = SIGIL_BPF_MEM_WRITABLE;
+	} else if (private && BPF_CORE_READ(vma, anon_vma)) {
+		ev.mem = SIGIL_BPF_MEM_COPIED;
+	}
+	if (file)
+		ev.inode = BPF_CORE_READ(file, f_inode);
+	return evaluate(&ev);
+}
+
+static __always_inline u32 read_file_op(int id)
+{
+	switch (id) {
+	case READING_FIRMWARE:
+		return SIGIL_OP_FIRMWARE;
+	case READING_MODULE:
+		return SIGIL_OP_KMODULE;
+	case READING_KEXEC_IMAGE:
+		return SIGIL_OP_KEXEC_IMAGE;
+	case READING_KEXEC_INITRAMFS:
+		return SIGIL_OP_KEXEC_INITRAMFS;
+	case READING_POLICY:
+		return SIGIL_OP_POLICY;
+	case READING_X509_CERTIFICATE:
+		return SIGIL_OP_X509_CERT;
+	default:
+		return SIGIL_OP_INVALID;
+	}
+}
+
+SEC("lsm.s/kernel_read_file")
+int BPF_PROG(sigil_kernel_read_file, struct file *file,
+	     enum kernel_read_file_id id, bool contents)
+{
+	struct event ev = {
+		.op = read_file_op(id),
+		.hook = SIGIL_BPF_HOOK_KERNEL_READ,
+		.sleepable = 1,
+	};
+
+	if (arg_null(ctx, 0))
+		return evaluate(&ev);
+	ev.file = file;
+	ev.inode = file->f_inode;
+	return evaluate(&ev);
+}
+
+/* Data from a userspace buffer has no file: only DEFAULTs can allow it. */
+SEC("lsm/kernel_load_data")
+int BPF_PROG(sigil_kernel_load_data, enum kernel_load_data_id id,
+	     bool contents)
+{
+	struct event ev = {
+		.op = read_file_op(id),	/* LOADING_* numbers READING_*'s */
+		.hook = SIGIL_BPF_HOOK_KERNEL_LOAD,
+	};
+
+	return evaluate(&ev);
+}
+
+/* ---- What makes a file lose boot_verified, or its verdict ---- */
+
+static __always_inline void lose_boot(struct inode *inode)
+{
+	struct sigil_bpf_inode *ino;
+
+	ino = bpf_inode_storage_get(&sigil_inodes, inode, 0, 0);
+	if (ino)
+		ino->flags &= ~SIGIL_BPF_INO_BOOT;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(sigil_file_open, struct file *file)
+{
+	if (BPF_CORE_READ(file, f_mode) & FMODE_WRITE)
+		lose_boot(file->f_inode);
+	return 0;
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(sigil_inode_setattr, struct mnt_idmap *idmap,
+	     struct dentry *dentry, struct iattr *attr)
+{
+	if (BPF_CORE_READ(attr, ia_valid) & ATTR_SIZE)
+		lose_boot(dentry->d_inode);
+	return 0;
+}
+
+/* A changed xattr may be a changed signature: verify it again. */
+static __always_inline int xattr_changed(struct dentry *dentry)
+{
+	struct sigil_bpf_inode *ino;
+
+	ino = bpf_inode_storage_get(&sigil_inodes, dentry->d_inode, 0, 0);
+	if (ino) {
+		ino->flags &= ~SIGIL_BPF_INO_BOOT;
+		ino->sig_gen = 0;
+	}
+	return 0;
+}
+
+SEC("lsm/inode_setxattr")
+int BPF_PROG(sigil_inode_setxattr, struct mnt_idmap *idmap,
+	     struct dentry *dentry, const char *name, const void *value,
+	     size_t size, int flags)
+{
+	return xattr_changed(dentry);
+}
+
+SEC("lsm/inode_removexattr")
+int BPF_PROG(sigil_inode_removexattr, struct mnt_idmap *idmap,
+	     struct dentry *dentry, const char *name)
+{
+	return xattr_changed(dentry);
+}
+
+/* ---- Self-protection after lock ---- */
+
+static __always_inline bool locked(void)
+{
+	struct sigil_bpf_config *cfg;
+	u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&sigil_config, &zero);
+	return cfg && cfg->locked;
+}
+
+static __always_inline int refuse(void)
+{
+	count(SIGIL_BPF_STAT_REFUSED_TAMPER);
+	return -EPERM;
+}
+
+/* No link is detached or replaced once locked: ours could be one. */
+SEC("lsm/bpf")
+int BPF_PROG(sigil_bpf, int cmd, union bpf_attr *attr, unsigned int size)
+{
+	if ((cmd == BPF_LINK_DETACH || cmd == BPF_LINK_UPDATE) && locked())
+		return refuse();
+	return 0;
+}
+
+/*
+ * Once locked, no new descriptor of a map the program writes: another
+ * program loaded with one could write it.  The policy maps are frozen
+ * and read-only to programs, so reading them stays allowed.
+ */
+SEC("lsm/bpf_map")
+int BPF_PROG(sigil_bpf_map, struct bpf_map *map, fmode_t fmode)
+{
+	if (!locked())
+		return 0;
+	if (map == (struct bpf_map *)&sigil_inodes || map == (struct bpf_map *)&sigil_stats ||
+	    map == (struct bpf_map *)&sigil_scratch || map == (struct bpf_map *)&sigil_mf_key)
+		return refuse();
+	return 0;
+}
+
+static __always_inline bool protected(struct inode *inode)
+{
+	struct sigil_bpf_inode *ino;
+
+	if (!inode)
+		return false;
+	ino = bpf_inode_storage_get(&sigil_inodes, inode, 0, 0);
+	return ino && (ino->flags & SIGIL_BPF_INO_PROTECT);
+}
+
+SEC("lsm/inode_unlink")
+int BPF_PROG(sigil_inode_unlink, struct inode *dir, struct dentry *dentry)
+{
+	if (locked() && (protected(dir) || protected(dentry->d_inode)))
+		return refuse();
+	return 0;
+}
+
+SEC("lsm/inode_rmdir")
+int BPF_PROG(sigil_inode_rmdir, struct inode *dir, struct dentry *dentry)
+{
+	if (locked() && (protected(dir) || protected(dentry->d_inode)))
+		return refuse();
+	return 0;
+}
+
+SEC("lsm/inode_rename")
+int BPF_PROG(sigil_inode_rename, struct inode *old_dir,
+	     struct dentry *old_dentry, struct inode *new_dir,
+	     struct dentry *new_dentry)
+{
+	if (locked() && (protected(old_dir) || protected(new_dir) ||
+			 protected(old_dentry->d_inode)))
+		return refuse();
+	return 0;
+}
+
+/* Unmounting a bpffs would drop its pins, and with them the program. */
+SEC("lsm/sb_umount")
+int BPF_PROG(sigil_sb_umount, struct vfsmount *mnt, int flags)
+{
+	if (locked() && BPF_CORE_READ(mnt, mnt_sb, s_magic) == BPF_FS_MAGIC)
+		return refuse();
+	return 0;
+}
+
+/* The keyring that signatures are checked against takes no new key. */
+SEC("lsm/key_permission")
+int BPF_PROG(sigil_key_permission, key_ref_t key_ref, const struct cred *cred,
+	     enum key_need_perm need)
+{
+	struct sigil_bpf_config *cfg;
+	struct key *key;
+	u32 zero = 0;
+
+	if (need != KEY_NEED_WRITE && need != KEY_NEED_SETATTR &&
+	    need != KEY_NEED_UNLINK)
+		return 0;
+	cfg = bpf_map_lookup_elem(&sigil_config, &zero);
+	if (!cfg || !cfg->locked || !cfg->keyring)
+		return 0;
+	key = (struct key *)((unsigned long)key_ref & ~1UL);
+	if (BPF_CORE_READ(key, serial) == cfg->keyring)
+		return refuse();
+	return 0;
+}
