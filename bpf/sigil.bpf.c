@@ -160,13 +160,29 @@ struct {
 	__type(value, struct scratch);
 } sigil_scratch SEC(".maps");
 
-/* The manifest key being looked up: used with preemption disabled only. */
+struct fsv_digest {
+	u16 algo;
+	u16 size;
+	u8 digest[SIGIL_BPF_DIGEST_MAX];
+};
+
+/*
+ * Per-CPU buffers for what a kfunc must write into map memory: the
+ * fs-verity digest, the manifest key.  Used with preemption disabled only,
+ * so that no other event on this CPU can write them meanwhile.
+ */
+struct pcpu_buf {
+	struct fsv_digest d;
+	u8 reserved[4];
+	struct sigil_bpf_mf_key k;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, u32);
-	__type(value, struct sigil_bpf_mf_key);
-} sigil_mf_key SEC(".maps");
+	__type(value, struct pcpu_buf);
+} sigil_pcpu SEC(".maps");
 
 /* ---- Facts ---- */
 
@@ -219,39 +235,46 @@ static __always_inline u8 hash_algo(u16 fsv)
 	return SIGIL_HASH_NONE;
 }
 
-struct fsv_digest {
-	u16 algo;
-	u16 size;
-	u8 digest[SIGIL_BPF_DIGEST_MAX];
-};
-
 /* The fs-verity digest, from the file or, without one, the inode's cache. */
 static __always_inline void fetch_digest(struct event *ev, struct facts *f,
 					 struct sigil_bpf_inode *ino)
 {
 	struct bpf_dynptr dp;
-	struct fsv_digest d = {};
+	struct fsv_digest *d;
+	struct pcpu_buf *pc;
+	u32 zero = 0;
 	int ret;
 
 	if (ev->file) {
-		bpf_dynptr_from_mem(&d, sizeof(d), 0, &dp);
+		bpf_preempt_disable();
+		pc = bpf_map_lookup_elem(&sigil_pcpu, &zero);
+		if (!pc) {
+			bpf_preempt_enable();
+			fact_failed(f, SIGIL_PROP_FSVERITY_DIGEST, -ENOMEM);
+			return;
+		}
+		d = &pc->d;
+		bpf_dynptr_from_mem(d, sizeof(*d), 0, &dp);
 		ret = bpf_get_fsverity_digest(ev->file, &dp);
+		if (ret >= 0 && hash_algo(d->algo) && d->size <= SIGIL_BPF_DIGEST_MAX) {
+			f->algo = hash_algo(d->algo);
+			f->size = d->size;
+			__builtin_memcpy(f->digest, d->digest, sizeof(f->digest));
+		}
+		bpf_preempt_enable();
 		if (ret == -ENODATA) {
 			if (ino)
 				ino->flags |= SIGIL_BPF_INO_NODIGEST;
 			return;
 		}
-		if (ret < 0 || !hash_algo(d.algo) || d.size > SIGIL_BPF_DIGEST_MAX) {
+		if (f->algo == SIGIL_HASH_NONE) {
 			fact_failed(f, SIGIL_PROP_FSVERITY_DIGEST, ret < 0 ? ret : -EINVAL);
 			return;
 		}
-		f->algo = hash_algo(d.algo);
-		f->size = d.size;
-		__builtin_memcpy(f->digest, d.digest, sizeof(f->digest));
 		if (ino) {
 			ino->algo = f->algo;
 			ino->size = f->size;
-			__builtin_memcpy(ino->digest, d.digest, sizeof(ino->digest));
+			__builtin_memcpy(ino->digest, f->digest, sizeof(ino->digest));
 			ino->flags |= SIGIL_BPF_INO_DIGEST;
 		}
 		return;
@@ -373,10 +396,14 @@ static long mf_listed(u32 i, void *data)
 	struct sigil_bpf_manifest *m;
 	u32 idx, epoch;
 
-	if (i >= SIGIL_BPF_MF_LISTED || i >= c->val->n)
+	u64 j = i;
+
+	/* Make clang index with the register the bound was checked on. */
+	asm volatile("" : "+r"(j));
+	if (j >= SIGIL_BPF_MF_LISTED || j >= c->val->n)
 		return 1;
-	idx = c->val->by[i].manifest;
-	epoch = c->val->by[i].epoch;
+	idx = c->val->by[j].manifest;
+	epoch = c->val->by[j].epoch;
 	m = bpf_map_lookup_elem(&sigil_mfs, &idx);
 	if (m && m->epoch && m->epoch == epoch && idx < 64)
 		c->found |= 1ull << idx;
@@ -393,6 +420,7 @@ static __always_inline void fetch_manifests(struct event *ev, struct facts *f)
 	struct sigil_bpf_mf_key *k;
 	struct sigil_bpf_mf_val *v;
 	struct mf_ctx c = {};
+	struct pcpu_buf *pc;
 	u32 zero = 0;
 	int len, i;
 
@@ -407,12 +435,13 @@ static __always_inline void fetch_manifests(struct event *ev, struct facts *f)
 		return;
 	}
 	bpf_preempt_disable();
-	k = bpf_map_lookup_elem(&sigil_mf_key, &zero);
-	if (!k) {
+	pc = bpf_map_lookup_elem(&sigil_pcpu, &zero);
+	if (!pc) {
 		bpf_preempt_enable();
 		fact_failed(f, SIGIL_PROP_MANIFEST, -ENOMEM);
 		return;
 	}
+	k = &pc->k;
 	__builtin_memset(k, 0, sizeof(*k));
 	len = bpf_path_d_path(&ev->file->f_path, k->path, sizeof(k->path));
 	if (len <= 0 || len > SIGIL_BPF_PATH_MAX) {
@@ -663,9 +692,11 @@ static __always_inline void fill(struct sigil_bpf_record *r, struct event *ev,
 				 struct facts *f, struct outcome *o,
 				 const struct sigil_bpf_config *cfg)
 {
+	struct inode *inode = ev->inode;
+
 	r->time_ns = bpf_ktime_get_boot_ns();
-	r->ino = ev->inode ? BPF_CORE_READ(ev->inode, i_ino) : 0;
-	r->dev = ev->inode ? BPF_CORE_READ(ev->inode, i_sb, s_dev) : 0;
+	r->ino = inode ? BPF_CORE_READ(inode, i_ino) : 0;
+	r->dev = inode ? BPF_CORE_READ(inode, i_sb, s_dev) : 0;
 	r->pid = bpf_get_current_pid_tgid() >> 32;
 	r->line = o->line;
 	r->rule = o->rule;
@@ -793,7 +824,7 @@ int BPF_PROG(sigil_mmap_file, struct file *file, unsigned long reqprot,
 		u32 zero = 0, slot;
 		struct sigil_bpf_head *h;
 
-		if ((BPF_CORE_READ(ev.inode, i_mode) & S_IFMT) != S_IFREG)
+		if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFREG)
 			return 0;
 		cfg = bpf_map_lookup_elem(&sigil_config, &zero);
 		if (!cfg || !cfg->loaded)
@@ -994,7 +1025,7 @@ int BPF_PROG(sigil_bpf_map, struct bpf_map *map, fmode_t fmode)
 	if (!locked())
 		return 0;
 	if (map == (struct bpf_map *)&sigil_inodes || map == (struct bpf_map *)&sigil_stats ||
-	    map == (struct bpf_map *)&sigil_scratch || map == (struct bpf_map *)&sigil_mf_key)
+	    map == (struct bpf_map *)&sigil_scratch || map == (struct bpf_map *)&sigil_pcpu)
 		return refuse();
 	return 0;
 }

@@ -45,7 +45,7 @@
 static const char *const map_names[] = {
 	"sigil_config", "sigil_heads", "sigil_steps", "sigil_digests",
 	"sigil_mfs", "sigil_mf_ents", "sigil_inodes", "sigil_stats",
-	"sigil_log", "sigil_explain", "sigil_scratch", "sigil_mf_key",
+	"sigil_log", "sigil_explain", "sigil_scratch", "sigil_pcpu",
 };
 
 static const char *pin_dir(void)
