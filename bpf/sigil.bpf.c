@@ -235,9 +235,12 @@ static __always_inline u8 hash_algo(u16 fsv)
 	return SIGIL_HASH_NONE;
 }
 
-/* The fs-verity digest, from the file or, without one, the inode's cache. */
-static __always_inline void fetch_digest(struct event *ev, struct facts *f,
-					 struct sigil_bpf_inode *ino)
+/*
+ * Read @file's fs-verity digest into @f.  Its own frame, so that the
+ * dynptr's stack slot dies with it (the verifier refuses any later write
+ * to a slot that held a dynptr).  Returns 0, -ENODATA without fs-verity.
+ */
+static __noinline int read_digest(struct file *file, struct facts *f)
 {
 	struct bpf_dynptr dp;
 	struct fsv_digest *d;
@@ -245,30 +248,45 @@ static __always_inline void fetch_digest(struct event *ev, struct facts *f,
 	u32 zero = 0;
 	int ret;
 
-	if (ev->file) {
-		bpf_preempt_disable();
-		pc = bpf_map_lookup_elem(&sigil_pcpu, &zero);
-		if (!pc) {
-			bpf_preempt_enable();
-			fact_failed(f, SIGIL_PROP_FSVERITY_DIGEST, -ENOMEM);
-			return;
-		}
-		d = &pc->d;
-		bpf_dynptr_from_mem(d, sizeof(*d), 0, &dp);
-		ret = bpf_get_fsverity_digest(ev->file, &dp);
-		if (ret >= 0 && hash_algo(d->algo) && d->size <= SIGIL_BPF_DIGEST_MAX) {
+	if (!file || !f)
+		return -EINVAL;
+	bpf_preempt_disable();
+	pc = bpf_map_lookup_elem(&sigil_pcpu, &zero);
+	if (!pc) {
+		bpf_preempt_enable();
+		return -ENOMEM;
+	}
+	d = &pc->d;
+	bpf_dynptr_from_mem(d, sizeof(*d), 0, &dp);
+	ret = bpf_get_fsverity_digest(file, &dp);
+	if (ret >= 0) {
+		if (hash_algo(d->algo) && d->size <= SIGIL_BPF_DIGEST_MAX) {
 			f->algo = hash_algo(d->algo);
 			f->size = d->size;
 			__builtin_memcpy(f->digest, d->digest, sizeof(f->digest));
+		} else {
+			ret = -EINVAL;
 		}
-		bpf_preempt_enable();
+	}
+	bpf_preempt_enable();
+	return ret;
+}
+
+/* The fs-verity digest, from the file or, without one, the inode's cache. */
+static __always_inline void fetch_digest(struct event *ev, struct facts *f,
+					 struct sigil_bpf_inode *ino)
+{
+	int ret;
+
+	if (ev->file) {
+		ret = read_digest(ev->file, f);
 		if (ret == -ENODATA) {
 			if (ino)
 				ino->flags |= SIGIL_BPF_INO_NODIGEST;
 			return;
 		}
-		if (f->algo == SIGIL_HASH_NONE) {
-			fact_failed(f, SIGIL_PROP_FSVERITY_DIGEST, ret < 0 ? ret : -EINVAL);
+		if (ret < 0) {
+			fact_failed(f, SIGIL_PROP_FSVERITY_DIGEST, ret);
 			return;
 		}
 		if (ino) {
@@ -300,6 +318,7 @@ static __noinline int verify_sig(struct file *file, u32 keyring, u8 size)
 	struct bpf_key *key;
 	struct scratch *s;
 	int len, ret;
+	u64 n;
 
 	if (!file || !keyring)
 		return -ENOKEY;
@@ -318,7 +337,9 @@ static __noinline int verify_sig(struct file *file, u32 keyring, u8 size)
 		ret = len;
 		goto out;
 	}
-	if (len == 0 || len > SIGIL_BPF_SIG_MAX) {
+	n = len;
+	asm volatile("" : "+r"(n));
+	if (n == 0 || n > SIGIL_BPF_SIG_MAX) {
 		ret = -EBADMSG;
 		goto out;
 	}
@@ -327,7 +348,7 @@ static __noinline int verify_sig(struct file *file, u32 keyring, u8 size)
 		goto out;
 	}
 	bpf_dynptr_from_mem(s->formatted, 8 + 4 + size, 0, &data);
-	bpf_dynptr_from_mem(s->sig, len, 0, &sig);
+	bpf_dynptr_from_mem(s->sig, n, 0, &sig);
 	key = bpf_lookup_user_key(keyring, 0);
 	if (!key) {
 		ret = -ENOKEY;
@@ -634,6 +655,7 @@ static __always_inline void decide(struct event *ev,
 	struct sigil_bpf_op *op = NULL;
 	struct walk w = {};
 	u32 slot = cfg->slot & 1;
+	u64 opi;
 
 	o->rule = -1;
 	h = bpf_map_lookup_elem(&sigil_heads, &slot);
@@ -644,8 +666,10 @@ static __always_inline void decide(struct event *ev,
 		o->error_prop = __SIGIL_PROP_MAX;
 		return;
 	}
-	if (ev->op < __SIGIL_OP_MAX) {
-		op = &h->ops[ev->op];
+	opi = ev->op;
+	asm volatile("" : "+r"(opi));
+	if (opi < __SIGIL_OP_MAX) {
+		op = &h->ops[opi];
 		f->needed = op->props;
 	}
 	gather(ev, f, cfg);
@@ -859,8 +883,8 @@ int BPF_PROG(sigil_file_mprotect, struct vm_area_struct *vma,
 		.op = SIGIL_OP_EXECUTE,
 		.hook = SIGIL_BPF_HOOK_MPROTECT,
 	};
-	unsigned long vm_flags = BPF_CORE_READ(vma, vm_flags);
-	struct file *file = BPF_CORE_READ(vma, vm_file);
+	unsigned long vm_flags = vma->vm_flags;
+	struct file *file = vma->vm_file;
 	bool private = !(vm_flags & VM_SHARED);
 
 	if (!(prot & PROT_EXEC))
@@ -874,11 +898,11 @@ int BPF_PROG(sigil_file_mprotect, struct vm_area_struct *vma,
 		ev.mem = SIGIL_BPF_MEM_ANONYMOUS;
 	} else if (private && (prot & PROT_WRITE)) {
 		ev.mem = SIGIL_BPF_MEM_WRITABLE;
-	} else if (private && BPF_CORE_READ(vma, anon_vma)) {
+	} else if (private && vma->anon_vma) {
 		ev.mem = SIGIL_BPF_MEM_COPIED;
 	}
 	if (file)
-		ev.inode = BPF_CORE_READ(file, f_inode);
+		ev.inode = file->f_inode;
 	return evaluate(&ev);
 }
 
@@ -1078,10 +1102,10 @@ int BPF_PROG(sigil_sb_umount, struct vfsmount *mnt, int flags)
 
 /* The keyring that signatures are checked against takes no new key. */
 SEC("lsm/key_permission")
-int BPF_PROG(sigil_key_permission, key_ref_t key_ref, const struct cred *cred,
-	     enum key_need_perm need)
+int sigil_key_permission(unsigned long long *ctx)
 {
 	struct sigil_bpf_config *cfg;
+	u64 need = ctx[2], ref = 0;
 	struct key *key;
 	u32 zero = 0;
 
@@ -1091,7 +1115,9 @@ int BPF_PROG(sigil_key_permission, key_ref_t key_ref, const struct cred *cred,
 	cfg = bpf_map_lookup_elem(&sigil_config, &zero);
 	if (!cfg || !cfg->locked || !cfg->keyring)
 		return 0;
-	key = (struct key *)((unsigned long)key_ref & ~1UL);
+	/* key_ref_t is a pointer to an opaque type: read it as a number. */
+	bpf_probe_read_kernel(&ref, sizeof(ref), &ctx[0]);
+	key = (struct key *)(ref & ~1UL);
 	if (BPF_CORE_READ(key, serial) == cfg->keyring)
 		return refuse();
 	return 0;
