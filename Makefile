@@ -217,6 +217,15 @@ $(POLICY_FIXTURES)/v1.p7: selftests/fixtures/policy-fixtures $(SIG_FIXTURES)/ids
 
 # Manifests signed by openssl, gpg and sq, with the keys above, listing
 # prog42 by its content, for the guest (at /manifests).
+# The BPF mode's guest test: fs-verity signatures made by "fsverity sign",
+# certificates, signed policies (selftests/fixtures/bpf-fixtures).
+BPF_FIXTURES	:= $(BUILD)/host/bpf-fixtures
+BPF_GUEST	:= $(BUILD)/guest/bpf_mode
+
+$(BPF_FIXTURES)/signed.sig: selftests/fixtures/bpf-fixtures $(SIG_FIXTURES)/ids $(GUEST_PROG)
+	@scripts/deps host
+	selftests/fixtures/bpf-fixtures $(BPF_FIXTURES) $(SIG_FIXTURES) $(GUEST_PROG)
+
 $(MANIFEST_FIXTURES)/prog42.sha256: selftests/fixtures/manifest-fixtures $(SIG_FIXTURES)/ids \
 		$(GUEST_PROG)
 	@scripts/deps host
@@ -288,11 +297,12 @@ modules:
 check: deps
 	$(MAKE) kernel
 	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest
-	$(MAKE) $(MANIFEST_FIXTURES)/prog42.sha256
+	$(MAKE) $(MANIFEST_FIXTURES)/prog42.sha256 $(BPF_FIXTURES)/signed.sig $(BPF_GUEST)
 	$(MAKE) $(SIGILCTL) $(SIGILCTL_MAN) $(SIGILCTL_FIXTURES)/ids
 	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
 		--policy-fixtures $(POLICY_FIXTURES) --dmv-fixtures $(DMV_FIXTURES) \
 		--manifest-fixtures $(MANIFEST_FIXTURES) \
+		--bpf-guest $(BPF_GUEST) --bpf-fixtures $(BPF_FIXTURES) \
 		--ipe-examples $(IPE_EXAMPLES) --ksrc $(KSRC) --bench --host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
 
