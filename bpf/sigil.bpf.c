@@ -30,6 +30,11 @@ char LICENSE[] SEC("license") = "GPL";
 #define ENODATA		61
 #define EBADMSG		74
 #define ENOKEY		126
+#define ENOENT		2
+#define EOPNOTSUPP	95
+#define ENOPKG		65
+#define EMSGSIZE	90
+#define EKEYREJECTED	129
 #define EAGAIN		11
 
 #define PROT_WRITE	0x2
@@ -351,7 +356,7 @@ static __noinline int verify_sig(struct file *file, u32 keyring, u8 size)
 	bpf_dynptr_from_mem(s->sig, n, 0, &sig);
 	key = bpf_lookup_user_key(keyring, 0);
 	if (!key) {
-		ret = -ENOKEY;
+		ret = -ENOENT;	/* the keyring is gone: not an answer */
 		goto out;
 	}
 	ret = bpf_verify_pkcs7_signature(&data, &sig, key);
@@ -359,6 +364,32 @@ static __noinline int verify_sig(struct file *file, u32 keyring, u8 size)
 out:
 	bpf_task_storage_delete(&sigil_scratch, bpf_get_current_task_btf());
 	return ret;
+}
+
+/*
+ * Is @err an answer about the signature (none, malformed, not by a key of
+ * the keyring, not over this digest), which holds until the signature or
+ * the keyring changes?  Anything else (out of memory, the keyring gone, an
+ * I/O error) is a failure to answer: the decision is an error, and the
+ * next event tries again.
+ */
+static __always_inline bool sig_answer(int err)
+{
+	switch (-err) {
+	case 0:
+	case ENODATA:
+	case EOPNOTSUPP:
+	case EBADMSG:
+	case EKEYREJECTED:
+	case ENOKEY:
+	case ENOPKG:
+	case EINVAL:
+	case ERANGE:
+	case EMSGSIZE:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static __always_inline void fetch_sig(struct event *ev, struct facts *f,
@@ -377,6 +408,11 @@ static __always_inline void fetch_sig(struct event *ev, struct facts *f,
 	} else if (ev->sleepable && ev->file) {
 		ret = verify_sig(ev->file, cfg->keyring, f->size);
 		count(SIGIL_BPF_STAT_VERIFIED);
+		if (!sig_answer(ret)) {
+			f->sig_error = ret;
+			fact_failed(f, SIGIL_PROP_FSVERITY_SIGNATURE, ret);
+			return;
+		}
 		if (ino) {
 			ino->sig_gen = cfg->gen;
 			ino->sig_error = ret;

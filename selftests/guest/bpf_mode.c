@@ -21,6 +21,10 @@
 #include "kselftest_harness.h"
 #include "sigilctl.h"
 
+#ifndef KEYCTL_REVOKE
+#define KEYCTL_REVOKE	3
+#endif
+
 #define FIX		"/bpf"
 #define PIN		"/sys/fs/bpf/sigil"
 #define ALLOWED		DISK "/allowed"
@@ -281,6 +285,34 @@ TEST(fsverity_signature_in_user_xattr)
 	/* A garbage signature denies. */
 	ASSERT_EQ(0, setxattr(NOSIG, SIG_XATTR, "garbage", 7, 0));
 	EXPECT_EQ(-EACCES, run(NOSIG));
+}
+
+/* An error while verifying denies, and the log says why. */
+TEST(verification_error_fails_closed)
+{
+	size_t len;
+	void *sig;
+	long ring;
+
+	files();
+	ASSERT_EQ(0, copy_file(FIX "/signed.bin", DISK "/signed2", NULL));
+	ASSERT_EQ(0, enable_verity(DISK "/signed2"));
+	sig = slurp(FIX "/signed.sig", &len);
+	ASSERT_NE(NULL, sig);
+	ASSERT_EQ(0, setxattr(DISK "/signed2", SIG_XATTR, sig, len, 0));
+	free(sig);
+	ASSERT_EQ(0, policy("DEFAULT action=ALLOW\n"
+			    "DEFAULT op=EXECUTE action=DENY\n"
+			    "op=EXECUTE boot_verified=TRUE action=ALLOW\n"
+			    "op=EXECUTE fsverity_signature=TRUE action=ALLOW\n"));
+	ASSERT_EQ(0, ctl("bpf load --keyring sigil-gone --cert " FIX "/trusted.der " POL));
+	ring = keyring_id("sigil-gone");
+	ASSERT_LT(0, ring);
+	logged("");
+	/* The keyring is revoked: the signature cannot be checked. */
+	ASSERT_EQ(0, keyctl(KEYCTL_REVOKE, ring, 0, 0, 0));
+	EXPECT_EQ(-EACCES, run(DISK "/signed2"));
+	EXPECT_TRUE(logged("match=error error=-128 reason=\"fsverity_signature: Key has been revoked\"")) TH_LOG("%s", r.out);
 }
 
 TEST(permissive_logs_and_allows)
