@@ -121,6 +121,15 @@ struct {
 
 /* ---- Maps the program writes ---- */
 
+/* What dm-verity reported of each volume, by the block device's dev_t. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, u32);
+	__type(value, struct sigil_bpf_dmv);
+} sigil_dmv SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_INODE_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -180,6 +189,7 @@ struct pcpu_buf {
 	struct fsv_digest d;
 	u8 reserved[4];
 	struct sigil_bpf_mf_key k;
+	struct sigil_bpf_digest_key dk;
 };
 
 struct {
@@ -203,6 +213,8 @@ struct facts {
 	s32 sig_error;
 	u64 manifests;
 	u8 digest[SIGIL_BPF_DIGEST_MAX];
+	/* The device of the file's dm-verity volume, 0 when none is known. */
+	u32 dmv_dev;
 };
 
 struct event {
@@ -483,6 +495,10 @@ static __always_inline void fetch_manifests(struct event *ev, struct facts *f)
 
 	if (!ev->file || ev->mem != SIGIL_BPF_MEM_FILE)
 		return;
+	if (f->failed & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST)) {
+		fact_failed(f, SIGIL_PROP_MANIFEST, f->error);
+		return;
+	}
 	if (f->algo == SIGIL_HASH_NONE) {
 		f->mf_state = SIGIL_BPF_MF_NO_DIGEST;
 		return;
@@ -523,14 +539,31 @@ static __always_inline void fetch_manifests(struct event *ev, struct facts *f)
 	f->mf_state = c.found ? SIGIL_BPF_MF_MATCH : SIGIL_BPF_MF_NOT_LISTED;
 }
 
+/* The root hash of the dm-verity volume holding the file, if one is known. */
+static __always_inline void fetch_dmv(struct event *ev, struct facts *f)
+{
+	struct inode *inode = ev->inode;
+	struct sigil_bpf_dmv *v;
+	u32 dev = BPF_CORE_READ(inode, i_sb, s_dev);
+
+	v = bpf_map_lookup_elem(&sigil_dmv, &dev);
+	if (!v || !v->algo || v->size > SIGIL_BPF_DIGEST_MAX)
+		return;
+	f->dmv_dev = dev;
+	if (v->signed_)
+		f->truths |= SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE);
+}
+
 static __always_inline void gather(struct event *ev, struct facts *f,
 				   const struct sigil_bpf_config *cfg)
 {
 	struct sigil_bpf_inode *ino = NULL;
+	u32 dmv_props = SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH) |
+			SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE);
 	u32 file_props = SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST) |
 			 SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE) |
 			 SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST) |
-			 SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED);
+			 SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) | dmv_props;
 
 	f->algo = SIGIL_HASH_NONE;
 	if (!ev->inode || ev->mem != SIGIL_BPF_MEM_FILE) {
@@ -539,6 +572,8 @@ static __always_inline void gather(struct event *ev, struct facts *f,
 	}
 	if (!(f->needed & file_props))
 		return;
+	if (f->needed & dmv_props)
+		fetch_dmv(ev, f);
 	ino = bpf_inode_storage_get(&sigil_inodes, ev->inode, 0,
 				    ev->file ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 	if (ino && (ino->flags & SIGIL_BPF_INO_BOOT))
@@ -586,6 +621,7 @@ static __always_inline bool same_digest(const u8 *a, const u8 *b)
 static __always_inline int prop_holds(const struct sigil_bpf_prop *p,
 				      struct facts *f)
 {
+	struct sigil_bpf_dmv *dmv;
 	struct sigil_bpf_manifest *m;
 	u32 idx;
 
@@ -595,10 +631,15 @@ static __always_inline int prop_holds(const struct sigil_bpf_prop *p,
 	case SIGIL_PROP_BOOT_VERIFIED:
 	case SIGIL_PROP_ANONYMOUS:
 	case SIGIL_PROP_FSVERITY_SIGNATURE:
+	case SIGIL_PROP_DMVERITY_SIGNATURE:
 		return !!(f->truths & SIGIL_PROP_BIT(p->type)) == !!p->value;
 	case SIGIL_PROP_FSVERITY_DIGEST:
 		return f->algo != SIGIL_HASH_NONE && f->algo == p->value &&
 		       f->size == p->size && same_digest(f->digest, p->digest);
+	case SIGIL_PROP_DMVERITY_ROOTHASH:
+		dmv = f->dmv_dev ? bpf_map_lookup_elem(&sigil_dmv, &f->dmv_dev) : NULL;
+		return dmv && dmv->algo == p->value && dmv->size == p->size &&
+		       same_digest(dmv->digest, p->digest);
 	case SIGIL_PROP_MANIFEST:
 		if (p->manifest == SIGIL_BPF_ANY)
 			return f->manifests != 0;
@@ -615,11 +656,64 @@ static __always_inline int prop_holds(const struct sigil_bpf_prop *p,
 	}
 }
 
+/* Look @st's digest up in its indexed run; 1 when a rule matched. */
+static __always_inline long walk_index(struct walk *w, struct sigil_bpf_step *st,
+				       u32 key)
+{
+	struct sigil_bpf_digest_key *k;
+	struct sigil_bpf_digest_val *v;
+	struct sigil_bpf_dmv *dmv;
+	struct pcpu_buf *pc;
+	u32 zero = 0;
+
+	if (st->index_type != SIGIL_PROP_DMVERITY_ROOTHASH &&
+	    (w->f->failed & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST))) {
+		w->errored = 1;
+		return 1;
+	}
+	bpf_preempt_disable();
+	pc = bpf_map_lookup_elem(&sigil_pcpu, &zero);
+	if (!pc) {
+		bpf_preempt_enable();
+		w->errored = 1;
+		return 1;
+	}
+	k = &pc->dk;
+	__builtin_memset(k, 0, sizeof(*k));
+	k->step = key;
+	if (st->index_type == SIGIL_PROP_DMVERITY_ROOTHASH) {
+		dmv = w->f->dmv_dev ?
+		      bpf_map_lookup_elem(&sigil_dmv, &w->f->dmv_dev) : NULL;
+		if (!dmv) {
+			bpf_preempt_enable();
+			return 0;
+		}
+		k->algo = dmv->algo;
+		k->size = dmv->size;
+		__builtin_memcpy(k->digest, dmv->digest, sizeof(k->digest));
+	} else {
+		if (w->f->algo == SIGIL_HASH_NONE) {
+			bpf_preempt_enable();
+			return 0;
+		}
+		k->algo = w->f->algo;
+		k->size = w->f->size;
+		__builtin_memcpy(k->digest, w->f->digest, sizeof(k->digest));
+	}
+	v = bpf_map_lookup_elem(&sigil_digests, k);
+	if (v) {
+		w->matched = 1;
+		w->action = v->action;
+		w->line = v->line;
+		w->rule = v->rule;
+	}
+	bpf_preempt_enable();
+	return v ? 1 : 0;
+}
+
 static long walk_step(u32 i, void *data)
 {
 	struct walk *w = data;
-	struct sigil_bpf_digest_key k = {};
-	struct sigil_bpf_digest_val *v;
 	struct sigil_bpf_step *st;
 	u32 key = w->base + (u32)i;
 	int j, r;
@@ -630,28 +724,11 @@ static long walk_step(u32 i, void *data)
 	if (!st) {
 		w->errored = 1;
 		w->f->error = -EINVAL;
+		w->f->error_prop = __SIGIL_PROP_MAX;
 		return 1;
 	}
-	if (st->kind == SIGIL_BPF_STEP_INDEX) {
-		if (w->f->failed & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST)) {
-			w->errored = 1;
-			return 1;
-		}
-		if (w->f->algo == SIGIL_HASH_NONE)
-			return 0;
-		k.step = key;
-		k.algo = w->f->algo;
-		k.size = w->f->size;
-		__builtin_memcpy(k.digest, w->f->digest, sizeof(k.digest));
-		v = bpf_map_lookup_elem(&sigil_digests, &k);
-		if (!v)
-			return 0;
-		w->matched = 1;
-		w->action = v->action;
-		w->line = v->line;
-		w->rule = v->rule;
-		return 1;
-	}
+	if (st->kind == SIGIL_BPF_STEP_INDEX)
+		return walk_index(w, st, key);
 	for (j = 0; j < SIGIL_BPF_RULE_PROPS; j++) {
 		if (j >= st->nprops)
 			break;
@@ -709,6 +786,13 @@ static __always_inline void decide(struct event *ev,
 		f->needed = op->props;
 	}
 	gather(ev, f, cfg);
+	/*
+	 * Every way through gather() leaves other known values in @f; the
+	 * verifier would walk the rules once for each.  Copying @f onto itself
+	 * as a kernel read makes its bytes unknown to the verifier (not to the
+	 * program), so that those ways meet here.
+	 */
+	bpf_probe_read_kernel(f, sizeof(*f), f);
 	if (op && op->nsteps) {
 		w.f = f;
 		w.base = slot * SIGIL_BPF_STEPS_MAX + op->first_step;
@@ -753,6 +837,7 @@ static __always_inline void fill(struct sigil_bpf_record *r, struct event *ev,
 				 const struct sigil_bpf_config *cfg)
 {
 	struct inode *inode = ev->inode;
+	struct sigil_bpf_dmv *dmv;
 
 	r->time_ns = bpf_ktime_get_boot_ns();
 	r->ino = inode ? BPF_CORE_READ(inode, i_ino) : 0;
@@ -775,6 +860,14 @@ static __always_inline void fill(struct sigil_bpf_record *r, struct event *ev,
 	r->algo = f->algo;
 	r->size = f->size;
 	__builtin_memcpy(r->digest, f->digest, sizeof(r->digest));
+	dmv = f->dmv_dev ? bpf_map_lookup_elem(&sigil_dmv, &f->dmv_dev) : NULL;
+	if (dmv) {
+		r->dmv_algo = dmv->algo;
+		r->dmv_size = dmv->size;
+		__builtin_memcpy(r->dmv_digest, dmv->digest, sizeof(r->dmv_digest));
+	} else {
+		r->dmv_algo = SIGIL_HASH_NONE;
+	}
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 	r->path[0] = 0;
 	if (ev->file && bpf_path_d_path(&ev->file->f_path, r->path, sizeof(r->path)) < 0)
@@ -800,6 +893,8 @@ static __always_inline int evaluate(struct event *ev)
 	if (!cfg || !cfg->loaded)
 		return 0;
 	decide(ev, cfg, &f, &o);
+	/* As in decide(): the ways through it meet here for the verifier. */
+	bpf_probe_read_kernel(&o, sizeof(o), &o);
 	deny = o.action != SIGIL_ACTION_ALLOW;
 
 	x = bpf_task_storage_get(&sigil_explain, bpf_get_current_task_btf(), 0, 0);
@@ -860,6 +955,44 @@ int BPF_PROG(sigil_bprm_check, struct linux_binprm *bprm)
  * Every other mapping of a regular file measures it, so that a later
  * mprotect(PROT_EXEC), which cannot sleep, finds its facts.
  */
+/*
+ * Record a mapped file's facts for a later mprotect(PROT_EXEC), when the
+ * policy's EXECUTE rules test them.  A frame of its own: the verifier
+ * walks it apart from the decision.
+ */
+static __noinline int measure(struct file *file)
+{
+	struct event ev = {
+		.op = SIGIL_OP_EXECUTE,
+		.hook = SIGIL_BPF_HOOK_MMAP,
+		.sleepable = 1,
+	};
+	struct sigil_bpf_config *cfg;
+	struct sigil_bpf_head *h;
+	struct facts f = {};
+	u32 zero = 0, slot;
+
+	if (!file)
+		return 0;
+	ev.file = file;
+	ev.inode = file->f_inode;
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFREG)
+		return 0;
+	cfg = bpf_map_lookup_elem(&sigil_config, &zero);
+	if (!cfg || !cfg->loaded)
+		return 0;
+	slot = cfg->slot & 1;
+	h = bpf_map_lookup_elem(&sigil_heads, &slot);
+	if (!h)
+		return 0;
+	f.needed = h->ops[SIGIL_OP_EXECUTE].props &
+		   (SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST) |
+		    SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE));
+	if (f.needed)
+		gather(&ev, &f, cfg);
+	return 0;
+}
+
 SEC("lsm.s/mmap_file")
 int BPF_PROG(sigil_mmap_file, struct file *file, unsigned long reqprot,
 	     unsigned long prot, unsigned long flags)
@@ -878,28 +1011,8 @@ int BPF_PROG(sigil_mmap_file, struct file *file, unsigned long reqprot,
 	}
 	ev.file = file;
 	ev.inode = file->f_inode;
-	if (!(prot & PROT_EXEC)) {
-		struct sigil_bpf_config *cfg;
-		struct facts f = {};
-		u32 zero = 0, slot;
-		struct sigil_bpf_head *h;
-
-		if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFREG)
-			return 0;
-		cfg = bpf_map_lookup_elem(&sigil_config, &zero);
-		if (!cfg || !cfg->loaded)
-			return 0;
-		slot = cfg->slot & 1;
-		h = bpf_map_lookup_elem(&sigil_heads, &slot);
-		if (!h)
-			return 0;
-		f.needed = h->ops[SIGIL_OP_EXECUTE].props &
-			   (SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST) |
-			    SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE));
-		if (f.needed)
-			gather(&ev, &f, cfg);
-		return 0;
-	}
+	if (!(prot & PROT_EXEC))
+		return measure(file);
 	if ((flags & MAP_TYPE) == MAP_PRIVATE && (prot & PROT_WRITE))
 		ev.mem = SIGIL_BPF_MEM_WRITABLE;
 	return evaluate(&ev);
@@ -1046,6 +1159,86 @@ int BPF_PROG(sigil_inode_removexattr, struct mnt_idmap *idmap,
 	     struct dentry *dentry, const char *name)
 {
 	return xattr_changed(dentry);
+}
+
+/* ---- dm-verity: what it reports when a volume goes live ---- */
+
+static __always_inline u8 dmv_algo(const char *name)
+{
+	char a[8] = {};
+
+	bpf_probe_read_kernel_str(a, sizeof(a), name);
+	if (a[0] != 's' || a[1] != 'h' || a[2] != 'a')
+		return SIGIL_HASH_NONE;
+	if (a[3] == '2' && a[4] == '5' && a[5] == '6' && !a[6])
+		return SIGIL_HASH_SHA256;
+	if (a[3] == '3' && a[4] == '8' && a[5] == '4' && !a[6])
+		return SIGIL_HASH_SHA384;
+	if (a[3] == '5' && a[4] == '1' && a[5] == '2' && !a[6])
+		return SIGIL_HASH_SHA512;
+	return SIGIL_HASH_NONE;
+}
+
+/*
+ * dm-verity reports a volume's root hash, then whether a signature of it
+ * verified, each time a verity table goes live (verity_preresume()); the
+ * target is immutable, so a live volume cannot become another kind.  A
+ * NULL root hash withdraws the report.  Volumes that went live before the
+ * program was loaded are not known (Documentation/bpf.rst).
+ */
+SEC("lsm/bdev_setintegrity")
+int sigil_bdev_setintegrity(unsigned long long *ctx)
+{
+	struct block_device *bdev = (void *)ctx[0];
+	struct sigil_bpf_dmv v = {}, *old;
+	struct dm_verity_digest d;
+	u64 type = ctx[1], size = ctx[3], n, value = 0;
+	long err;
+	u32 dev = bdev->bd_dev;
+
+	/* value is a void *: read it as a number. */
+	bpf_probe_read_kernel(&value, sizeof(value), &ctx[2]);
+
+	if (type == LSM_INT_DMVERITY_ROOTHASH) {
+		if (!value) {
+			bpf_map_delete_elem(&sigil_dmv, &dev);
+			return 0;
+		}
+		if (bpf_probe_read_kernel(&d, sizeof(d), (void *)value))
+			return 0;
+		n = d.digest_len;
+		v.algo = dmv_algo(d.alg);
+		/* The sizes of the algorithms dmv_algo() knows, as constants. */
+		if (n == 32)
+			err = bpf_probe_read_kernel(v.digest, 32, d.digest);
+		else if (n == 48)
+			err = bpf_probe_read_kernel(v.digest, 48, d.digest);
+		else if (n == 64)
+			err = bpf_probe_read_kernel(v.digest, 64, d.digest);
+		else
+			err = -EINVAL;
+		if (!v.algo || err) {
+			/* A root hash sigil cannot compare: none known. */
+			bpf_map_delete_elem(&sigil_dmv, &dev);
+			return 0;
+		}
+		v.size = n;
+		bpf_map_update_elem(&sigil_dmv, &dev, &v, BPF_ANY);
+	} else if (type == LSM_INT_DMVERITY_SIG_VALID) {
+		old = bpf_map_lookup_elem(&sigil_dmv, &dev);
+		if (old)
+			old->signed_ = value && size;
+	}
+	return 0;
+}
+
+SEC("lsm/bdev_free_security")
+int BPF_PROG(sigil_bdev_free_security, struct block_device *bdev)
+{
+	u32 dev = bdev->bd_dev;
+
+	bpf_map_delete_elem(&sigil_dmv, &dev);
+	return 0;
 }
 
 /* ---- Self-protection after lock ---- */

@@ -15,18 +15,12 @@ const u32 sigil_bpf_props = SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) |
 			    SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST) |
 			    SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE) |
 			    SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS) |
-			    SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST);
+			    SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST) |
+			    SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH) |
+			    SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE);
 
 /* Why not the others: completes "property 'NAME' ..." (parser.c). */
 const char *const sigil_bpf_why_not[__SIGIL_PROP_MAX] = {
-	[SIGIL_PROP_DMVERITY_ROOTHASH] =
-		"cannot be evaluated in BPF mode: the program does not learn the "
-		"root hash of the file's dm-verity volume (use fsverity_digest, or "
-		"the built-in LSM)",
-	[SIGIL_PROP_DMVERITY_SIGNATURE] =
-		"cannot be evaluated in BPF mode: the program does not learn "
-		"whether the file's dm-verity volume had a signed root hash (use "
-		"fsverity_signature, or the built-in LSM)",
 	[SIGIL_PROP_IMA_SIGNATURE] =
 		"cannot be evaluated in BPF mode: a BPF program can read only "
 		"user.* xattrs and cannot hash a file's content, so security.ima "
@@ -99,7 +93,8 @@ static int layout_rule(const struct sigil_policy *pol, u32 r,
 
 		b->type = p->type;
 		b->value = p->value;
-		if (p->type == SIGIL_PROP_FSVERITY_DIGEST) {
+		if (p->type == SIGIL_PROP_FSVERITY_DIGEST ||
+		    p->type == SIGIL_PROP_DMVERITY_ROOTHASH) {
 			b->size = p->size;
 			memcpy(b->digest, pol->values + p->off, p->size);
 		} else if (p->type == SIGIL_PROP_MANIFEST) {

@@ -257,6 +257,10 @@ enum sigil_bpf_mf_state {
  * @algo: fs-verity digest's algorithm, SIGIL_HASH_NONE when it has none
  * @size: its size
  * @digest: the fs-verity digest
+ * @dmv_algo: the root hash of the file's dm-verity volume: its algorithm,
+ *	      SIGIL_HASH_NONE when none is known
+ * @dmv_size: its size
+ * @dmv_digest: the root hash
  * @comm: the task's name
  * @path: the file's path (d_path), empty when the hook cannot see it
  */
@@ -283,6 +287,10 @@ struct sigil_bpf_record {
 	u8 size;
 	u8 reserved[2];
 	u8 digest[SIGIL_BPF_DIGEST_MAX];
+	u8 dmv_algo;
+	u8 dmv_size;
+	u8 reserved2[6];
+	u8 dmv_digest[SIGIL_BPF_DIGEST_MAX];
 	char comm[16];
 	char path[SIGIL_BPF_PATH_MAX];
 };
@@ -351,6 +359,23 @@ struct sigil_bpf_manifest {
 	u64 version;
 	u32 epoch;
 	u32 entries;
+};
+
+/**
+ * struct sigil_bpf_dmv - what dm-verity reported of one volume (``dmv`` map,
+ *			  keyed by the block device's dev_t)
+ * @algo: the root hash's enum sigil_hash_algo
+ * @size: its size
+ * @signed_: dm-verity verified a signature of the root hash
+ * @reserved: zero
+ * @digest: the root hash
+ */
+struct sigil_bpf_dmv {
+	u8 algo;
+	u8 size;
+	u8 signed_;
+	u8 reserved;
+	u8 digest[SIGIL_BPF_DIGEST_MAX];
 };
 
 /* Counters (``stats`` map, per CPU). */

@@ -45,7 +45,7 @@
 static const char *const map_names[] = {
 	"sigil_config", "sigil_heads", "sigil_steps", "sigil_digests",
 	"sigil_mfs", "sigil_mf_ents", "sigil_inodes", "sigil_stats",
-	"sigil_log", "sigil_explain", "sigil_scratch", "sigil_pcpu",
+	"sigil_log", "sigil_explain", "sigil_scratch", "sigil_pcpu", "sigil_dmv",
 };
 
 static const char *pin_dir(void)
@@ -973,7 +973,18 @@ void bpf_print_record(const struct sigil_bpf_record *r)
 	       r->facts & SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) ? "yes" : "no",
 	       r->facts & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE) ? "valid" :
 	       r->sig_error ? strerror(-r->sig_error) : "none");
-	printf(" manifest=%s\n", NAME(mf_state_names, r->mf_state));
+	printf(" manifest=%s", NAME(mf_state_names, r->mf_state));
+	if (r->dmv_algo != SIGIL_HASH_NONE && r->dmv_algo < __SIGIL_HASH_MAX &&
+	    r->dmv_size <= SIGIL_BPF_DIGEST_MAX) {
+		hex_str(digest, r->dmv_digest, r->dmv_size);
+		printf(" dmverity_roothash=%s:%s dmverity_sig=%s",
+		       sigil_hash_algos[r->dmv_algo].name, digest,
+		       r->facts & SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE) ?
+		       "valid" : "absent");
+	} else {
+		printf(" dmverity=none");
+	}
+	putchar('\n');
 }
 
 static int on_record(void *ctx, void *data, size_t size)
