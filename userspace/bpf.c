@@ -562,7 +562,12 @@ int cmd_bpf_load(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	if (fresh && boot && (pol->props_used & SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED))) {
+	/*
+	 * The initramfs' files as the first load finds them, whatever this
+	 * policy tests: a later policy may test boot_verified, and files
+	 * created meanwhile must not count.
+	 */
+	if (fresh && boot) {
 		rc = mark_boot_files(m.inodes, opt_json);
 		if (rc < 0)
 			warnx("marking the initramfs' files: %s", strerror(-rc));
