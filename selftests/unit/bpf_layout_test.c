@@ -1,0 +1,775 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Host tests for BPF mode's policy layout (policy/bpf_layout.c): the
+ * properties it refuses to parse, the limits of its maps, and, the main
+ * part, a differential test: the BPF program's walk over the laid-out
+ * records must decide every event as the reference evaluator,
+ * sigil_policy_decide_linear(), does.  The walk is emulated here,
+ * mirroring decide(), walk_step() and prop_holds() of bpf/sigil.bpf.c and
+ * the facts its gather() collects; the ``digests`` hash map is looked up
+ * by the bytes of its key, as the kernel does.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "manifest.h"
+#include "bpf_image.h"
+#include "case.h"
+
+#define HDR	"policy_name=t policy_version=1.0.0\n"
+#define BIT_D	SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST)
+#define BIT_S	SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE)
+#define BIT_M	SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST)
+#define BIT_B	SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED)
+#define BIT_A	SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS)
+
+/* ---- a small deterministic PRNG (xorshift64*) ---- */
+
+static u64 rng_state = 0x2545f4914f6cdd1dull;
+
+static u64 rnd(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+static unsigned int below(unsigned int n)
+{
+	return (unsigned int)(rnd() % n);
+}
+
+/* ---- manifests: the names policies use, their ``manifests`` indexes ---- */
+
+#define NMF 5
+static const char *const mf_names[NMF] = { "base", "apps", "tools", "vendor", "spare" };
+/* Not the identity, so that a slip between a name and its index shows. */
+static const int mf_index[NMF] = { 17, 3, 63, 0, 40 };
+/* The manifests as the reference sees them, and sigil_mfs[i].version. */
+static struct sigil_manifest mf[NMF];
+static u64 mf_version[SIGIL_BPF_MANIFESTS];
+
+/* The layout's manifest_index callback, as sigilctl's: a name's index. */
+static int manifest_index(void *ctx, const char *name, unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < NMF; i++)
+		if (strlen(mf_names[i]) == len && !memcmp(mf_names[i], name, len))
+			return mf_index[i];
+	return -ENOSPC;
+}
+
+/* As sigilctl parses for BPF mode (set in main(): not constants in C). */
+static struct sigil_parse_opts bpf_opts;
+
+/* Parse @text for BPF mode and lay it out in @slot: 0 or the errno. */
+static int parse_layout(const char *text, u32 slot, struct sigil_policy **pol,
+			struct sigil_bpf_image *img, struct sigil_parse_error *err)
+{
+	int rc = sigil_policy_parse(text, strlen(text), &bpf_opts, pol, err);
+
+	if (rc)
+		return rc;
+	rc = sigil_bpf_layout(*pol, slot, manifest_index, NULL, img, err);
+	if (rc)
+		sigil_policy_free(*pol);
+	return rc;
+}
+
+static void free_both(struct sigil_policy *pol, struct sigil_bpf_image *img)
+{
+	sigil_bpf_image_free(img);
+	sigil_policy_free(pol);
+}
+
+/* ---- the program, emulated (bpf/sigil.bpf.c) ---- */
+
+/* The program's struct facts: what gather() found, what the walk reads. */
+struct emu_facts {
+	u32 truths, failed;
+	u8 algo, size;
+	u64 manifests;
+	u8 digest[SIGIL_BPF_DIGEST_MAX];
+};
+
+/* The program's struct outcome, and how it came about. */
+struct emu_outcome {
+	u8 action, match;
+	u32 line;
+	s32 rule;
+	bool bad;		/* the walk read a step outside the image */
+	bool indexed;		/* an indexed step decided */
+	u8 nprops;		/* properties of the rule step that decided */
+};
+
+/* bpf_map_lookup_elem(&sigil_digests, k): every byte of the key counts. */
+static const struct sigil_bpf_digest_val *
+emu_digests(const struct sigil_bpf_image *img, const struct sigil_bpf_digest_key *k)
+{
+	u32 i;
+
+	for (i = 0; i < img->ndigests; i++)
+		if (!memcmp(&img->dkeys[i], k, sizeof(*k)))
+			return &img->dvals[i];
+	return NULL;
+}
+
+/* prop_holds(): 1 holds, 0 does not, -1 its fact could not be found. */
+static int emu_prop_holds(const struct sigil_bpf_prop *p, const struct emu_facts *f)
+{
+	if (p->type < 32 && (f->failed & SIGIL_PROP_BIT(p->type)))
+		return -1;
+	switch (p->type) {
+	case SIGIL_PROP_BOOT_VERIFIED:
+	case SIGIL_PROP_ANONYMOUS:
+	case SIGIL_PROP_FSVERITY_SIGNATURE:
+		return !!(f->truths & SIGIL_PROP_BIT(p->type)) == !!p->value;
+	case SIGIL_PROP_FSVERITY_DIGEST:
+		return f->algo != SIGIL_HASH_NONE && f->algo == p->value &&
+		       f->size == p->size && !memcmp(f->digest, p->digest, sizeof(f->digest));
+	case SIGIL_PROP_MANIFEST:
+		if (p->manifest == SIGIL_BPF_ANY)
+			return f->manifests != 0;
+		if (p->manifest >= 64 || !(f->manifests & (1ull << p->manifest)))
+			return 0;
+		return !p->has_min || mf_version[p->manifest] >= p->min_version;
+	default:
+		return -1;
+	}
+}
+
+/*
+ * decide() over @img in @slot: walk_step() for each step of the
+ * operation, first match; then its DEFAULT, then the global DEFAULT.
+ */
+static struct emu_outcome emu_decide(const struct sigil_bpf_image *img, u32 slot,
+				     unsigned int opi, const struct emu_facts *f)
+{
+	const struct sigil_bpf_head *h = &img->head;
+	const struct sigil_bpf_op *op = opi < __SIGIL_OP_MAX ? &h->ops[opi] : NULL;
+	struct emu_outcome o = { .rule = -1 };
+	u32 i, j;
+
+	for (i = 0; op && i < op->nsteps; i++) {
+		struct sigil_bpf_digest_key k = {};
+		const struct sigil_bpf_digest_val *v;
+		const struct sigil_bpf_step *st;
+		int r = 1;
+
+		if (op->first_step + i >= img->nsteps) {
+			o.bad = true;
+			return o;
+		}
+		st = &img->steps[op->first_step + i];
+		if (st->kind == SIGIL_BPF_STEP_INDEX) {
+			if (f->failed & BIT_D)
+				goto error;
+			if (f->algo == SIGIL_HASH_NONE)
+				continue;
+			k.step = slot * SIGIL_BPF_STEPS_MAX + op->first_step + i;
+			k.algo = f->algo;
+			k.size = f->size;
+			memcpy(k.digest, f->digest, sizeof(k.digest));
+			v = emu_digests(img, &k);
+			if (!v)
+				continue;
+			o.action = v->action;
+			o.line = v->line;
+			o.rule = (s32)v->rule;
+			o.indexed = true;
+			return o;	/* SIGIL_MATCH_RULE */
+		}
+		for (j = 0; j < SIGIL_BPF_RULE_PROPS && j < st->nprops && r > 0; j++)
+			r = emu_prop_holds(&st->props[j], f);
+		if (r < 0)
+			goto error;
+		if (!r)
+			continue;
+		o.action = st->action;
+		o.line = st->line;
+		o.rule = (s32)st->rule;
+		o.nprops = st->nprops;
+		return o;
+	}
+	if (op && op->default_action != SIGIL_ACTION_NONE) {
+		o.action = op->default_action;
+		o.match = SIGIL_MATCH_OP_DEFAULT;
+		o.line = op->default_line;
+		return o;
+	}
+	if (h->global_default != SIGIL_ACTION_NONE) {
+		o.action = h->global_default;
+		o.match = SIGIL_MATCH_GLOBAL_DEFAULT;
+		o.line = h->global_default_line;
+		return o;
+	}
+error:
+	return (struct emu_outcome){ SIGIL_ACTION_DENY, SIGIL_MATCH_ERROR, 0, -1 };
+}
+
+/* ---- a file, and the facts each evaluator learns about it ---- */
+
+/**
+ * struct file_model - one event's file as the program can see it
+ * @anon: no file (anonymous memory, a buffer): every file fact absent
+ * @boot: marked boot_verified in inode storage
+ * @sig_ok: its fs-verity signature verified
+ * @dg: its fs-verity digest; algo %SIGIL_HASH_NONE without fs-verity
+ * @listed: bit i: manifest mf[i] lists it under its path
+ * @fail: BIT_D, BIT_S, BIT_M: facts whose lookup fails (an unreadable
+ *	  digest, a signature that mprotect cannot verify, no file to take
+ *	  a path from), closed as gather() closes them: a failed digest
+ *	  fails the signature, and leaves no manifest listing the file
+ *	  (fetch_manifests() sees no digest; it does not fail manifest=)
+ */
+struct file_model {
+	bool anon, boot, sig_ok;
+	struct sigil_digest dg;
+	u32 listed, fail;
+};
+
+/* gather(): what the program collects for an operation testing @needed. */
+static void emu_gather(const struct file_model *fm, u32 needed, struct emu_facts *f)
+{
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	f->algo = SIGIL_HASH_NONE;
+	if (fm->anon) {
+		f->truths |= BIT_A;
+		return;
+	}
+	if (!(needed & (BIT_D | BIT_S | BIT_M | BIT_B)))
+		return;
+	f->truths |= fm->boot ? BIT_B : 0;
+	if (needed & (BIT_D | BIT_S | BIT_M)) {
+		if (fm->fail & BIT_D) {
+			f->failed |= BIT_D;
+		} else if (fm->dg.algo != SIGIL_HASH_NONE) {
+			f->algo = fm->dg.algo;
+			f->size = fm->dg.size;
+			memcpy(f->digest, fm->dg.bytes, sizeof(f->digest));
+		}
+	}
+	if ((needed & BIT_S) && (f->algo != SIGIL_HASH_NONE || (f->failed & BIT_D))) {
+		if (fm->fail & (BIT_S | BIT_D))
+			f->failed |= BIT_S;
+		else if (fm->sig_ok)
+			f->truths |= BIT_S;
+	}
+	if (needed & BIT_M) {
+		if (fm->fail & BIT_M)
+			f->failed |= BIT_M;
+		else if (f->algo != SIGIL_HASH_NONE)
+			for (i = 0; i < NMF; i++)
+				if (fm->listed & (1u << i))
+					f->manifests |= 1ull << mf_index[i];
+	}
+}
+
+/* The reference's fetch: the same file, one fact at a time, on demand. */
+static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
+{
+	const struct file_model *fm = facts->ctx;
+	unsigned int i;
+
+	if (fm->fail & SIGIL_PROP_BIT(type))
+		return -EIO;
+	if (fm->anon) {
+		facts->truths |= type == SIGIL_PROP_ANONYMOUS ? BIT_A : 0;
+		return 0;
+	}
+	switch (type) {
+	case SIGIL_PROP_ANONYMOUS:
+		break;
+	case SIGIL_PROP_BOOT_VERIFIED:
+		facts->truths |= fm->boot ? BIT_B : 0;
+		break;
+	case SIGIL_PROP_FSVERITY_DIGEST:
+		facts->fsverity_digest = fm->dg;
+		break;
+	case SIGIL_PROP_FSVERITY_SIGNATURE:
+		facts->truths |= fm->sig_ok && fm->dg.algo != SIGIL_HASH_NONE ? BIT_S : 0;
+		break;
+	case SIGIL_PROP_MANIFEST:
+		for (i = 0; i < NMF && fm->dg.algo != SIGIL_HASH_NONE; i++)
+			if (fm->listed & (1u << i))
+				facts->manifests[facts->nmanifests++] = &mf[i];
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- random policies and files that meet ---- */
+
+#define POOL 24
+static u8 pool[2][POOL][64];	/* sha256, sha512 */
+static const u8 pool_algo[2] = { SIGIL_HASH_SHA256, SIGIL_HASH_SHA512 };
+static const u8 pool_size[2] = { 32, 64 };
+
+static const char *const op_names[__SIGIL_OP_MAX] = {
+	"EXECUTE", "FIRMWARE", "KMODULE", "KEXEC_IMAGE", "KEXEC_INITRAMFS",
+	"POLICY", "X509_CERT",
+};
+
+static void fill_pool(void)
+{
+	unsigned int k, i, j;
+
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < POOL; i++)
+			for (j = 0; j < pool_size[k]; j++)
+				/* Half the pool differs only in the last byte. */
+				pool[k][i][j] = i < POOL / 2 && j + 1u < pool_size[k] ?
+						0xab : (u8)rnd();
+	/* A sha512 digest that is a sha256 one, zero-padded. */
+	memset(pool[1][0], 0, 64);
+	memcpy(pool[1][0], pool[0][0], 32);
+	for (i = 0; i < NMF; i++)
+		snprintf(mf[i].name, sizeof(mf[i].name), "%s", mf_names[i]);
+}
+
+static const char *action(void)
+{
+	return below(2) ? "ALLOW" : "DENY";
+}
+
+static int put_digest(char *out)
+{
+	unsigned int k = below(6) ? 0 : 1, i, j = below(POOL);
+	int n = sprintf(out, " fsverity_digest=%s:", sigil_hash_algos[pool_algo[k]].name);
+
+	for (i = 0; i < pool_size[k]; i++)
+		n += sprintf(out + n, "%02x", pool[k][j][i]);
+	return n;
+}
+
+static int put_prop(char *out)
+{
+	static const char *const bools[] = {
+		"boot_verified", "fsverity_signature", "anonymous",
+	};
+
+	switch (below(8)) {
+	case 0 ... 1:
+		return put_digest(out);
+	case 2 ... 4:
+		return sprintf(out, " %s=%s", bools[below(3)], below(2) ? "TRUE" : "FALSE");
+	case 5:
+		return sprintf(out, " manifest=ANY");
+	case 6:
+		return sprintf(out, " manifest=%s", mf_names[below(NMF - 1)]);
+	default:
+		return sprintf(out, " manifest=%s@%u.%u.%u", mf_names[below(NMF - 1)],
+			       below(3), below(3), below(3));
+	}
+}
+
+/*
+ * A random BPF-mode policy of about @nrules rules: runs of digest-only
+ * rules (a third of them 8 or more long: indexed), rules of 0 to 6 other
+ * properties, a global DEFAULT or a DEFAULT for every operation.
+ */
+static void random_policy(char *out, unsigned int nrules)
+{
+	size_t n = sprintf(out, HDR);
+	unsigned int i = 0, j, k, burst;
+	bool global = below(4);
+
+	if (global)
+		n += sprintf(out + n, "DEFAULT action=%s\n", action());
+	for (j = 0; j < __SIGIL_OP_MAX; j++)
+		if (!global || !below(4))
+			n += sprintf(out + n, "DEFAULT op=%s action=%s\n",
+				     op_names[j], action());
+	while (i < nrules) {
+		const char *op = op_names[below(4) ? 0 : below(__SIGIL_OP_MAX)];
+
+		burst = below(2) ? 0 : below(3) ? 1 + below(7) : 8 + below(30);
+		for (j = 0; j < burst; j++, i++) {
+			n += sprintf(out + n, "op=%s", op);
+			n += put_digest(out + n);
+			n += sprintf(out + n, " action=%s\n", action());
+		}
+		if (burst)
+			continue;
+		n += sprintf(out + n, "op=%s", op);
+		for (k = below(SIGIL_BPF_RULE_PROPS + 1); k; k--)
+			n += put_prop(out + n);
+		n += sprintf(out + n, " action=%s\n", action());
+		i++;
+	}
+}
+
+static void random_file(struct file_model *fm)
+{
+	/* mprotect without a record or unverified, an unreadable digest... */
+	static const u32 fails[] = {
+		BIT_D | BIT_S | BIT_M, BIT_S | BIT_M, BIT_M, BIT_D | BIT_S, BIT_S,
+	};
+	unsigned int k = below(5) ? 0 : 1, i;
+
+	memset(fm, 0, sizeof(*fm));
+	fm->anon = !below(8);
+	fm->boot = below(2);
+	fm->sig_ok = below(2);
+	fm->listed = (u32)rnd() & (u32)rnd() & ((1u << NMF) - 1);
+	if (below(6)) {
+		fm->dg.algo = pool_algo[k];
+		fm->dg.size = pool_size[k];
+		memcpy(fm->dg.bytes, pool[k][below(POOL)], pool_size[k]);
+		/* Sometimes a near miss: one byte differs, often the last. */
+		if (!below(5))
+			fm->dg.bytes[below(2) ? pool_size[k] - 1u : below(pool_size[k])] ^=
+				(u8)(1 + below(255));
+	}
+	fm->fail = below(8) ? 0 : fails[below(ARRAY_SIZE(fails))];
+	if (fm->anon)
+		*fm = (struct file_model){ .anon = true };
+	if (fm->fail & BIT_D) {
+		fm->dg.algo = SIGIL_HASH_NONE;
+		fm->listed = 0;
+	} else if (fm->dg.algo == SIGIL_HASH_NONE) {
+		fm->fail &= ~BIT_S;	/* no fs-verity: nothing to verify */
+	}
+	for (i = 0; i < NMF; i++) {
+		mf[i].version[0] = (u16)below(3);
+		mf[i].version[1] = (u16)below(3);
+		mf[i].version[2] = (u16)below(3);
+		mf_version[mf_index[i]] = sigil_manifest_version(&mf[i]);
+	}
+}
+
+static void print_file(const struct file_model *fm)
+{
+	unsigned int i;
+
+	ksft_print_msg("file: anon=%d boot=%d sig_ok=%d fail=%#x listed=%#x algo=%u digest=",
+		       fm->anon, fm->boot, fm->sig_ok, fm->fail, fm->listed, fm->dg.algo);
+	for (i = 0; i < fm->dg.size; i++)
+		printf("%02x", fm->dg.bytes[i]);
+	for (i = 0; i < NMF; i++)
+		printf(" %s=%u.%u.%u", mf_names[i], mf[i].version[0], mf[i].version[1],
+		       mf[i].version[2]);
+	printf("\n");
+}
+
+/* ---- refusals ---- */
+
+#define D256 "fd88f2b8824e197f850bf4c5109bea5cf0ee38104f710843bb72da796ba5af9e"
+#define KEYID "0123456789abcdef0123456789abcdef01234567"
+
+/* What BPF mode cannot evaluate is refused where it stands; the rest parses. */
+static void test_properties(void)
+{
+	static const char *const props[] = {
+		"dmverity_roothash=sha256:" D256, "dmverity_signature=TRUE",
+		"ima_signature=TRUE", "pgp_signature=FALSE", "signer=" KEYID,
+		"program_fsverity_digest=sha256:" D256, "program_signer=" KEYID,
+		/* supported */
+		"boot_verified=TRUE", "fsverity_digest=sha256:" D256,
+		"fsverity_signature=FALSE", "anonymous=TRUE", "manifest=base",
+		"manifest=ANY", "manifest=apps@1.2.3",
+	};
+	const char *rule = "op=EXECUTE boot_verified=TRUE ";
+	struct sigil_parse_error err;
+	struct sigil_policy *pol;
+	char text[512], name[32];
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(props); i++) {
+		snprintf(text, sizeof(text), HDR "DEFAULT action=DENY\n%s%s action=ALLOW\n",
+			 rule, props[i]);
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(props[i], "="), props[i]);
+		case_begin();
+		rc = sigil_policy_parse(text, strlen(text), &bpf_opts, &pol, &err);
+		if (i >= 7) {
+			case_check(rc == 0, "line %u: %s", err.line, err.msg);
+			if (!rc)
+				sigil_policy_free(pol);
+			case_end("BPF mode parses %s", props[i]);
+			continue;
+		}
+		case_check(rc == -EOPNOTSUPP && err.err == -EOPNOTSUPP, "rc %d", rc);
+		case_check(err.line == 3 && err.col == strlen(rule) + 1, "at %u:%u",
+			   err.line, err.col);
+		case_check(strstr(err.msg, "cannot be evaluated in BPF mode") &&
+			   strstr(err.msg, name), "message: %s", err.msg);
+		if (!rc)
+			sigil_policy_free(pol);
+		case_end("BPF mode refuses %s at 3:%zu", name, strlen(rule) + 1);
+	}
+}
+
+/* manifest=: the callback's index, ANY, the minimum version; no index. */
+static void test_manifest_props(void)
+{
+	struct sigil_bpf_image img;
+	struct sigil_parse_error err;
+	struct sigil_policy *pol;
+	const struct sigil_bpf_prop *p;
+	int rc;
+
+	case_begin();
+	rc = parse_layout(HDR "DEFAULT action=DENY\nop=EXECUTE manifest=tools@1.2.3 manifest=ANY action=ALLOW\n",
+			  0, &pol, &img, &err);
+	case_check(rc == 0 && img.nsteps == 1, "line %u: %s", err.line, err.msg);
+	if (!rc) {
+		p = img.steps[0].props;
+		case_check(p[0].manifest == 63 && p[0].has_min &&
+			   p[0].min_version == (1ull << 32 | 2 << 16 | 3) &&
+			   p[1].manifest == SIGIL_BPF_ANY && !p[1].has_min &&
+			   img.head.ops[SIGIL_OP_EXECUTE].props == BIT_M, "manifest props");
+		free_both(pol, &img);
+	}
+	rc = parse_layout(HDR "DEFAULT action=DENY\nop=EXECUTE boot_verified=TRUE action=ALLOW\n"
+			  "op=EXECUTE manifest=unknown action=ALLOW\n", 0, &pol, &img, &err);
+	case_check(rc == -ENOSPC && err.err == -ENOSPC && err.line == 4 &&
+		   strstr(err.msg, "'unknown'") && !img.steps,
+		   "rc %d line %u: %s", rc, err.line, err.msg);
+	case_end("manifest= laid out with its index, ANY, its minimum version; no index: its line");
+}
+
+/* ---- limits ---- */
+
+/* Append @n rules of @op with @nprops properties each. */
+static size_t put_rules(char *text, size_t off, unsigned int n, const char *op,
+			unsigned int nprops)
+{
+	unsigned int k;
+
+	while (n--) {
+		off += sprintf(text + off, "op=%s", op);
+		for (k = 0; k < nprops; k++)
+			off += sprintf(text + off, " boot_verified=TRUE");
+		off += sprintf(text + off, " action=ALLOW\n");
+	}
+	return off;
+}
+
+/* Append EXECUTE rules of the sha256 digests @first..@first + @n - 1. */
+static size_t put_digests(char *text, size_t off, unsigned int first, unsigned int n,
+			  const char *act)
+{
+	for (; n--; first++)
+		off += sprintf(text + off, "op=EXECUTE fsverity_digest=sha256:%064x action=%s\n",
+			       first, act);
+	return off;
+}
+
+static void test_step_limits(void)
+{
+	char *text = malloc(1 << 20);
+	struct sigil_bpf_image img;
+	struct sigil_parse_error err;
+	struct sigil_policy *pol;
+	size_t off;
+	int rc;
+
+	case_begin();
+	off = sprintf(text, HDR "DEFAULT action=DENY\n");
+	off = put_rules(text, off, 1, "EXECUTE", 1);
+	off = put_rules(text, off, 1, "EXECUTE", SIGIL_BPF_RULE_PROPS);
+	rc = parse_layout(text, 0, &pol, &img, &err);
+	case_check(rc == 0 && img.nsteps == 2 && img.steps[1].nprops == SIGIL_BPF_RULE_PROPS,
+		   "rc %d: %s", rc, err.msg);
+	if (!rc)
+		free_both(pol, &img);
+	put_rules(text, off, 1, "KMODULE", SIGIL_BPF_RULE_PROPS + 1);
+	rc = parse_layout(text, 0, &pol, &img, &err);
+	case_check(rc == -E2BIG && err.err == -E2BIG && err.line == 5 && !img.steps,
+		   "rc %d line %u: %s", rc, err.line, err.msg);
+	case_end("a rule of %u properties fits; one of %u is refused with its line",
+		 SIGIL_BPF_RULE_PROPS, SIGIL_BPF_RULE_PROPS + 1);
+
+	/* An indexed run of 20 digests is one step: 1 + 1000 + 23 = 1024. */
+	case_begin();
+	off = sprintf(text, HDR "DEFAULT action=DENY\n");
+	off = put_digests(text, off, 1, 20, "ALLOW");
+	off = put_rules(text, off, 1000, "EXECUTE", 1);
+	off = put_rules(text, off, 23, "KMODULE", 1);
+	rc = parse_layout(text, 1, &pol, &img, &err);
+	case_check(rc == 0 && img.nsteps == SIGIL_BPF_STEPS_MAX && img.ndigests == 20 &&
+		   img.head.ops[SIGIL_OP_KMODULE].first_step == 1001 &&
+		   img.head.ops[SIGIL_OP_KMODULE].nsteps == 23,
+		   "rc %d: %u steps: %s", rc, img.nsteps, err.msg);
+	if (!rc)
+		free_both(pol, &img);
+	/* One more, on line 2 + 20 + 1000 + 23 + 1. */
+	put_rules(text, off, 1, "KMODULE", 1);
+	rc = parse_layout(text, 1, &pol, &img, &err);
+	case_check(rc == -E2BIG && err.line == 1046 && strstr(err.msg, "more than BPF mode holds"),
+		   "rc %d line %u: %s", rc, err.line, err.msg);
+	/* The step beyond is an indexed run: its first line. */
+	off = sprintf(text, HDR "DEFAULT action=DENY\n");
+	off = put_rules(text, off, SIGIL_BPF_STEPS_MAX, "EXECUTE", 1);
+	put_digests(text, off, 1, 9, "DENY");
+	rc = parse_layout(text, 0, &pol, &img, &err);
+	case_check(rc == -E2BIG && err.line == 3 + SIGIL_BPF_STEPS_MAX,
+		   "rc %d line %u: %s", rc, err.line, err.msg);
+	case_end("%u steps fit, an indexed run counting as one; the first line beyond is refused",
+		 SIGIL_BPF_STEPS_MAX);
+	free(text);
+}
+
+/*
+ * 100,000 digests after a rule checked on its own, 1,000 of them listed
+ * again (DENY): one step, one entry per digest, each the first rule of
+ * its digest, each keyed by the slot and the step.
+ */
+static void test_100k_digests(void)
+{
+	const unsigned int n = 100000, dups = 1000, slot = 1, step = slot * SIGIL_BPF_STEPS_MAX + 1;
+	char *text = malloc((size_t)(n + dups + 3) * 128);
+	struct emu_facts f = { .algo = SIGIL_HASH_SHA256, .size = 32 };
+	const struct sigil_bpf_digest_key *k;
+	static const u8 zero[SIGIL_BPF_DIGEST_MAX];
+	u8 *seen = calloc(n + 1, 1);
+	unsigned int i, bad = 0, badkey = 0, d, line;
+	struct sigil_bpf_image img;
+	struct sigil_parse_error err;
+	struct sigil_policy *pol;
+	struct emu_outcome o;
+	size_t off;
+	int rc;
+
+	off = sprintf(text, HDR "DEFAULT action=DENY\nop=EXECUTE anonymous=TRUE action=DENY\n");
+	/* Digests 100j+1..100j+100, then digest 100j+51 again. */
+	for (i = 1; i <= n; i += 100) {
+		off = put_digests(text, off, i, 100, "ALLOW");
+		off = put_digests(text, off, i + 50, 1, "DENY");
+	}
+	case_begin();
+	rc = parse_layout(text, slot, &pol, &img, &err);
+	case_check(rc == 0, "line %u: %s", err.line, err.msg);
+	if (rc)
+		goto out;
+	case_check(img.nsteps == 2 && img.head.nsteps == 2 && img.head.nrules == n + dups + 1 &&
+		   img.steps[1].kind == SIGIL_BPF_STEP_INDEX && img.steps[1].line == 4,
+		   "%u steps", img.nsteps);
+	case_check(img.ndigests == n && img.head.ndigests == n, "%u digests", img.ndigests);
+	case_check(img.head.ops[SIGIL_OP_EXECUTE].props == (BIT_A | BIT_D), "props %#x",
+		   img.head.ops[SIGIL_OP_EXECUTE].props);
+	for (i = 0; i < img.ndigests; i++) {
+		k = &img.dkeys[i];
+		d = (unsigned int)k->digest[28] << 24 | k->digest[29] << 16 |
+		    k->digest[30] << 8 | k->digest[31];
+		/* Digest d is first on line 3 + d + (d - 1) / 100. */
+		line = 3 + d + (d - 1) / 100;
+		badkey += k->step != step || k->algo != SIGIL_HASH_SHA256 || k->size != 32 ||
+			  k->reserved[0] || k->reserved[1] || memcmp(k->digest, zero, 28) ||
+			  memcmp(k->digest + 32, zero, 32) || !d || d > n || seen[d]++;
+		bad += img.dvals[i].line != line || img.dvals[i].action != SIGIL_ACTION_ALLOW ||
+		       pol->rules[img.dvals[i].rule].src.line != line;
+	}
+	case_check(!badkey, "%u keys not {%u, sha256, 32, a digest of its own}", badkey, step);
+	case_check(!bad, "%u entries not the first rule of their digest", bad);
+	/* A digest listed twice, walked: its first rule. */
+	f.digest[31] = 51;
+	o = emu_decide(&img, slot, SIGIL_OP_EXECUTE, &f);
+	case_check(o.indexed && o.action == SIGIL_ACTION_ALLOW && o.line == 3 + 51,
+		   "digest 51: %u/%u line %u", o.action, o.match, o.line);
+	free_both(pol, &img);
+out:
+	case_end("%u digest rules (%u repeats) in slot %u: 1 indexed step, %u entries keyed %u",
+		 n + dups, dups, slot, n, step);
+	free(seen);
+	free(text);
+}
+
+/* ---- the differential test ---- */
+
+/*
+ * Random policies, each laid out in slot 0 or 1, and random files: for
+ * every operation (and none), the emulated program and the reference must
+ * agree on the action, on what decided, on its line and on the rule.
+ */
+static void test_differential(void)
+{
+	static char text[1 << 18];
+	const unsigned int policies = 2500, files = 40;
+	unsigned long pairs = 0, decisions = 0, indexed = 0, by_index = 0, multi = 0;
+	unsigned long by_match[__SIGIL_MATCH_MAX] = { 0 };
+	unsigned int i, j, s, op;
+
+	case_begin();
+	for (i = 0; i < policies && case_ok; i++) {
+		struct sigil_bpf_image img;
+		struct sigil_parse_error err;
+		struct sigil_policy *pol;
+		u32 slot = i & 1;
+
+		random_policy(text, below(i % 10 ? 40 : 200));
+		if (parse_layout(text, slot, &pol, &img, &err)) {
+			case_check(0, "policy %u: line %u: %s\n%s", i, err.line, err.msg, text);
+			break;
+		}
+		for (s = 0; s < img.nsteps; s++)
+			indexed += img.steps[s].kind == SIGIL_BPF_STEP_INDEX;
+		for (j = 0; j < files && case_ok; j++, pairs++) {
+			struct file_model fm;
+
+			random_file(&fm);
+			for (op = 0; op <= SIGIL_OP_INVALID; op++) {
+				struct sigil_facts facts = { .fetch = fetch, .ctx = &fm };
+				struct sigil_decision d;
+				struct emu_facts ef;
+				struct emu_outcome o;
+				s32 rule = -1;
+				u32 line;
+
+				emu_gather(&fm, op < __SIGIL_OP_MAX ? img.head.ops[op].props : 0, &ef);
+				o = emu_decide(&img, slot, op, &ef);
+				sigil_policy_decide_linear(pol, op, &facts, &d);
+				line = d.src ? d.src->line : 0;
+				if (d.match == SIGIL_MATCH_RULE)
+					rule = container_of(d.src, struct sigil_rule, src) - pol->rules;
+				decisions++;
+				by_match[d.match]++;
+				by_index += o.indexed;
+				multi += o.nprops >= 2;
+				if (!o.bad && o.action == d.action && o.match == d.match &&
+				    o.line == line && o.rule == rule)
+					continue;
+				case_check(0, "policy %u, file %u, op %u: BPF %u/%u line %u rule %d outside %d, linear %u/%u line %u rule %d\n%s",
+					   i, j, op, o.action, o.match, o.line, o.rule, o.bad,
+					   d.action, d.match, line, rule, text);
+				print_file(&fm);
+				break;
+			}
+		}
+		free_both(pol, &img);
+	}
+	case_check(indexed > 1000 && by_index > 1000 && multi > 1000,
+		   "too few indexed steps (%lu), decisions through them (%lu) or by rules of 2+ properties (%lu)",
+		   indexed, by_index, multi);
+	ksft_print_msg("decided by a rule %lu (indexed %lu, of 2+ properties %lu), op DEFAULT %lu, global DEFAULT %lu, error %lu\n",
+		       by_match[SIGIL_MATCH_RULE], by_index, multi,
+		       by_match[SIGIL_MATCH_OP_DEFAULT], by_match[SIGIL_MATCH_GLOBAL_DEFAULT],
+		       by_match[SIGIL_MATCH_ERROR]);
+	case_end("BPF walk and linear evaluation agree: %u policies, %lu policy/file pairs, %lu decisions, %lu indexed steps",
+		 policies, pairs, decisions, indexed);
+}
+
+int main(int argc, char **argv)
+{
+	bpf_opts.props = sigil_bpf_props;
+	bpf_opts.why_not = sigil_bpf_why_not;
+	ksft_print_header();
+	fill_pool();
+	test_properties();
+	test_manifest_props();
+	test_step_limits();
+	test_100k_digests();
+	test_differential();
+	cases_done();
+}
