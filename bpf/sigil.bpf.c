@@ -49,6 +49,12 @@ char LICENSE[] SEC("license") = "GPL";
 #define S_IFMT		00170000
 #define S_IFREG		0100000
 #define BPF_FS_MAGIC	0xcafe4a11
+#define MNT_DETACH	0x2
+
+#ifndef container_of
+#define container_of(ptr, type, member) \
+	((type *)((void *)(ptr) - __builtin_offsetof(type, member)))
+#endif
 
 /* fs-verity's hash algorithm numbers (FS_VERITY_HASH_ALG_*). */
 #define FSV_SHA256	1
@@ -439,17 +445,24 @@ static __always_inline void fetch_sig(struct event *ev, struct facts *f,
 		f->truths |= SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE);
 }
 
-/* Whether the task's root is pid 1's: only then is d_path a global path. */
-static __always_inline bool root_is_global(void)
+/*
+ * Whether d_path() of @file is a global path: the task's root is pid 1's,
+ * and the file's mount is in pid 1's mount namespace (not a detached
+ * mount, nor one of another namespace reached through /proc/PID/root).
+ */
+static __always_inline bool path_is_global(struct file *file)
 {
 	struct task_struct *init, *cur = bpf_get_current_task_btf();
+	struct vfsmount *vmnt = BPF_CORE_READ(file, f_path.mnt);
+	struct mount *mnt = container_of(vmnt, struct mount, mnt);
 	bool same;
 
 	init = bpf_task_from_pid(1);
 	if (!init)
 		return false;
 	same = BPF_CORE_READ(init, fs, root.mnt) == BPF_CORE_READ(cur, fs, root.mnt) &&
-	       BPF_CORE_READ(init, fs, root.dentry) == BPF_CORE_READ(cur, fs, root.dentry);
+	       BPF_CORE_READ(init, fs, root.dentry) == BPF_CORE_READ(cur, fs, root.dentry) &&
+	       BPF_CORE_READ(init, nsproxy, mnt_ns) == BPF_CORE_READ(mnt, mnt_ns);
 	bpf_task_release(init);
 	return same;
 }
@@ -503,7 +516,7 @@ static __always_inline void fetch_manifests(struct event *ev, struct facts *f)
 		f->mf_state = SIGIL_BPF_MF_NO_DIGEST;
 		return;
 	}
-	if (!root_is_global()) {
+	if (!path_is_global(ev->file)) {
 		f->mf_state = SIGIL_BPF_MF_NO_PATH;
 		return;
 	}
@@ -1268,16 +1281,17 @@ int BPF_PROG(sigil_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 }
 
 /*
- * Once locked, no new descriptor of a map the program writes: another
- * program loaded with one could write it.  The policy maps are frozen
- * and read-only to programs, so reading them stays allowed.
+ * Once locked, no new descriptor of a map the program writes and decides
+ * by: another program loaded with one could write it.  The policy maps
+ * are frozen and read-only to programs, so reading them stays allowed;
+ * so do the counters, the log and explain, which decide nothing.
  */
 SEC("lsm/bpf_map")
 int BPF_PROG(sigil_bpf_map, struct bpf_map *map, fmode_t fmode)
 {
 	if (!locked())
 		return 0;
-	if (map == (struct bpf_map *)&sigil_inodes || map == (struct bpf_map *)&sigil_stats ||
+	if (map == (struct bpf_map *)&sigil_inodes ||
 	    map == (struct bpf_map *)&sigil_scratch || map == (struct bpf_map *)&sigil_pcpu)
 		return refuse();
 	return 0;
@@ -1315,16 +1329,23 @@ int BPF_PROG(sigil_inode_rename, struct inode *old_dir,
 	     struct dentry *new_dentry)
 {
 	if (locked() && (protected(old_dir) || protected(new_dir) ||
-			 protected(old_dentry->d_inode)))
+			 protected(old_dentry->d_inode) ||
+			 protected(new_dentry->d_inode)))
 		return refuse();
 	return 0;
 }
 
-/* Unmounting a bpffs would drop its pins, and with them the program. */
+/*
+ * Unmounting a bpffs would drop its pins, and with them the program; so
+ * would a lazy unmount of any mount above it (umount -l /sys), which the
+ * hook cannot see: once locked, no bpffs is unmounted, and nothing lazily.
+ */
 SEC("lsm/sb_umount")
 int BPF_PROG(sigil_sb_umount, struct vfsmount *mnt, int flags)
 {
-	if (locked() && BPF_CORE_READ(mnt, mnt_sb, s_magic) == BPF_FS_MAGIC)
+	if (!locked())
+		return 0;
+	if ((flags & MNT_DETACH) || BPF_CORE_READ(mnt, mnt_sb, s_magic) == BPF_FS_MAGIC)
 		return refuse();
 	return 0;
 }

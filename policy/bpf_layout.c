@@ -32,11 +32,11 @@ const char *const sigil_bpf_why_not[__SIGIL_PROP_MAX] = {
 		"cannot be evaluated in BPF mode: the kernel tells a BPF program "
 		"whether a key of the keyring made a signature, not which key",
 	[SIGIL_PROP_PROGRAM_FSVERITY_DIGEST] =
-		"cannot be evaluated in BPF mode: the running program's facts are "
-		"not kept there",
+		"cannot be evaluated in BPF mode: the BPF program does not keep "
+		"the facts of the running program's executable (use the built-in LSM)",
 	[SIGIL_PROP_PROGRAM_SIGNER] =
-		"cannot be evaluated in BPF mode: the running program's facts are "
-		"not kept there",
+		"cannot be evaluated in BPF mode: the BPF program does not keep "
+		"the facts of the running program's executable (use the built-in LSM)",
 };
 
 static int too_big(struct sigil_parse_error *err, const struct sigil_src *src,

@@ -46,11 +46,10 @@
  *	    update the program or its maps until reboot
  * @keyring: serial of the keyring that fs-verity signatures are checked
  *	     against; 0 when none is named
- * @gen: bumps with each change of policy or keyring: cached signature
- *	 verdicts of an older @gen are verified again
+ * @gen: bumps with each load: cached signature verdicts of an older @gen
+ *	 are verified again
  * @boot_marked: the loader marked the initramfs' files (boot_verified)
- * @root_check: manifest= compares paths only for tasks whose root is pid
- *		1's (see Documentation/bpf.rst)
+ * @reserved: zero
  */
 struct sigil_bpf_config {
 	u32 slot;
@@ -60,7 +59,7 @@ struct sigil_bpf_config {
 	u32 keyring;
 	u32 gen;
 	u32 boot_marked;
-	u32 root_check;
+	u32 reserved;
 };
 
 /**

@@ -75,6 +75,36 @@ bool bpf_mode_present(void)
 	return !stat(path, &st);
 }
 
+/* No sigil in the kernel's securityfs, and the BPF mode is loaded. */
+bool bpf_instead(void)
+{
+	char path[512];
+	struct stat st;
+
+	sfs_path(path, sizeof(path), "status");
+	return stat(path, &st) && bpf_mode_present();
+}
+
+/* Is bpf among the kernel's active LSMs?  Else its programs never run. */
+static bool bpf_lsm_active(void)
+{
+	char buf[512], *tok, *save;
+	ssize_t n;
+	int fd = open("/sys/kernel/security/lsm", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return true;	/* no securityfs to ask: the load will tell */
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	for (tok = strtok_r(buf, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save))
+		if (!strcmp(tok, "bpf"))
+			return true;
+	return false;
+}
+
 static int read_config(struct sigil_bpf_config *cfg, int *fdp)
 {
 	u32 zero = 0;
@@ -356,18 +386,13 @@ static void skel_maps(struct sigil_bpf *skel, struct maps *m)
 	m->inodes = dup(bpf_map__fd(skel->maps.sigil_inodes));
 }
 
-/* Attach the loaded program and pin its maps and links. */
+/* Pin the attached program's maps and links. */
 static int attach_and_pin(struct sigil_bpf *skel)
 {
 	struct bpf_program *prog;
 	char path[512];
 	int rc, i;
 
-	rc = sigil_bpf__attach(skel);
-	if (rc) {
-		warnx("attaching the BPF program: %s", strerror(-rc));
-		return rc;
-	}
 	if (mkdir(pin_dir(), 0700) && errno != EEXIST) {
 		warnx("%s: %s", pin_dir(), strerror(errno));
 		return -errno;
@@ -412,6 +437,7 @@ static const struct option load_long[] = {
 	{ "cert", required_argument, NULL, 'c' },
 	{ "keys", required_argument, NULL, 'K' },
 	{ "no-boot", no_argument, NULL, 'B' },
+	{ "max-digests", required_argument, NULL, 'M' },
 	OPTION_HELP, OPTION_JSON, { NULL },
 };
 
@@ -450,6 +476,105 @@ static int read_policy(const char *file, struct mf_text *t,
 }
 
 /*
+ * A policy of the same name as the one in force must not be older: as the
+ * built-in LSM refuses an update to a lower version (ESTALE).
+ */
+static int check_version(const struct maps *m, const struct sigil_bpf_config *cfg,
+			 const struct sigil_policy *pol, const char *file)
+{
+	struct sigil_bpf_head h;
+	u32 slot = cfg->slot;
+	u64 old, new;
+
+	if (!cfg->loaded || bpf_map_lookup_elem(m->heads, &slot, &h))
+		return EXIT_OK;
+	if (strcmp(h.name, pol->name))
+		return EXIT_OK;
+	old = (u64)h.version[0] << 32 | (u64)h.version[1] << 16 | h.version[2];
+	new = (u64)pol->version[0] << 32 | (u64)pol->version[1] << 16 | pol->version[2];
+	if (new >= old)
+		return EXIT_OK;
+	printf("%s:1: error: policy '%s' version %u.%u.%u is older than the one in force (%u.%u.%u): %s\n",
+	       file, pol->name, pol->version[0], pol->version[1], pol->version[2],
+	       h.version[0], h.version[1], h.version[2], strerror(ESTALE));
+	return EXIT_FAIL;
+}
+
+/*
+ * Unmark the marked files that some process has open for writing, or
+ * mapped shared and writable, now that marking is done: writes through
+ * those would not pass the hooks that unmark.
+ */
+static void unmark_open_for_write(int inodes)
+{
+	struct sigil_bpf_inode ino;
+	char path[PATH_MAX], line[PATH_MAX + 128];
+	struct dirent *p, *e;
+	DIR *proc, *fds;
+
+	proc = opendir("/proc");
+	if (!proc)
+		return;
+	while ((p = readdir(proc))) {
+		FILE *f;
+
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fdinfo", p->d_name);
+		fds = opendir(path);
+		while (fds && (e = readdir(fds))) {
+			unsigned int flags = 0;
+			int fd;
+
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/fdinfo/%s", p->d_name, e->d_name);
+			f = fopen(path, "re");
+			if (!f)
+				continue;
+			while (fgets(line, sizeof(line), f))
+				if (sscanf(line, "flags: %o", &flags) == 1)
+					break;
+			fclose(f);
+			if (!(flags & (O_WRONLY | O_RDWR)))
+				continue;
+			snprintf(path, sizeof(path), "/proc/%s/fd/%s", p->d_name, e->d_name);
+			fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+			if (fd >= 0 && !bpf_map_lookup_elem(inodes, &fd, &ino)) {
+				ino.flags &= ~SIGIL_BPF_INO_BOOT;
+				bpf_map_update_elem(inodes, &fd, &ino, BPF_EXIST);
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		if (fds)
+			closedir(fds);
+		/* Shared writable mappings: "rw-s" in maps. */
+		snprintf(path, sizeof(path), "/proc/%s/maps", p->d_name);
+		f = fopen(path, "re");
+		while (f && fgets(line, sizeof(line), f)) {
+			char perms[8], *file = strchr(line, '/');
+			int fd;
+
+			if (sscanf(line, "%*s %7s", perms) != 1 || perms[1] != 'w' ||
+			    perms[3] != 's' || !file)
+				continue;
+			file[strcspn(file, "\n")] = '\0';
+			fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+			if (fd >= 0 && !bpf_map_lookup_elem(inodes, &fd, &ino)) {
+				ino.flags &= ~SIGIL_BPF_INO_BOOT;
+				bpf_map_update_elem(inodes, &fd, &ino, BPF_EXIST);
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		if (f)
+			fclose(f);
+	}
+	closedir(proc);
+}
+
+/*
  * sigilctl bpf load [--permissive] [--keyring NAME|ID] [--cert FILE]...
  *		     [--keys FILE]... [--no-boot] POLICY
  *
@@ -459,7 +584,7 @@ static int read_policy(const char *file, struct mf_text *t,
  */
 int cmd_bpf_load(int argc, char **argv)
 {
-	struct sigil_bpf_config cfg = { .root_check = 1 };
+	struct sigil_bpf_config cfg = { 0 };
 	struct maps m = { -1, -1, -1, -1, -1, -1 };
 	struct sigil_policy *pol = NULL;
 	struct sigil_bpf *skel = NULL;
@@ -469,7 +594,9 @@ int cmd_bpf_load(int argc, char **argv)
 	const char *keyring = "sigil-bpf", *certs[16];
 	struct mf_text t = { 0 };
 	bool permissive = false, boot = true, fresh;
+	unsigned long max_digests = 0;
 	int ncerts = 0, c, rc;
+	char *end;
 	u32 slot;
 	key_serial_t ring;
 
@@ -494,6 +621,11 @@ int cmd_bpf_load(int argc, char **argv)
 		case 'B':
 			boot = false;
 			break;
+		case 'M':
+			max_digests = strtoul(optarg, &end, 10);
+			if (*end || max_digests < 1024 || max_digests > (1u << 24))
+				return usage_error("bpf load", "--max-digests: 1024 to 16777216");
+			break;
 		case OPT_JSON:
 			opt_json = true;
 			break;
@@ -510,11 +642,19 @@ int cmd_bpf_load(int argc, char **argv)
 
 	fresh = !bpf_mode_present();
 	if (fresh) {
+		if (!bpf_lsm_active()) {
+			warnx("bpf is not among this kernel's LSMs (/sys/kernel/security/lsm): "
+			      "its programs would never run; boot with lsm=...,bpf");
+			rc = EXIT_ENV;
+			goto out;
+		}
 		if (ensure_bpffs()) {
 			rc = EXIT_ENV;
 			goto out;
 		}
 		skel = sigil_bpf__open();
+		if (skel && max_digests)
+			bpf_map__set_max_entries(skel->maps.sigil_digests, max_digests);
 		if (!skel || (rc = sigil_bpf__load(skel))) {
 			warnx("the kernel refused the BPF program: %s (does it have "
 			      "CONFIG_BPF_LSM and bpf in lsm=? SIGIL_BPF_VERBOSE=1 "
@@ -539,7 +679,12 @@ int cmd_bpf_load(int argc, char **argv)
 			rc = EXIT_FAIL;
 			goto out;
 		}
+		if (max_digests)
+			warnx("note: --max-digests counts at the first load only");
 		slot = !cfg.slot;
+		rc = check_version(&m, &cfg, pol, argv[optind]);
+		if (rc)
+			goto out;
 	}
 	if (read_manifests(m.mfs, &names)) {
 		warnx("sigil_mfs: %s", strerror(errno));
@@ -565,15 +710,29 @@ int cmd_bpf_load(int argc, char **argv)
 	/*
 	 * The initramfs' files as the first load finds them, whatever this
 	 * policy tests: a later policy may test boot_verified, and files
-	 * created meanwhile must not count.
+	 * created meanwhile must not count.  The program is attached first,
+	 * deciding nothing until the policy is in (config.loaded is 0), so
+	 * that a write from now on unmarks; files already open for writing
+	 * are unmarked after marking.
 	 */
+	if (fresh && (rc = sigil_bpf__attach(skel))) {
+		warnx("attaching the BPF program: %s", strerror(-rc));
+		rc = EXIT_ENV;
+		goto out;
+	}
 	if (fresh && boot) {
 		rc = mark_boot_files(m.inodes, opt_json);
 		if (rc < 0)
 			warnx("marking the initramfs' files: %s", strerror(-rc));
+		if (rc > 0)
+			unmark_open_for_write(m.inodes);
 		cfg.boot_marked = rc > 0;
 	}
 	rc = write_image(&img, slot, m.heads, m.steps, m.digests);
+	if (rc == -E2BIG || rc == -ENOMEM)
+		warnx("the digests map is full: it holds the indexed digests of the policy in "
+		      "force and of the new one (%u); give a larger --max-digests at the first load",
+		      img.ndigests);
 	if (!rc) {
 		cfg.slot = slot;
 		cfg.loaded = 1;
@@ -781,6 +940,25 @@ int cmd_bpf_mode(int argc, char **argv)
 	return rc ? EXIT_FAIL : EXIT_OK;
 }
 
+/* Does keyring @ring link other keyrings, whose keys signatures may use? */
+static bool keyring_has_keyrings(key_serial_t ring)
+{
+	key_serial_t *ids = NULL;
+	long n = keyctl_read_alloc(ring, (void **)&ids);
+	bool found = false;
+	long i;
+
+	for (i = 0; i < n / (long)sizeof(*ids); i++) {
+		char *desc = NULL;
+
+		if (keyctl_describe_alloc(ids[i], &desc) >= 0 && !strncmp(desc, "keyring;", 8))
+			found = true;
+		free(desc);
+	}
+	free(ids);
+	return found;
+}
+
 /*
  * Lock: mark the pin directory, freeze the maps that only sigilctl writes,
  * then set locked.  From then on the program refuses, even to root, what
@@ -811,6 +989,18 @@ int cmd_bpf_lock(int argc, char **argv)
 	}
 	if (!cfg.loaded) {
 		warnx("no policy is in force: load one before locking");
+		close(fd);
+		return EXIT_FAIL;
+	}
+	if (!cfg.enforce) {
+		warnx("the BPF mode is permissive: switch to enforce (sigilctl bpf mode enforce) "
+		      "before locking, or it stays permissive until reboot");
+		close(fd);
+		return EXIT_FAIL;
+	}
+	if (cfg.keyring && keyring_has_keyrings(cfg.keyring)) {
+		warnx("the keyring %u holds keyrings: their keys count too, and the lock "
+		      "cannot protect them; unlink them before locking", cfg.keyring);
 		close(fd);
 		return EXIT_FAIL;
 	}
@@ -974,10 +1164,14 @@ void bpf_print_record(const struct sigil_bpf_record *r)
 	printf(" pid=%u comm=%.16s path=%s dev=%u:%u ino=%llu fsverity_digest=%s",
 	       r->pid, r->comm, r->path[0] ? r->path : "?", r->dev >> 20,
 	       r->dev & 0xfffff, (unsigned long long)r->ino, digest);
-	printf(" boot_verified=%s fsverity_sig=%s",
-	       r->facts & SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) ? "yes" : "no",
-	       r->facts & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE) ? "valid" :
-	       r->sig_error ? strerror(-r->sig_error) : "none");
+	printf(" boot_verified=%s",
+	       r->facts & SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) ? "yes" : "no");
+	if (r->facts & SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE))
+		printf(" fsverity_sig=valid");
+	else if (r->sig_error)
+		printf(" fsverity_sig=invalid(%d)", r->sig_error);
+	else
+		printf(" fsverity_sig=none");
 	printf(" manifest=%s", NAME(mf_state_names, r->mf_state));
 	if (r->dmv_algo != SIGIL_HASH_NONE && r->dmv_algo < __SIGIL_HASH_MAX &&
 	    r->dmv_size <= SIGIL_BPF_DIGEST_MAX) {
@@ -1014,7 +1208,7 @@ int bpf_log(bool follow)
 
 	if (fd < 0) {
 		warnx("%s/sigil_log: %s", pin_dir(), strerror(-fd));
-		return fd == -EPERM || fd == -EACCES ? EXIT_ENV : EXIT_FAIL;
+		return EXIT_ENV;
 	}
 	rb = ring_buffer__new(fd, on_record, NULL, NULL);
 	if (!rb) {

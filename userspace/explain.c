@@ -19,6 +19,7 @@
 #include "explain.h"
 #include "manifest.h"
 #include "policy.h"
+#include "sigilbpf.h"
 
 /* ---- an answer: key=value pairs, in the kernel's order ---- */
 
@@ -495,6 +496,10 @@ int cmd_explain(int argc, char **argv)
 		return usage_error("explain",
 				   "unknown operation '%s' (EXECUTE, FIRMWARE, KMODULE, KEXEC_IMAGE, KEXEC_INITRAMFS, POLICY, X509_CERT)",
 				   op_name);
+	/* No sigil in this kernel, but the BPF mode: ask its program. */
+	if (!policy && !program && path && bpf_instead() &&
+	    (op == SIGIL_OP_EXECUTE || op == SIGIL_OP_KMODULE))
+		return bpf_explain(path, op);
 	if (!policy && !sigil_present()) {
 		warnx("give --policy FILE to explain offline");
 		return EXIT_ENV;

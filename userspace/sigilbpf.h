@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * sigilctl's BPF mode (bpf.c, bpf_verify.c): what the other commands use
- * of it when the kernel has no sigil built in.
+ * sigilctl's BPF mode (bpf.c, bpf_verify.c), and what status, log and
+ * explain use of it when the kernel has no sigil built in.
  */
 #ifndef _SIGILCTL_BPF_H
 #define _SIGILCTL_BPF_H
@@ -18,6 +18,7 @@ int bpf_check_signature(const char *file, const struct mf_text *t);
 
 /* bpf.c */
 bool bpf_mode_present(void);
+bool bpf_instead(void);
 int bpf_pinned_map(const char *name);
 int bpf_status(void);
 int bpf_log(bool follow);

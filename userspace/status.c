@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sigilctl.h"
+#include "sigilbpf.h"
 
 int cmd_status(int argc, char **argv)
 {
@@ -23,6 +24,8 @@ int cmd_status(int argc, char **argv)
 		return cmd_exit(rc);
 	if (optind != argc)
 		return usage_error("status", "no arguments");
+	if (bpf_instead())
+		return bpf_status();
 	if (!sigil_present())
 		return EXIT_ENV;
 	sfs_path(path, sizeof(path), "status");
@@ -100,6 +103,8 @@ int cmd_log(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error("log", "unknown argument %s", argv[optind]);
+	if (bpf_instead())
+		return bpf_log(follow);
 	if (!sigil_present())
 		return EXIT_ENV;
 	sfs_path(path, sizeof(path), "log");

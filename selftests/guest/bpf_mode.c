@@ -25,6 +25,10 @@
 #define KEYCTL_REVOKE	3
 #endif
 
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE	(1 << 1)
+#endif
+
 #define FIX		"/bpf"
 #define PIN		"/sys/fs/bpf/sigil"
 #define ALLOWED		DISK "/allowed"
@@ -160,7 +164,15 @@ TEST(unsupported_property_refused_with_line_and_nothing_loaded)
 
 TEST(exec_allowed_by_digest_or_boot_and_denied_otherwise)
 {
+	/* Open for writing across the first load: its writes pass no hook. */
+	int held = open("/victim3", O_WRONLY | O_CLOEXEC);
+
+	ASSERT_LE(0, held);
 	ASSERT_EQ(0, load_allowlist(NULL)) TH_LOG("%s%s", r.out, r.err);
+	/* (execve() refuses a file open for writing: map it instead.) */
+	EXPECT_EQ(-EACCES, map_exec("/victim3"));
+	EXPECT_EQ(0, map_exec(PROG));
+	close(held);
 	EXPECT_EQ(PROG_EXIT, run(PROG));		/* in the initramfs */
 	EXPECT_EQ(PROG_EXIT, run(ALLOWED));
 	EXPECT_EQ(-EACCES, run(OTHER));
@@ -322,6 +334,9 @@ TEST(permissive_logs_and_allows)
 	logged("");
 	EXPECT_EQ(PROG_EXIT, run(OTHER));
 	EXPECT_TRUE(logged("action=DENY(permissive)")) TH_LOG("%s", r.out);
+	/* Locking a permissive mode would keep it permissive: refused. */
+	EXPECT_EQ(1, ctl("bpf lock"));
+	EXPECT_NE(NULL, strstr(r.err, "permissive")) TH_LOG("%s", r.err);
 	ASSERT_EQ(0, ctl("bpf mode enforce"));
 	EXPECT_EQ(-EACCES, run(OTHER));
 }
@@ -334,6 +349,12 @@ TEST(failed_load_keeps_the_policy_in_force)
 	EXPECT_EQ(1, ctl("bpf load " POL));
 	EXPECT_EQ(-EACCES, run(OTHER));
 	EXPECT_EQ(PROG_EXIT, run(ALLOWED));
+	/* An older version of the policy in force: rollback, refused. */
+	ASSERT_EQ(0, policy("DEFAULT action=ALLOW\n"));
+	ASSERT_EQ(0, system("sed -i 's/policy_version=1.0.0/policy_version=0.9.0/' " POL));
+	EXPECT_EQ(1, ctl("bpf load " POL));
+	EXPECT_NE(NULL, strstr(r.out, "older than the one in force")) TH_LOG("%s", r.out);
+	EXPECT_EQ(-EACCES, run(OTHER));
 	/* A signed policy without --keys: sigilctl checks signatures here. */
 	EXPECT_EQ(1, ctl("bpf load " FIX "/allow-all.p7"));
 	EXPECT_NE(NULL, strstr(r.out, "give --keys")) TH_LOG("%s", r.out);
@@ -409,6 +430,11 @@ TEST(explain_says_why_and_maps_nothing)
 	EXPECT_NE(NULL, strstr(r.out, "hook=mmap")) TH_LOG("%s", r.out);
 	EXPECT_EQ(0, ctl("--json bpf status"));
 	EXPECT_NE(NULL, strstr(r.out, "\"backend\":\"bpf\"")) TH_LOG("%s", r.out);
+	/* Without sigil in the kernel, status, log and explain ask the BPF mode. */
+	EXPECT_EQ(0, ctl("status"));
+	EXPECT_NE(NULL, strstr(r.out, "backend: bpf")) TH_LOG("%s", r.out);
+	EXPECT_EQ(1, ctl("explain " OTHER));
+	EXPECT_NE(NULL, strstr(r.out, "match=op_default line=3")) TH_LOG("%s", r.out);
 }
 
 /*
@@ -506,6 +532,16 @@ TEST(lock_then_root_cannot_detach_unpin_or_rewrite)
 	EXPECT_EQ(-1, rename(PIN, "/sys/fs/bpf/elsewhere"));
 	EXPECT_EQ(-1, umount2("/sys/fs/bpf", MNT_DETACH));
 	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(-1, umount2("/sys/fs/bpf", 0));
+	EXPECT_EQ(EPERM, errno);
+	/* Lazily unmounting what holds it would drop it as surely. */
+	EXPECT_EQ(-1, umount2("/sys", MNT_DETACH));
+	EXPECT_EQ(EPERM, errno);
+	/* Exchanging another directory with the pins' would hide them. */
+	ASSERT_EQ(0, mkdir("/sys/fs/bpf/decoy", 0700));
+	EXPECT_EQ(-1, syscall(SYS_renameat2, AT_FDCWD, "/sys/fs/bpf/decoy", AT_FDCWD, PIN,
+			      RENAME_EXCHANGE));
+	EXPECT_EQ(EPERM, errno);
 	/* Detaching a link, by its pin. */
 	memset(&a, 0, sizeof(a));
 	a.pathname = (unsigned long)PIN "/link_sigil_bprm_check";
@@ -544,6 +580,9 @@ TEST(lock_then_root_cannot_detach_unpin_or_rewrite)
 	EXPECT_EQ(PROG_EXIT, run(ALLOWED));
 	EXPECT_EQ(0, ctl("bpf status"));
 	EXPECT_NE(NULL, strstr(r.out, "locked: yes"));
+	/* Its counters can still be read, and they counted the attempts. */
+	EXPECT_EQ(NULL, strstr(r.out, "tamper_refused: 0\n")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "tamper_refused: ")) TH_LOG("%s", r.out);
 }
 
 TEST_HARNESS_MAIN
