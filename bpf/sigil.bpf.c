@@ -127,6 +127,14 @@ struct {
 
 /* ---- Maps the program writes ---- */
 
+/* Decisions walking each slot, per CPU (enter_slot()). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SIGIL_BPF_SLOTS);
+	__type(key, u32);
+	__type(value, u64);
+} sigil_inflight SEC(".maps");
+
 /* What dm-verity reported of each volume, by the block device's dev_t. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -773,14 +781,46 @@ struct outcome {
 	u8 error_prop;
 };
 
+/*
+ * Decisions in progress, per slot: sigilctl writes a slot only once none
+ * is walking it, so a decision sees one policy whole, even one that sleeps
+ * verifying a signature across two loads.
+ */
+static __always_inline u32 enter_slot(const struct sigil_bpf_config *cfg)
+{
+	u32 slot = cfg->slot & 1, again;
+	u64 *n = bpf_map_lookup_elem(&sigil_inflight, &slot);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	/* Switched meanwhile: sigilctl may not have seen us; take the new. */
+	again = cfg->slot & 1;
+	if (again != slot) {
+		if (n)
+			__sync_fetch_and_add(n, -1);
+		slot = again;
+		n = bpf_map_lookup_elem(&sigil_inflight, &slot);
+		if (n)
+			__sync_fetch_and_add(n, 1);
+	}
+	return slot;
+}
+
+static __always_inline void leave_slot(u32 slot)
+{
+	u64 *n = bpf_map_lookup_elem(&sigil_inflight, &slot);
+
+	if (n)
+		__sync_fetch_and_add(n, -1);
+}
+
 static __always_inline void decide(struct event *ev,
 				   const struct sigil_bpf_config *cfg,
-				   struct facts *f, struct outcome *o)
+				   struct facts *f, struct outcome *o, u32 slot)
 {
 	struct sigil_bpf_head *h;
 	struct sigil_bpf_op *op = NULL;
 	struct walk w = {};
-	u32 slot = cfg->slot & 1;
 	u64 opi;
 
 	o->rule = -1;
@@ -899,13 +939,15 @@ static __always_inline int evaluate(struct event *ev)
 	struct sigil_bpf_record *r;
 	struct facts f = {};
 	struct outcome o = {};
-	u32 zero = 0;
+	u32 zero = 0, slot;
 	bool deny;
 
 	cfg = bpf_map_lookup_elem(&sigil_config, &zero);
 	if (!cfg || !cfg->loaded)
 		return 0;
-	decide(ev, cfg, &f, &o);
+	slot = enter_slot(cfg);
+	decide(ev, cfg, &f, &o, slot);
+	leave_slot(slot);
 	/* As in decide(): the ways through it meet here for the verifier. */
 	bpf_probe_read_kernel(&o, sizeof(o), &o);
 	deny = o.action != SIGIL_ACTION_ALLOW;

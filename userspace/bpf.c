@@ -46,6 +46,7 @@ static const char *const map_names[] = {
 	"sigil_config", "sigil_heads", "sigil_steps", "sigil_digests",
 	"sigil_mfs", "sigil_mf_ents", "sigil_inodes", "sigil_stats",
 	"sigil_log", "sigil_explain", "sigil_scratch", "sigil_pcpu", "sigil_dmv",
+	"sigil_inflight",
 };
 
 static const char *pin_dir(void)
@@ -205,12 +206,51 @@ static int clear_slot(int fd, u32 slot)
 	return 0;
 }
 
+/*
+ * Wait until no decision walks @slot (the program counts them per CPU in
+ * sigil_inflight), so that it can be rewritten: a decision that took the
+ * slot before the last switch may still be walking it.
+ */
+static int wait_slot_idle(u32 slot)
+{
+	int fd = bpf_pinned_map("sigil_inflight"), n = libbpf_num_possible_cpus(), i, tries;
+	long long *v;
+	int rc = -EBUSY;
+
+	if (fd == -ENOENT)
+		return 0;	/* the first load: no decision yet */
+	if (fd < 0 || n <= 0)
+		return fd < 0 ? fd : -EINVAL;
+	v = calloc(n, sizeof(*v));
+	for (tries = 0; v && tries < 5000; tries++) {
+		long long sum = 0;
+
+		if (bpf_map_lookup_elem(fd, &slot, v))
+			break;
+		for (i = 0; i < n; i++)
+			sum += v[i];
+		if (sum <= 0) {
+			rc = 0;
+			break;
+		}
+		usleep(1000);
+	}
+	free(v);
+	close(fd);
+	return rc;
+}
+
 static int write_image(const struct sigil_bpf_image *img, u32 slot, int heads,
 		       int steps, int digests)
 {
 	u32 i, key;
 	int rc;
 
+	rc = wait_slot_idle(slot);
+	if (rc) {
+		warnx("decisions still walk the policy loaded before the one in force: try again");
+		return rc;
+	}
 	rc = clear_slot(digests, slot);
 	if (rc)
 		return rc;
