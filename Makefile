@@ -143,7 +143,7 @@ $(BPF_BUILD)/vmlinux.h: | $(KSRC)/Makefile
 	rm -f $(BPF_BUILD)/vmlinux.elf
 	mv $@.tmp $@
 
-$(BPF_OBJ): bpf/sigil.bpf.c policy/bpf_layout.h policy/enums.h $(BPF_BUILD)/vmlinux.h
+$(BPF_OBJ): bpf/sigil.bpf.c bpf/kfuncs.h policy/bpf_layout.h policy/enums.h $(BPF_BUILD)/vmlinux.h
 	@scripts/deps bpf
 	clang $(BPF_CFLAGS) -c $< -o $@
 

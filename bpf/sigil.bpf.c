@@ -45,7 +45,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define VM_EXEC		0x4
 #define VM_SHARED	0x8
 #define FMODE_WRITE	0x2
-#define ATTR_SIZE	(1 << 3)
+#define ATTR_SIZE	0x8
 #define S_IFMT		00170000
 #define S_IFREG		0100000
 #define BPF_FS_MAGIC	0xcafe4a11
@@ -60,20 +60,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define FSV_SHA256	1
 #define FSV_SHA512	2
 
-extern int bpf_get_fsverity_digest(struct file *file,
-				   struct bpf_dynptr *digest_ptr) __ksym;
-extern int bpf_get_file_xattr(struct file *file, const char *name,
-			      struct bpf_dynptr *value_ptr) __ksym;
-extern struct bpf_key *bpf_lookup_user_key(u32 serial, u64 flags) __ksym;
-extern void bpf_key_put(struct bpf_key *key) __ksym;
-extern int bpf_verify_pkcs7_signature(struct bpf_dynptr *data_ptr,
-				      struct bpf_dynptr *sig_ptr,
-				      struct bpf_key *trusted_keyring) __ksym;
-extern int bpf_path_d_path(struct path *path, char *buf, size_t buf__sz) __ksym;
-extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
-extern void bpf_task_release(struct task_struct *p) __ksym;
-extern void bpf_preempt_disable(void) __ksym;
-extern void bpf_preempt_enable(void) __ksym;
+#include "kfuncs.h"
 
 /* ---- Maps: the policy, written by sigilctl, read-only here ---- */
 

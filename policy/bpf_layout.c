@@ -22,21 +22,15 @@ const u32 sigil_bpf_props = SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED) |
 /* Why not the others: completes "property 'NAME' ..." (parser.c). */
 const char *const sigil_bpf_why_not[__SIGIL_PROP_MAX] = {
 	[SIGIL_PROP_IMA_SIGNATURE] =
-		"cannot be evaluated in BPF mode: a BPF program can read only "
-		"user.* xattrs and cannot hash a file's content, so security.ima "
-		"cannot be checked (sign with fsverity sign: fsverity_signature)",
+		"cannot be evaluated in BPF mode: a BPF program can read only user.* xattrs and cannot hash a file's content, so security.ima cannot be checked (sign with fsverity sign: fsverity_signature)",
 	[SIGIL_PROP_PGP_SIGNATURE] =
-		"cannot be evaluated in BPF mode: the kernel verifies only PKCS#7 "
-		"for BPF programs (sign with fsverity sign: fsverity_signature)",
+		"cannot be evaluated in BPF mode: the kernel verifies only PKCS#7 for BPF programs (sign with fsverity sign: fsverity_signature)",
 	[SIGIL_PROP_SIGNER] =
-		"cannot be evaluated in BPF mode: the kernel tells a BPF program "
-		"whether a key of the keyring made a signature, not which key",
+		"cannot be evaluated in BPF mode: the kernel tells a BPF program whether a key of the keyring made a signature, not which key",
 	[SIGIL_PROP_PROGRAM_FSVERITY_DIGEST] =
-		"cannot be evaluated in BPF mode: the BPF program does not keep "
-		"the facts of the running program's executable (use the built-in LSM)",
+		"cannot be evaluated in BPF mode: the BPF program does not keep the facts of the running program's executable (use the built-in LSM)",
 	[SIGIL_PROP_PROGRAM_SIGNER] =
-		"cannot be evaluated in BPF mode: the BPF program does not keep "
-		"the facts of the running program's executable (use the built-in LSM)",
+		"cannot be evaluated in BPF mode: the BPF program does not keep the facts of the running program's executable (use the built-in LSM)",
 };
 
 static int too_big(struct sigil_parse_error *err, const struct sigil_src *src,
@@ -56,8 +50,7 @@ static int add_step(struct sigil_bpf_image *img, const struct sigil_src *src,
 		char msg[128];
 
 		snprintf(msg, sizeof(msg),
-			 "more than %u rules checked one by one (indexed runs of "
-			 "digests count as one): more than BPF mode holds",
+			 "more than %u rules checked one by one (indexed runs of digests count as one): more than BPF mode holds",
 			 SIGIL_BPF_STEPS_MAX);
 		return too_big(err, src, msg);
 	}
@@ -114,8 +107,8 @@ static int layout_rule(const struct sigil_policy *pol, u32 r,
 				err->line = rule->src.line;
 				err->col = 1;
 				snprintf(err->msg, sizeof(err->msg),
-					 "manifest '%.*s': no room for another manifest "
-					 "(BPF mode knows %u)", (int)p->size,
+					 "manifest '%.*s': no room for another manifest (BPF mode knows %u)",
+					 (int)p->size,
 					 (const char *)pol->values + p->off + 8,
 					 SIGIL_BPF_MANIFESTS);
 				return idx;
@@ -220,8 +213,11 @@ int sigil_bpf_layout(const struct sigil_policy *pol, u32 slot,
 						 manifest_index, ctx, err);
 				if (rc)
 					goto fail;
-				for (p = 0; p < pol->rules[r].nprops; p++)
-					bop->props |= SIGIL_PROP_BIT(pol->props[pol->rules[r].first_prop + p].type);
+				for (p = 0; p < pol->rules[r].nprops; p++) {
+					u32 at = pol->rules[r].first_prop + p;
+
+					bop->props |= SIGIL_PROP_BIT(pol->props[at].type);
+				}
 			}
 		}
 		bop->nsteps = img->nsteps - bop->first_step;

@@ -94,7 +94,9 @@ enum sigil_bpf_step_kind {
  * @nprops: number of @props
  * @index_type: for an indexed run, the digest property it tests
  * @line: the rule's line in the policy text
- * @rule: the rule's index in the policy (policy order, all operations)
+ * @rule: the rule's index in the compiled policy's rules (grouped by
+ *	  operation)
+ * @reserved: zero
  * @props: the rule's properties
  */
 struct sigil_bpf_step {
@@ -129,6 +131,7 @@ struct sigil_bpf_digest_key {
  * @line: its line
  * @rule: its index in the policy
  * @action: its action
+ * @reserved: zero
  */
 struct sigil_bpf_digest_val {
 	u32 line;
@@ -144,6 +147,7 @@ struct sigil_bpf_digest_val {
  * @props: SIGIL_PROP_BIT() of each property its rules test
  * @default_line: line of its DEFAULT
  * @default_action: its DEFAULT, or %SIGIL_ACTION_NONE
+ * @reserved: zero
  */
 struct sigil_bpf_op {
 	u32 first_step;
@@ -159,6 +163,7 @@ struct sigil_bpf_op {
  * @name: policy_name
  * @version: policy_version
  * @global_default: the global DEFAULT, or %SIGIL_ACTION_NONE
+ * @reserved: zero
  * @global_default_line: its line
  * @nrules: rules in the policy
  * @nsteps: steps they became
@@ -229,7 +234,7 @@ enum sigil_bpf_mf_state {
 	SIGIL_BPF_MF_MATCH,		/* path and digest are an entry */
 	SIGIL_BPF_MF_NOT_LISTED,	/* no live manifest lists them */
 	SIGIL_BPF_MF_NO_DIGEST,		/* the file has no fs-verity digest */
-	SIGIL_BPF_MF_NO_PATH,		/* the path is too long, or the task's root is not pid 1's */
+	SIGIL_BPF_MF_NO_PATH,		/* no global path: too long, or not pid 1's view */
 };
 
 /**
@@ -255,10 +260,12 @@ enum sigil_bpf_mf_state {
  * @mf_state: enum sigil_bpf_mf_state
  * @algo: fs-verity digest's algorithm, SIGIL_HASH_NONE when it has none
  * @size: its size
+ * @reserved: zero
  * @digest: the fs-verity digest
  * @dmv_algo: the root hash of the file's dm-verity volume: its algorithm,
  *	      SIGIL_HASH_NONE when none is known
  * @dmv_size: its size
+ * @reserved2: zero
  * @dmv_digest: the root hash
  * @comm: the task's name
  * @path: the file's path (d_path), empty when the hook cannot see it

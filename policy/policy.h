@@ -48,7 +48,6 @@ extern const char *const sigil_sig_kind_names[__SIGIL_SIG_MAX];
 #define SIGIL_SIGNER_IDS	3
 #define SIGIL_SIGNER_ID_MAX	32
 
-
 /**
  * struct sigil_hash_info - a hash algorithm as policies name it
  * @name: the name used in ``ALGORITHM:HEX`` property values
@@ -330,7 +329,6 @@ struct sigil_facts {
 	u32 nmanifests;
 	const struct sigil_manifest *manifests[SIGIL_MANIFEST_MATCHES];
 };
-
 
 /* As sigil/explain and sigilctl explain name them: "rule", "op_default"... */
 extern const char *const sigil_match_names[__SIGIL_MATCH_MAX];
