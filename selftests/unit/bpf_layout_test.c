@@ -5,9 +5,11 @@
  * part, a differential test: the BPF program's walk over the laid-out
  * records must decide every event as the reference evaluator,
  * sigil_policy_decide_linear(), does.  The walk is emulated here,
- * mirroring decide(), walk_step() and prop_holds() of bpf/sigil.bpf.c and
- * the facts its gather() collects; the ``digests`` hash map is looked up
- * by the bytes of its key, as the kernel does.
+ * mirroring decide(), walk_step(), walk_index() and prop_holds() of
+ * bpf/sigil.bpf.c and the facts its gather() collects (fs-verity, the
+ * manifests, and the dm-verity volume that bdev_setintegrity reported);
+ * the ``digests`` hash map is looked up by the bytes of its key, as the
+ * kernel does.
  */
 
 #include <errno.h>
@@ -26,6 +28,8 @@
 #define BIT_M	SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST)
 #define BIT_B	SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED)
 #define BIT_A	SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS)
+#define BIT_R	SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH)
+#define BIT_V	SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE)
 
 /* ---- a small deterministic PRNG (xorshift64*) ---- */
 
@@ -90,12 +94,17 @@ static void free_both(struct sigil_policy *pol, struct sigil_bpf_image *img)
 
 /* ---- the program, emulated (bpf/sigil.bpf.c) ---- */
 
-/* The program's struct facts: what gather() found, what the walk reads. */
+/*
+ * The program's struct facts: what gather() found, what the walk reads.
+ * @dmv stands for dmv_dev and the ``sigil_dmv`` entry that prop_holds()
+ * and walk_index() look up with it: NULL when fetch_dmv() found none.
+ */
 struct emu_facts {
 	u32 truths, failed;
 	u8 algo, size;
 	u64 manifests;
 	u8 digest[SIGIL_BPF_DIGEST_MAX];
+	const struct sigil_bpf_dmv *dmv;
 };
 
 /* The program's struct outcome, and how it came about. */
@@ -105,7 +114,9 @@ struct emu_outcome {
 	s32 rule;
 	bool bad;		/* the walk read a step outside the image */
 	bool indexed;		/* an indexed step decided */
+	u8 index_type;		/* its step's index_type */
 	u8 nprops;		/* properties of the rule step that decided */
+	u32 positive;		/* its properties that required a fact to hold */
 };
 
 /* bpf_map_lookup_elem(&sigil_digests, k): every byte of the key counts. */
@@ -129,10 +140,14 @@ static int emu_prop_holds(const struct sigil_bpf_prop *p, const struct emu_facts
 	case SIGIL_PROP_BOOT_VERIFIED:
 	case SIGIL_PROP_ANONYMOUS:
 	case SIGIL_PROP_FSVERITY_SIGNATURE:
+	case SIGIL_PROP_DMVERITY_SIGNATURE:
 		return !!(f->truths & SIGIL_PROP_BIT(p->type)) == !!p->value;
 	case SIGIL_PROP_FSVERITY_DIGEST:
 		return f->algo != SIGIL_HASH_NONE && f->algo == p->value &&
 		       f->size == p->size && !memcmp(f->digest, p->digest, sizeof(f->digest));
+	case SIGIL_PROP_DMVERITY_ROOTHASH:
+		return f->dmv && f->dmv->algo == p->value && f->dmv->size == p->size &&
+		       !memcmp(f->dmv->digest, p->digest, sizeof(f->dmv->digest));
 	case SIGIL_PROP_MANIFEST:
 		if (p->manifest == SIGIL_BPF_ANY)
 			return f->manifests != 0;
@@ -146,7 +161,8 @@ static int emu_prop_holds(const struct sigil_bpf_prop *p, const struct emu_facts
 
 /*
  * decide() over @img in @slot: walk_step() for each step of the
- * operation, first match; then its DEFAULT, then the global DEFAULT.
+ * operation, first match, walk_index() for an indexed one; then its
+ * DEFAULT, then the global DEFAULT.
  */
 static struct emu_outcome emu_decide(const struct sigil_bpf_image *img, u32 slot,
 				     unsigned int opi, const struct emu_facts *f)
@@ -168,14 +184,23 @@ static struct emu_outcome emu_decide(const struct sigil_bpf_image *img, u32 slot
 		}
 		st = &img->steps[op->first_step + i];
 		if (st->kind == SIGIL_BPF_STEP_INDEX) {
-			if (f->failed & BIT_D)
+			/* A run of root hashes does not need the file's digest. */
+			if (st->index_type != SIGIL_PROP_DMVERITY_ROOTHASH && (f->failed & BIT_D))
 				goto error;
-			if (f->algo == SIGIL_HASH_NONE)
-				continue;
 			k.step = slot * SIGIL_BPF_STEPS_MAX + op->first_step + i;
-			k.algo = f->algo;
-			k.size = f->size;
-			memcpy(k.digest, f->digest, sizeof(k.digest));
+			if (st->index_type == SIGIL_PROP_DMVERITY_ROOTHASH) {
+				if (!f->dmv)
+					continue;
+				k.algo = f->dmv->algo;
+				k.size = f->dmv->size;
+				memcpy(k.digest, f->dmv->digest, sizeof(k.digest));
+			} else {
+				if (f->algo == SIGIL_HASH_NONE)
+					continue;
+				k.algo = f->algo;
+				k.size = f->size;
+				memcpy(k.digest, f->digest, sizeof(k.digest));
+			}
 			v = emu_digests(img, &k);
 			if (!v)
 				continue;
@@ -183,6 +208,7 @@ static struct emu_outcome emu_decide(const struct sigil_bpf_image *img, u32 slot
 			o.line = v->line;
 			o.rule = (s32)v->rule;
 			o.indexed = true;
+			o.index_type = st->index_type;
 			return o;	/* SIGIL_MATCH_RULE */
 		}
 		for (j = 0; j < SIGIL_BPF_RULE_PROPS && j < st->nprops && r > 0; j++)
@@ -195,6 +221,9 @@ static struct emu_outcome emu_decide(const struct sigil_bpf_image *img, u32 slot
 		o.line = st->line;
 		o.rule = (s32)st->rule;
 		o.nprops = st->nprops;
+		for (j = 0; j < SIGIL_BPF_RULE_PROPS && j < st->nprops; j++)
+			if (st->props[j].value || st->props[j].type == SIGIL_PROP_MANIFEST)
+				o.positive |= SIGIL_PROP_BIT(st->props[j].type);
 		return o;
 	}
 	if (op && op->default_action != SIGIL_ACTION_NONE) {
@@ -222,21 +251,28 @@ error:
  * @sig_ok: its fs-verity signature verified
  * @dg: its fs-verity digest; algo %SIGIL_HASH_NONE without fs-verity
  * @listed: bit i: manifest mf[i] lists it under its path
+ * @vol: what ``sigil_dmv`` holds for the device of its filesystem: algo
+ *	 %SIGIL_HASH_NONE for no entry (not on dm-verity, a volume that went
+ *	 live before the program, a root hash of an algorithm dmv_algo()
+ *	 does not know); else the root hash and whether a signature of it
+ *	 verified (signed_).  It is read, never fails.
  * @fail: BIT_D, BIT_S, BIT_M: facts whose lookup fails (an unreadable
  *	  digest, a signature that mprotect cannot verify, no file to take
  *	  a path from), closed as gather() closes them: a failed digest
- *	  fails the signature, and leaves no manifest listing the file
- *	  (fetch_manifests() sees no digest; it does not fail manifest=)
+ *	  fails the signature, and manifest= too (fetch_manifests() cannot
+ *	  tell which manifests list a digest it could not read)
  */
 struct file_model {
 	bool anon, boot, sig_ok;
 	struct sigil_digest dg;
+	struct sigil_bpf_dmv vol;
 	u32 listed, fail;
 };
 
 /* gather(): what the program collects for an operation testing @needed. */
 static void emu_gather(const struct file_model *fm, u32 needed, struct emu_facts *f)
 {
+	const u32 dmv_props = BIT_R | BIT_V;
 	unsigned int i;
 
 	memset(f, 0, sizeof(*f));
@@ -245,8 +281,15 @@ static void emu_gather(const struct file_model *fm, u32 needed, struct emu_facts
 		f->truths |= BIT_A;
 		return;
 	}
-	if (!(needed & (BIT_D | BIT_S | BIT_M | BIT_B)))
+	if (!(needed & (BIT_D | BIT_S | BIT_M | BIT_B | dmv_props)))
 		return;
+	/* fetch_dmv() */
+	if ((needed & dmv_props) && fm->vol.algo != SIGIL_HASH_NONE &&
+	    fm->vol.size <= SIGIL_BPF_DIGEST_MAX) {
+		f->dmv = &fm->vol;
+		if (fm->vol.signed_)
+			f->truths |= BIT_V;
+	}
 	f->truths |= fm->boot ? BIT_B : 0;
 	if (needed & (BIT_D | BIT_S | BIT_M)) {
 		if (fm->fail & BIT_D) {
@@ -264,7 +307,9 @@ static void emu_gather(const struct file_model *fm, u32 needed, struct emu_facts
 			f->truths |= BIT_S;
 	}
 	if (needed & BIT_M) {
-		if (fm->fail & BIT_M)
+		if (fm->fail & BIT_M)		/* no trusted file: gather() */
+			f->failed |= BIT_M;
+		else if (f->failed & BIT_D)	/* fetch_manifests() */
 			f->failed |= BIT_M;
 		else if (f->algo != SIGIL_HASH_NONE)
 			for (i = 0; i < NMF; i++)
@@ -273,13 +318,18 @@ static void emu_gather(const struct file_model *fm, u32 needed, struct emu_facts
 	}
 }
 
-/* The reference's fetch: the same file, one fact at a time, on demand. */
+/*
+ * The reference's fetch: the same file, one fact at a time, on demand.
+ * The manifests that list a file are those that bind its digest to its
+ * path: when the digest cannot be read, neither can they be known.
+ */
 static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 {
 	const struct file_model *fm = facts->ctx;
 	unsigned int i;
 
-	if (fm->fail & SIGIL_PROP_BIT(type))
+	if ((fm->fail & SIGIL_PROP_BIT(type)) ||
+	    (type == SIGIL_PROP_MANIFEST && (fm->fail & BIT_D)))
 		return -EIO;
 	if (fm->anon) {
 		facts->truths |= type == SIGIL_PROP_ANONYMOUS ? BIT_A : 0;
@@ -302,6 +352,17 @@ static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 			if (fm->listed & (1u << i))
 				facts->manifests[facts->nmanifests++] = &mf[i];
 		break;
+	case SIGIL_PROP_DMVERITY_ROOTHASH:
+	case SIGIL_PROP_DMVERITY_SIGNATURE:
+		/* One report answers both, as in the built-in LSM. */
+		if (fm->vol.algo != SIGIL_HASH_NONE) {
+			facts->dmverity_roothash.algo = fm->vol.algo;
+			facts->dmverity_roothash.size = fm->vol.size;
+			memcpy(facts->dmverity_roothash.bytes, fm->vol.digest, fm->vol.size);
+			facts->truths |= fm->vol.signed_ ? BIT_V : 0;
+		}
+		facts->known |= BIT_R | BIT_V;
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -310,10 +371,20 @@ static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 
 /* ---- random policies and files that meet ---- */
 
+/*
+ * Digests of each algorithm: fs-verity's two, and for root hashes also
+ * sha384 (which dmv_algo() knows) and sha3-256, which it does not: no
+ * volume has that root hash, and its digests are sha256's own bytes, so
+ * that a key that lost its algorithm would match.  Files' digests and
+ * volumes' root hashes are drawn from the same digests.
+ */
 #define POOL 24
-static u8 pool[2][POOL][64];	/* sha256, sha512 */
-static const u8 pool_algo[2] = { SIGIL_HASH_SHA256, SIGIL_HASH_SHA512 };
-static const u8 pool_size[2] = { 32, 64 };
+#define NALGO 4
+static u8 pool[NALGO][POOL][64];
+static const u8 pool_algo[NALGO] = {
+	SIGIL_HASH_SHA256, SIGIL_HASH_SHA512, SIGIL_HASH_SHA384, SIGIL_HASH_SHA3_256,
+};
+static const u8 pool_size[NALGO] = { 32, 64, 48, 32 };
 
 static const char *const op_names[__SIGIL_OP_MAX] = {
 	"EXECUTE", "FIRMWARE", "KMODULE", "KEXEC_IMAGE", "KEXEC_INITRAMFS",
@@ -324,15 +395,18 @@ static void fill_pool(void)
 {
 	unsigned int k, i, j;
 
-	for (k = 0; k < 2; k++)
+	for (k = 0; k < 3; k++)
 		for (i = 0; i < POOL; i++)
 			for (j = 0; j < pool_size[k]; j++)
 				/* Half the pool differs only in the last byte. */
 				pool[k][i][j] = i < POOL / 2 && j + 1u < pool_size[k] ?
 						0xab : (u8)rnd();
-	/* A sha512 digest that is a sha256 one, zero-padded. */
+	/* A sha512 and a sha384 digest that are a sha256 one, zero-padded. */
 	memset(pool[1][0], 0, 64);
 	memcpy(pool[1][0], pool[0][0], 32);
+	memset(pool[2][0], 0, 64);
+	memcpy(pool[2][0], pool[0][0], 32);
+	memcpy(pool[3], pool[0], sizeof(pool[0]));
 	for (i = 0; i < NMF; i++)
 		snprintf(mf[i].name, sizeof(mf[i].name), "%s", mf_names[i]);
 }
@@ -342,10 +416,13 @@ static const char *action(void)
 	return below(2) ? "ALLOW" : "DENY";
 }
 
-static int put_digest(char *out)
+/* fsverity_digest= (sha256 mostly, sha512), or dmverity_roothash= (@dmv). */
+static int put_digest(char *out, bool dmv)
 {
-	unsigned int k = below(6) ? 0 : 1, i, j = below(POOL);
-	int n = sprintf(out, " fsverity_digest=%s:", sigil_hash_algos[pool_algo[k]].name);
+	unsigned int k = dmv ? (below(2) ? 0 : 1 + below(NALGO - 1)) : below(6) ? 0 : 1;
+	unsigned int i, j = below(POOL);
+	int n = sprintf(out, " %s=%s:", dmv ? "dmverity_roothash" : "fsverity_digest",
+			sigil_hash_algos[pool_algo[k]].name);
 
 	for (i = 0; i < pool_size[k]; i++)
 		n += sprintf(out + n, "%02x", pool[k][j][i]);
@@ -355,17 +432,20 @@ static int put_digest(char *out)
 static int put_prop(char *out)
 {
 	static const char *const bools[] = {
-		"boot_verified", "fsverity_signature", "anonymous",
+		"boot_verified", "fsverity_signature", "anonymous", "dmverity_signature",
 	};
 
-	switch (below(8)) {
-	case 0 ... 1:
-		return put_digest(out);
-	case 2 ... 4:
-		return sprintf(out, " %s=%s", bools[below(3)], below(2) ? "TRUE" : "FALSE");
-	case 5:
-		return sprintf(out, " manifest=ANY");
+	switch (below(9)) {
+	case 0:
+		return put_digest(out, false);
+	case 1:
+		return put_digest(out, true);
+	case 2 ... 5:
+		return sprintf(out, " %s=%s", bools[below(ARRAY_SIZE(bools))],
+			       below(2) ? "TRUE" : "FALSE");
 	case 6:
+		return sprintf(out, " manifest=ANY");
+	case 7:
 		return sprintf(out, " manifest=%s", mf_names[below(NMF - 1)]);
 	default:
 		return sprintf(out, " manifest=%s@%u.%u.%u", mf_names[below(NMF - 1)],
@@ -375,13 +455,15 @@ static int put_prop(char *out)
 
 /*
  * A random BPF-mode policy of about @nrules rules: runs of digest-only
- * rules (a third of them 8 or more long: indexed), rules of 0 to 6 other
- * properties, a global DEFAULT or a DEFAULT for every operation.
+ * rules (a third of them 8 or more long: indexed), of fs-verity digests,
+ * of dm-verity root hashes, or of both mixed (cut into runs where the
+ * property changes); rules of 0 to 6 other properties; a global DEFAULT
+ * or a DEFAULT for every operation.
  */
 static void random_policy(char *out, unsigned int nrules)
 {
 	size_t n = sprintf(out, HDR);
-	unsigned int i = 0, j, k, burst;
+	unsigned int i = 0, j, k, burst, kind;
 	bool global = below(4);
 
 	if (global)
@@ -394,9 +476,10 @@ static void random_policy(char *out, unsigned int nrules)
 		const char *op = op_names[below(4) ? 0 : below(__SIGIL_OP_MAX)];
 
 		burst = below(2) ? 0 : below(3) ? 1 + below(7) : 8 + below(30);
+		kind = below(5);	/* fs-verity, dm-verity, 4: mixed */
 		for (j = 0; j < burst; j++, i++) {
 			n += sprintf(out + n, "op=%s", op);
-			n += put_digest(out + n);
+			n += put_digest(out + n, kind == 4 ? below(2) : kind >= 2);
 			n += sprintf(out + n, " action=%s\n", action());
 		}
 		if (burst)
@@ -415,7 +498,7 @@ static void random_file(struct file_model *fm)
 	static const u32 fails[] = {
 		BIT_D | BIT_S | BIT_M, BIT_S | BIT_M, BIT_M, BIT_D | BIT_S, BIT_S,
 	};
-	unsigned int k = below(5) ? 0 : 1, i;
+	unsigned int k = below(5) ? 0 : 1, v, i;
 
 	memset(fm, 0, sizeof(*fm));
 	fm->anon = !below(8);
@@ -430,6 +513,24 @@ static void random_file(struct file_model *fm)
 		if (!below(5))
 			fm->dg.bytes[below(2) ? pool_size[k] - 1u : below(pool_size[k])] ^=
 				(u8)(1 + below(255));
+	}
+	if (below(3)) {
+		/* On a dm-verity volume: sha256 mostly, sha512, sha384. */
+		v = below(2) ? 0 : 1 + below(2);
+		fm->vol.algo = pool_algo[v];
+		fm->vol.size = pool_size[v];
+		memcpy(fm->vol.digest, pool[v][below(POOL)], pool_size[v]);
+		if (!below(6))
+			fm->vol.digest[below(2) ? pool_size[v] - 1u : below(pool_size[v])] ^=
+				(u8)(1 + below(255));
+		/* Sometimes its root hash is the file's fs-verity digest. */
+		if (!below(8) && fm->dg.algo != SIGIL_HASH_NONE) {
+			memset(fm->vol.digest, 0, sizeof(fm->vol.digest));
+			fm->vol.algo = fm->dg.algo;
+			fm->vol.size = fm->dg.size;
+			memcpy(fm->vol.digest, fm->dg.bytes, fm->dg.size);
+		}
+		fm->vol.signed_ = below(2);
 	}
 	fm->fail = below(8) ? 0 : fails[below(ARRAY_SIZE(fails))];
 	if (fm->anon)
@@ -456,6 +557,9 @@ static void print_file(const struct file_model *fm)
 		       fm->anon, fm->boot, fm->sig_ok, fm->fail, fm->listed, fm->dg.algo);
 	for (i = 0; i < fm->dg.size; i++)
 		printf("%02x", fm->dg.bytes[i]);
+	printf(" volume: algo=%u signed=%u roothash=", fm->vol.algo, fm->vol.signed_);
+	for (i = 0; i < fm->vol.size; i++)
+		printf("%02x", fm->vol.digest[i]);
 	for (i = 0; i < NMF; i++)
 		printf(" %s=%u.%u.%u", mf_names[i], mf[i].version[0], mf[i].version[1],
 		       mf[i].version[2]);
@@ -471,14 +575,16 @@ static void print_file(const struct file_model *fm)
 static void test_properties(void)
 {
 	static const char *const props[] = {
-		"dmverity_roothash=sha256:" D256, "dmverity_signature=TRUE",
 		"ima_signature=TRUE", "pgp_signature=FALSE", "signer=" KEYID,
 		"program_fsverity_digest=sha256:" D256, "program_signer=" KEYID,
 		/* supported */
 		"boot_verified=TRUE", "fsverity_digest=sha256:" D256,
 		"fsverity_signature=FALSE", "anonymous=TRUE", "manifest=base",
 		"manifest=ANY", "manifest=apps@1.2.3",
+		"dmverity_roothash=sha256:" D256, "dmverity_roothash=sha3-256:" D256,
+		"dmverity_signature=TRUE", "dmverity_signature=FALSE",
 	};
+	const unsigned int refused = 5;
 	const char *rule = "op=EXECUTE boot_verified=TRUE ";
 	struct sigil_parse_error err;
 	struct sigil_policy *pol;
@@ -492,7 +598,7 @@ static void test_properties(void)
 		snprintf(name, sizeof(name), "%.*s", (int)strcspn(props[i], "="), props[i]);
 		case_begin();
 		rc = sigil_policy_parse(text, strlen(text), &bpf_opts, &pol, &err);
-		if (i >= 7) {
+		if (i >= refused) {
 			case_check(rc == 0, "line %u: %s", err.line, err.msg);
 			if (!rc)
 				sigil_policy_free(pol);
@@ -556,14 +662,23 @@ static size_t put_rules(char *text, size_t off, unsigned int n, const char *op,
 	return off;
 }
 
-/* Append EXECUTE rules of the sha256 digests @first..@first + @n - 1. */
+/*
+ * Append EXECUTE rules of the sha256 digests @first..@first + @n - 1:
+ * fsverity_digest=, or dmverity_roothash= when @dmv.
+ */
+static size_t put_hashes(char *text, size_t off, bool dmv, unsigned int first,
+			 unsigned int n, const char *act)
+{
+	for (; n--; first++)
+		off += sprintf(text + off, "op=EXECUTE %s=sha256:%064x action=%s\n",
+			       dmv ? "dmverity_roothash" : "fsverity_digest", first, act);
+	return off;
+}
+
 static size_t put_digests(char *text, size_t off, unsigned int first, unsigned int n,
 			  const char *act)
 {
-	for (; n--; first++)
-		off += sprintf(text + off, "op=EXECUTE fsverity_digest=sha256:%064x action=%s\n",
-			       first, act);
-	return off;
+	return put_hashes(text, off, false, first, n, act);
 }
 
 static void test_step_limits(void)
@@ -686,6 +801,130 @@ out:
 	free(text);
 }
 
+/* ---- dm-verity ---- */
+
+/*
+ * dmverity_roothash= and dmverity_signature= in a rule checked on its own,
+ * and runs of root hashes and of fs-verity digests, each its own indexed
+ * step of its own index_type; walked with and without a known volume.
+ */
+static void test_dmverity_layout(void)
+{
+	static const u8 zero[SIGIL_BPF_DIGEST_MAX];
+	const unsigned int slot = 1;
+	const struct sigil_bpf_step *st;
+	const struct sigil_bpf_prop *p;
+	struct sigil_bpf_dmv vol = { .algo = SIGIL_HASH_SHA384, .size = 48 };
+	struct emu_facts f = { .algo = SIGIL_HASH_NONE };
+	struct sigil_bpf_image img;
+	struct sigil_parse_error err;
+	struct sigil_policy *pol;
+	struct emu_outcome o;
+	unsigned int i, bad = 0, nr = 0, nd = 0;
+	char *text = malloc(1 << 16);
+	size_t off;
+	int rc;
+
+	off = sprintf(text, HDR "DEFAULT action=DENY\nop=EXECUTE dmverity_roothash=sha384:");
+	for (i = 0; i < 48; i++)
+		off += sprintf(text + off, "%02x", 0xc0 + i);
+	off += sprintf(text + off, " dmverity_signature=TRUE action=ALLOW\n");
+	/* Lines 4-12 root hashes 1..9, 13-20 digests 1..8, 21 root hash 10. */
+	off = put_hashes(text, off, true, 1, 9, "ALLOW");
+	off = put_hashes(text, off, false, 1, 8, "DENY");
+	put_hashes(text, off, true, 10, 1, "DENY");
+	case_begin();
+	rc = parse_layout(text, slot, &pol, &img, &err);
+	case_check(rc == 0, "line %u: %s", err.line, err.msg);
+	if (rc)
+		goto out;
+	case_check(img.nsteps == 4 && img.ndigests == 17 &&
+		   img.head.ops[SIGIL_OP_EXECUTE].props == (BIT_R | BIT_V | BIT_D),
+		   "%u steps, %u digests, props %#x", img.nsteps, img.ndigests,
+		   img.head.ops[SIGIL_OP_EXECUTE].props);
+	if (img.nsteps != 4)
+		goto done;
+	st = img.steps;
+	p = st[0].props;
+	for (i = 0; i < 48; i++)
+		bad += p[0].digest[i] != 0xc0 + i;
+	case_check(st[0].kind == SIGIL_BPF_STEP_RULE && st[0].nprops == 2 &&
+		   p[0].type == SIGIL_PROP_DMVERITY_ROOTHASH &&
+		   p[0].value == SIGIL_HASH_SHA384 && p[0].size == 48 && !bad &&
+		   !memcmp(p[0].digest + 48, zero, 16) &&
+		   p[1].type == SIGIL_PROP_DMVERITY_SIGNATURE && p[1].value == 1,
+		   "the rule's root hash and signature");
+	bad = 0;
+	case_check(st[1].kind == SIGIL_BPF_STEP_INDEX &&
+		   st[1].index_type == SIGIL_PROP_DMVERITY_ROOTHASH && st[1].line == 4 &&
+		   st[2].kind == SIGIL_BPF_STEP_INDEX &&
+		   st[2].index_type == SIGIL_PROP_FSVERITY_DIGEST && st[2].line == 13 &&
+		   st[3].kind == SIGIL_BPF_STEP_RULE && st[3].nprops == 1 &&
+		   st[3].props[0].type == SIGIL_PROP_DMVERITY_ROOTHASH &&
+		   st[3].props[0].size == 32 && st[3].props[0].digest[31] == 10,
+		   "steps: %u/%u %u/%u %u", st[1].kind, st[1].index_type, st[2].kind,
+		   st[2].index_type, st[3].kind);
+	for (i = 0; i < img.ndigests; i++) {
+		const struct sigil_bpf_digest_key *k = &img.dkeys[i];
+
+		nr += k->step == slot * SIGIL_BPF_STEPS_MAX + 1;
+		nd += k->step == slot * SIGIL_BPF_STEPS_MAX + 2;
+		bad += k->algo != SIGIL_HASH_SHA256 || k->size != 32 ||
+		       !k->digest[31] || memcmp(k->digest + 32, zero, 32);
+	}
+	case_check(nr == 9 && nd == 8 && !bad, "%u root hashes, %u digests, %u bad keys",
+		   nr, nd, bad);
+
+	/* The signed sha384 volume: the rule checked on its own. */
+	memcpy(vol.digest, p[0].digest, 48);
+	vol.signed_ = 1;
+	f.dmv = &vol;
+	f.truths = BIT_V;
+	o = emu_decide(&img, slot, SIGIL_OP_EXECUTE, &f);
+	case_check(o.action == SIGIL_ACTION_ALLOW && o.line == 3 && !o.indexed,
+		   "signed volume: %u line %u", o.action, o.line);
+	f.truths = 0;
+	o = emu_decide(&img, slot, SIGIL_OP_EXECUTE, &f);
+	case_check(o.match == SIGIL_MATCH_GLOBAL_DEFAULT, "unsigned volume: %u line %u",
+		   o.match, o.line);
+	/* Root hash 5, fs-verity digest 2: the run of root hashes first. */
+	memset(&vol, 0, sizeof(vol));
+	vol.algo = SIGIL_HASH_SHA256;
+	vol.size = 32;
+	vol.digest[31] = 5;
+	f.algo = SIGIL_HASH_SHA256;
+	f.size = 32;
+	f.digest[31] = 2;
+	o = emu_decide(&img, slot, SIGIL_OP_EXECUTE, &f);
+	case_check(o.indexed && o.index_type == SIGIL_PROP_DMVERITY_ROOTHASH &&
+		   o.action == SIGIL_ACTION_ALLOW && o.line == 8,
+		   "root hash 5: %u line %u", o.action, o.line);
+	/* No volume known: the run of digests. */
+	f.dmv = NULL;
+	o = emu_decide(&img, slot, SIGIL_OP_EXECUTE, &f);
+	case_check(o.indexed && o.index_type == SIGIL_PROP_FSVERITY_DIGEST &&
+		   o.action == SIGIL_ACTION_DENY && o.line == 14,
+		   "digest 2: %u line %u", o.action, o.line);
+	/* An unreadable digest fails the digests' run, not the root hashes'. */
+	f.failed = BIT_D | BIT_M;
+	f.algo = SIGIL_HASH_NONE;
+	o = emu_decide(&img, slot, SIGIL_OP_EXECUTE, &f);
+	case_check(o.match == SIGIL_MATCH_ERROR, "no volume, no digest: %u", o.match);
+	f.dmv = &vol;
+	vol.digest[31] = 10;
+	o = emu_decide(&img, slot, SIGIL_OP_EXECUTE, &f);
+	case_check(o.match == SIGIL_MATCH_ERROR, "root hash 10, no digest: %u", o.match);
+	vol.digest[31] = 9;
+	o = emu_decide(&img, slot, SIGIL_OP_EXECUTE, &f);
+	case_check(o.indexed && o.action == SIGIL_ACTION_ALLOW && o.line == 12,
+		   "root hash 9, no digest: %u/%u line %u", o.action, o.match, o.line);
+done:
+	free_both(pol, &img);
+out:
+	case_end("dm-verity: a rule's root hash and signature; runs of root hashes and of digests indexed apart, keyed by the root hash");
+	free(text);
+}
+
 /* ---- the differential test ---- */
 
 /*
@@ -698,6 +937,7 @@ static void test_differential(void)
 	static char text[1 << 18];
 	const unsigned int policies = 2500, files = 40;
 	unsigned long pairs = 0, decisions = 0, indexed = 0, by_index = 0, multi = 0;
+	unsigned long indexed_dmv = 0, by_dmv_index = 0, by_roothash = 0, by_dmv_sig = 0;
 	unsigned long by_match[__SIGIL_MATCH_MAX] = { 0 };
 	unsigned int i, j, s, op;
 
@@ -713,8 +953,11 @@ static void test_differential(void)
 			case_check(0, "policy %u: line %u: %s\n%s", i, err.line, err.msg, text);
 			break;
 		}
-		for (s = 0; s < img.nsteps; s++)
+		for (s = 0; s < img.nsteps; s++) {
 			indexed += img.steps[s].kind == SIGIL_BPF_STEP_INDEX;
+			indexed_dmv += img.steps[s].kind == SIGIL_BPF_STEP_INDEX &&
+				       img.steps[s].index_type == SIGIL_PROP_DMVERITY_ROOTHASH;
+		}
 		for (j = 0; j < files && case_ok; j++, pairs++) {
 			struct file_model fm;
 
@@ -736,6 +979,10 @@ static void test_differential(void)
 				decisions++;
 				by_match[d.match]++;
 				by_index += o.indexed;
+				by_dmv_index += o.indexed &&
+						o.index_type == SIGIL_PROP_DMVERITY_ROOTHASH;
+				by_roothash += !!(o.positive & BIT_R);
+				by_dmv_sig += !!(o.positive & BIT_V);
 				multi += o.nprops >= 2;
 				if (!o.bad && o.action == d.action && o.match == d.match &&
 				    o.line == line && o.rule == rule)
@@ -752,12 +999,17 @@ static void test_differential(void)
 	case_check(indexed > 1000 && by_index > 1000 && multi > 1000,
 		   "too few indexed steps (%lu), decisions through them (%lu) or by rules of 2+ properties (%lu)",
 		   indexed, by_index, multi);
-	ksft_print_msg("decided by a rule %lu (indexed %lu, of 2+ properties %lu), op DEFAULT %lu, global DEFAULT %lu, error %lu\n",
-		       by_match[SIGIL_MATCH_RULE], by_index, multi,
+	case_check(indexed_dmv > 500 && by_dmv_index > 500 && by_roothash > 500 &&
+		   by_dmv_sig > 500,
+		   "too few indexed runs of root hashes (%lu), decisions through them (%lu), by a rule's root hash (%lu) or dmverity_signature=TRUE (%lu)",
+		   indexed_dmv, by_dmv_index, by_roothash, by_dmv_sig);
+	ksft_print_msg("decided by a rule %lu (indexed %lu, of root hashes %lu; of 2+ properties %lu; by a rule's root hash %lu, dmverity_signature=TRUE %lu), op DEFAULT %lu, global DEFAULT %lu, error %lu\n",
+		       by_match[SIGIL_MATCH_RULE], by_index, by_dmv_index, multi,
+		       by_roothash, by_dmv_sig,
 		       by_match[SIGIL_MATCH_OP_DEFAULT], by_match[SIGIL_MATCH_GLOBAL_DEFAULT],
 		       by_match[SIGIL_MATCH_ERROR]);
-	case_end("BPF walk and linear evaluation agree: %u policies, %lu policy/file pairs, %lu decisions, %lu indexed steps",
-		 policies, pairs, decisions, indexed);
+	case_end("BPF walk and linear evaluation agree: %u policies, %lu policy/file pairs, %lu decisions, %lu indexed steps (%lu of root hashes)",
+		 policies, pairs, decisions, indexed, indexed_dmv);
 }
 
 int main(int argc, char **argv)
@@ -768,6 +1020,7 @@ int main(int argc, char **argv)
 	fill_pool();
 	test_properties();
 	test_manifest_props();
+	test_dmverity_layout();
 	test_step_limits();
 	test_100k_digests();
 	test_differential();
