@@ -500,16 +500,10 @@ static int read_policy(const char *file, struct mf_text *t,
 	rc = bpf_check_signature(file, t);
 	if (rc)
 		return rc;
+	/* The parser compiles too: runs and their hash tables. */
 	rc = sigil_policy_parse(t->text, t->text_len, &opts, pol, &err);
 	if (rc) {
 		mf_print_parse_error(stdout, file, &err);
-		return EXIT_FAIL;
-	}
-	rc = sigil_policy_compile(*pol);
-	if (rc) {
-		warnx("%s: %s", file, strerror(-rc));
-		sigil_policy_free(*pol);
-		*pol = NULL;
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

@@ -5,7 +5,9 @@
  * compiled evaluator and the reference that checks every rule in order.
  * A crash and a disagreement are both findings.  The files take their
  * digests from the policy itself, so that the hash tables are hit, and
- * from the last bytes of the input.  Built with ASan and UBSan.
+ * from the last bytes of the input.  A policy that the BPF mode can
+ * evaluate is also laid out for its maps (policy/bpf_layout.c), whose
+ * limits are checked.  Built with ASan and UBSan.
  */
 
 #include <stdint.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 
 #include "policy.h"
+#include "bpf_image.h"
 
 struct file {
 	struct sigil_digest fsv, dmv;
@@ -86,6 +89,40 @@ static void file_from(struct file *f, const struct sigil_policy *pol,
 	}
 }
 
+/* Manifest names get indexes 0, 1, ... up to the BPF mode's limit. */
+static int name_index(void *ctx, const char *name, unsigned int len)
+{
+	unsigned int *n = ctx;
+
+	return *n < SIGIL_BPF_MANIFESTS ? (int)(*n)++ : -ENOSPC;
+}
+
+static void layout(const struct sigil_policy *pol, u32 slot)
+{
+	struct sigil_parse_error err;
+	struct sigil_bpf_image img;
+	unsigned int names = 0;
+	u32 i;
+
+	if (pol->props_used & ~sigil_bpf_props)
+		return;
+	if (sigil_bpf_layout(pol, slot, name_index, &names, &img, &err)) {
+		if (!err.line || !err.msg[0])
+			abort();	/* a refusal names its line */
+		return;
+	}
+	if (img.nsteps > SIGIL_BPF_STEPS_MAX || img.ndigests > sigil_indexed_rules(pol))
+		abort();
+	for (i = 0; i < img.nsteps; i++)
+		if (img.steps[i].nprops > SIGIL_BPF_RULE_PROPS)
+			abort();
+	for (i = 0; i < img.ndigests; i++)
+		if (img.dkeys[i].step / SIGIL_BPF_STEPS_MAX != slot ||
+		    img.dkeys[i].size > SIGIL_BPF_DIGEST_MAX)
+			abort();
+	sigil_bpf_image_free(&img);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sigil_parse_opts opts = { .props = SIGIL_PROPS_PARSEABLE };
@@ -115,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			f.fsv.bytes[f.fsv.size - 1] ^= 1;
 		decide_both(pol, &f);
 	}
+	layout(pol, seed & 1);
 	sigil_policy_free(pol);
 	free(copy);
 	return 0;
