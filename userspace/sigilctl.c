@@ -141,6 +141,7 @@ static const struct sigilctl_opt bpf_load_opts[] = {
 	{ "--cert FILE", "add this DER X.509 certificate to the keyring; repeatable" },
 	{ "--keys FILE", "the policy must be signed by a key in FILE (X.509 or OpenPGP); repeatable" },
 	{ "--no-boot", "do not mark the initramfs' files boot_verified" },
+	{ "--max-digests N", "at the first load: indexed digests the map holds, both slots (default 262144)" },
 	OPT_HELP_QUIET,
 	{ NULL },
 };
