@@ -497,7 +497,7 @@ static int read_policy(const char *file, struct mf_text *t,
 		printf("%s: error: %s\n", file, why);
 		return EXIT_FAIL;
 	}
-	rc = bpf_check_signature(file, t);
+	rc = text_check_signature(file, t);
 	if (rc)
 		return rc;
 	/* The parser compiles too: runs and their hash tables. */
@@ -650,7 +650,7 @@ int cmd_bpf_load(int argc, char **argv)
 		case 'K':
 			if (load_key_file(optarg))
 				return EXIT_FAIL;
-			bpf_keys_given = true;
+			text_keys_given = true;
 			break;
 		case 'B':
 			boot = false;
@@ -1465,7 +1465,7 @@ int cmd_bpf_manifest(int argc, char **argv)
 			return cmd_exit(c);
 		if (load_key_file(optarg))
 			return EXIT_FAIL;
-		bpf_keys_given = true;
+		text_keys_given = true;
 	}
 	if (optind != argc - 1)
 		return usage_error("bpf manifest", "which manifest file?");
@@ -1474,7 +1474,7 @@ int cmd_bpf_manifest(int argc, char **argv)
 		printf("%s: error: %s\n", file, why);
 		return EXIT_FAIL;
 	}
-	if (bpf_check_signature(file, &t))
+	if (text_check_signature(file, &t))
 		goto out;
 	if (sigil_manifest_parse(t.text, t.text_len, &mf, &err)) {
 		mf_print_parse_error(stdout, file, &err);

@@ -10,11 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf_image.h"
+#include "mf.h"
 #include "policy.h"
 #include "signed.h"
 #include "sigilctl.h"
+#include "textsign.h"
+#include "verify.h"
 
 /* ---- check ---- */
+
+/* --bpf: check against what the BPF mode evaluates. */
+static bool check_bpf;
 
 static int check_one(const char *file)
 {
@@ -26,7 +33,39 @@ static int check_one(const char *file)
 	const char *text;
 	size_t len, tlen;
 	u8 *buf, *gathered = NULL;
+	struct mf_text signed_text;
+	char why[256];
 	int rc;
+
+	if (check_bpf) {
+		opts.props = sigil_bpf_props;
+		opts.why_not = sigil_bpf_why_not;
+	}
+	/*
+	 * --keys: the signature first, checked against those keys (as the
+	 * BPF mode's loader checks it), then the text inside.
+	 */
+	if (text_keys_given) {
+		if (mf_read_text(file, &signed_text, why, sizeof(why))) {
+			printf("%s: error: %s\n", file, why);
+			return EXIT_FAIL;
+		}
+		rc = text_check_signature(file, &signed_text);
+		if (!rc) {
+			rc = sigil_policy_parse(signed_text.text, signed_text.text_len,
+						&opts, &pol, &err);
+			if (rc) {
+				mf_print_parse_error(stdout, file, &err);
+			} else {
+				printf("%s: ok: signature valid, policy '%s' version %u.%u.%u, %u rules\n",
+				       file, pol->name, pol->version[0], pol->version[1],
+				       pol->version[2], pol->nrules);
+				sigil_policy_free(pol);
+			}
+		}
+		mf_text_free(&signed_text);
+		return rc ? EXIT_FAIL : EXIT_OK;
+	}
 
 	/* As policy load would write it: armor and compression undone. */
 	rc = load_bytes(file, &buf, &len);
@@ -112,10 +151,26 @@ static int check_one(const char *file)
 
 int cmd_policy_check(int argc, char **argv)
 {
-	int i, rc = cmd_operands(argc, argv, "policy check", true);
+	static const struct option longopts[] = {
+		{ "keys", required_argument, NULL, 'K' },
+		{ "bpf", no_argument, NULL, 'B' },
+		OPTION_HELP, OPTION_JSON, { NULL },
+	};
+	int i, c, rc = 0;
 
-	if (rc)
-		return cmd_exit(rc);
+	while ((c = cmd_getopt(argc, argv, "policy check", ":h", longopts)) != -1) {
+		if (c == 'K') {
+			if (load_key_file(optarg))
+				return EXIT_FAIL;
+			text_keys_given = true;
+		} else if (c == 'B') {
+			check_bpf = true;
+		} else {
+			return cmd_exit(c);
+		}
+	}
+	if (text_keys_given && opt_json)
+		return usage_error("policy check", "--keys prints text only");
 	if (optind == argc)
 		return usage_error("policy check", "which policy files?");
 	for (i = optind; i < argc; i++)

@@ -9,12 +9,9 @@
 #include <stdbool.h>
 
 #include "bpf_layout.h"
+#include "textsign.h"
 
 struct mf_text;
-
-/* bpf_verify.c: set when --keys gave keys to check signatures against. */
-extern bool bpf_keys_given;
-int bpf_check_signature(const char *file, const struct mf_text *t);
 
 /* bpf.c */
 bool bpf_mode_present(void);

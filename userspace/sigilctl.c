@@ -135,6 +135,13 @@ static const struct sigilctl_opt verify_opts[] = {
 	{ NULL },
 };
 
+static const struct sigilctl_opt policy_check_opts[] = {
+	{ "--keys FILE", "check the signature against the keys in FILE (X.509 or OpenPGP), then the text; repeatable" },
+	{ "--bpf", "check against what the BPF mode evaluates (sigilctl bpf load)" },
+	OPT_HELP_JSON,
+	{ NULL },
+};
+
 static const struct sigilctl_opt bpf_load_opts[] = {
 	{ "--permissive", "log what would be refused, refuse nothing" },
 	{ "--keyring NAME|ID", "check fs-verity signatures against this keyring (default: sigil-bpf in root's user keyring, made if need be)" },
@@ -169,8 +176,8 @@ const struct sigilctl_cmd sigilctl_cmds[] = {
 	  "load OpenPGP keys and X.509 certificates into .sigil", key_add_opts },
 	{ "key", "list", cmd_key_list, "", "list the keys in .sigil", json_opts },
 	{ "key", "lock", cmd_key_lock, "", "lock .sigil until reboot", quiet_opts },
-	{ "policy", "check", cmd_policy_check, "FILE...",
-	  "check policies offline, with the kernel's parser", json_opts },
+	{ "policy", "check", cmd_policy_check, "[--keys FILE]... [--bpf] FILE...",
+	  "check policies offline, with the kernel's parser", policy_check_opts },
 	{ "policy", "load", cmd_policy_load, "FILE",
 	  "load a policy (signed, or plain on test kernels)", quiet_opts },
 	{ "policy", "update", cmd_policy_update, "NAME FILE",

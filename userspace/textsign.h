@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Signing a text in a form the kernel takes (policy_sign.c): the options
- * and the signers that policy sign and manifest sign share.
+ * and the signers that policy sign and manifest sign share; and checking
+ * one against given keys (text_verify.c).
  */
 #ifndef _SIGILCTL_TEXTSIGN_H
 #define _SIGILCTL_TEXTSIGN_H
@@ -52,5 +53,13 @@ struct signed_out {
 int parse_sign_opts(int argc, char **argv, struct sign_opts *o);
 int text_sign(const struct sign_opts *o, const u8 *text, size_t len,
 	      struct signed_out *res);
+
+/*
+ * text_verify.c: checking a signed policy or manifest against the keys of
+ * --keys (load_key_file()), set when some were given.
+ */
+struct mf_text;
+extern bool text_keys_given;
+int text_check_signature(const char *file, const struct mf_text *t);
 
 #endif /* _SIGILCTL_TEXTSIGN_H */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The signature of a policy or manifest that sigilctl bpf loads.  In BPF
- * mode no kernel code checks it: sigilctl does, here, against the keys of
- * --keys, before anything reaches the maps.  The envelopes are the ones
+ * The signature of a policy or manifest, checked against the keys of
+ * --keys: by policy check --keys, and by sigilctl bpf load and bpf
+ * manifest, for in the BPF mode no kernel code checks it: sigilctl does,
+ * here, before anything reaches the maps.  The envelopes are the ones
  * the built-in LSM takes (keys/signed.c finds text and signature); PKCS#7
  * is verified by OpenSSL, OpenPGP by the same steps as sigilctl verify.
  */
@@ -15,11 +16,11 @@
 #include <openssl/pkcs7.h>
 
 #include "mf.h"
-#include "sigilbpf.h"
+#include "textsign.h"
 #include "signed.h"
 #include "verify.h"
 
-bool bpf_keys_given;
+bool text_keys_given;
 
 static void md_update(void *ctx, const u8 *buf, size_t len)
 {
@@ -115,7 +116,7 @@ out:
 }
 
 /**
- * bpf_check_signature() - check the signature of a file bpf load takes
+ * text_check_signature() - check the signature of a policy or manifest file
  * @file: its name, for messages
  * @t: its text and envelope, from mf_read_text()
  *
@@ -124,7 +125,7 @@ out:
  *
  * Return: EXIT_OK, or EXIT_FAIL after saying why on standard output.
  */
-int bpf_check_signature(const char *file, const struct mf_text *t)
+int text_check_signature(const char *file, const struct mf_text *t)
 {
 	struct pgp_error perr = { 0 };
 	struct sigil_msg m;
@@ -132,13 +133,13 @@ int bpf_check_signature(const char *file, const struct mf_text *t)
 	int rc;
 
 	if (t->form == SIGIL_MSG_TEXT) {
-		if (!bpf_keys_given)
+		if (!text_keys_given)
 			return EXIT_OK;
 		printf("%s: error: not signed, and --keys asks for a signature: %s\n",
 		       file, strerror(EBADMSG));
 		return EXIT_FAIL;
 	}
-	if (!bpf_keys_given) {
+	if (!text_keys_given) {
 		printf("%s: error: signed (%s): give --keys with the keys to check it against; "
 		       "in BPF mode sigilctl, not the kernel, checks signatures: %s\n",
 		       file, sigil_msg_form_name(t->form), strerror(ENOKEY));
