@@ -17,6 +17,7 @@
 
 #include "common.h"
 #include "kselftest_harness.h"
+#include "memory_cases.h"
 
 #define WORK	DISK "/wx"
 #define ALLOWED	WORK "/allowed"		/* fs-verity, digest in the policy */
@@ -125,6 +126,17 @@ static int jit_policy(FIXTURE_DATA(wx) *self, const char *rule)
 			     rule, self->digest, self->jit_digest);
 
 	return rc ? rc : activate("t_wx_jit");
+}
+
+static void mem_case_failed(const char *name, int want, int got)
+{
+	fprintf(stderr, "# %s: want %d, got %d\n", name, want, got);
+}
+
+/* The routes to executable memory that the BPF mode's test runs too. */
+TEST_F(wx, shared_memory_cases)
+{
+	EXPECT_EQ(0, run_mem_cases(ALLOWED, mem_case_failed));
 }
 
 TEST_F(wx, allowed_file_maps_executable)
