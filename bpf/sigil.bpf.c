@@ -1321,7 +1321,8 @@ int BPF_PROG(sigil_bpf_map, struct bpf_map *map, fmode_t fmode)
 	if (!locked())
 		return 0;
 	if (map == (struct bpf_map *)&sigil_inodes ||
-	    map == (struct bpf_map *)&sigil_scratch || map == (struct bpf_map *)&sigil_pcpu)
+	    map == (struct bpf_map *)&sigil_scratch || map == (struct bpf_map *)&sigil_pcpu ||
+	    map == (struct bpf_map *)&sigil_dmv || map == (struct bpf_map *)&sigil_inflight)
 		return refuse();
 	return 0;
 }

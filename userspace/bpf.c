@@ -1184,6 +1184,16 @@ void bpf_print_record(const struct sigil_bpf_record *r)
 		if (r->sig_error)
 			json_kv_num("fsverity_signature_errno", -r->sig_error, &first);
 		json_kv_str("manifest", NAME(mf_state_names, r->mf_state), &first);
+		if (r->dmv_algo != SIGIL_HASH_NONE && r->dmv_algo < __SIGIL_HASH_MAX &&
+		    r->dmv_size <= SIGIL_BPF_DIGEST_MAX) {
+			int n = snprintf(digest, sizeof(digest), "%s:",
+					 sigil_hash_algos[r->dmv_algo].name);
+
+			hex_str(digest + n, r->dmv_digest, r->dmv_size);
+			json_kv_str("dmverity_roothash", digest, &first);
+			json_kv_bool("dmverity_signature",
+				     r->facts & SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE), &first);
+		}
 		puts("}");
 		return;
 	}

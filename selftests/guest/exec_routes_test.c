@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 
 #include "common.h"
+#include "exec_cases.h"
 #include "kselftest_harness.h"
 
 #define WORK		DISK "/routes"
@@ -38,6 +39,17 @@ FIXTURE_SETUP(routes)
 FIXTURE_TEARDOWN(routes)
 {
 	drop_policy("t_routes");
+}
+
+static void exec_case_ran(const char *name, int got)
+{
+	fprintf(stderr, "# %s: the unlisted program ran (%d)\n", name, got);
+}
+
+/* The routes that the BPF mode's test runs too: each is refused. */
+TEST_F(routes, shared_exec_cases)
+{
+	EXPECT_EQ(0, run_exec_cases(UNLISTED, DYN, WORK, exec_case_ran));
 }
 
 TEST_F(routes, execve_is_refused)
