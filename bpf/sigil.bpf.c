@@ -19,6 +19,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "bpf_layout.h"
+#include "read_op.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -1097,32 +1098,12 @@ int BPF_PROG(sigil_file_mprotect, struct vm_area_struct *vma,
 	return evaluate(&ev);
 }
 
-static __always_inline u32 read_file_op(int id)
-{
-	switch (id) {
-	case READING_FIRMWARE:
-		return SIGIL_OP_FIRMWARE;
-	case READING_MODULE:
-		return SIGIL_OP_KMODULE;
-	case READING_KEXEC_IMAGE:
-		return SIGIL_OP_KEXEC_IMAGE;
-	case READING_KEXEC_INITRAMFS:
-		return SIGIL_OP_KEXEC_INITRAMFS;
-	case READING_POLICY:
-		return SIGIL_OP_POLICY;
-	case READING_X509_CERTIFICATE:
-		return SIGIL_OP_X509_CERT;
-	default:
-		return SIGIL_OP_INVALID;
-	}
-}
-
 SEC("lsm.s/kernel_read_file")
 int BPF_PROG(sigil_kernel_read_file, struct file *file,
 	     enum kernel_read_file_id id, bool contents)
 {
 	struct event ev = {
-		.op = read_file_op(id),
+		.op = sigil_read_file_op(id),
 		.hook = SIGIL_BPF_HOOK_KERNEL_READ,
 		.sleepable = 1,
 	};
@@ -1140,7 +1121,7 @@ int BPF_PROG(sigil_kernel_load_data, enum kernel_load_data_id id,
 	     bool contents)
 {
 	struct event ev = {
-		.op = read_file_op(id),	/* LOADING_* numbers READING_*'s */
+		.op = sigil_read_file_op(id),	/* LOADING_* numbers READING_*'s */
 		.hook = SIGIL_BPF_HOOK_KERNEL_LOAD,
 	};
 

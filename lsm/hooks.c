@@ -6,6 +6,7 @@
 
 #include "sigil.h"
 #include "eval.h"
+#include "read_op.h"
 
 #include <linux/binfmts.h>
 #include <linux/fs_struct.h>
@@ -124,51 +125,11 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 	return sigil_evaluate(&ev);
 }
 
-static unsigned int read_file_op(enum kernel_read_file_id id)
-{
-	switch (id) {
-	case READING_FIRMWARE:
-		return SIGIL_OP_FIRMWARE;
-	case READING_MODULE:
-		return SIGIL_OP_KMODULE;
-	case READING_KEXEC_IMAGE:
-		return SIGIL_OP_KEXEC_IMAGE;
-	case READING_KEXEC_INITRAMFS:
-		return SIGIL_OP_KEXEC_INITRAMFS;
-	case READING_POLICY:
-		return SIGIL_OP_POLICY;
-	case READING_X509_CERTIFICATE:
-		return SIGIL_OP_X509_CERT;
-	default:
-		return SIGIL_OP_INVALID;
-	}
-}
-
-static unsigned int load_data_op(enum kernel_load_data_id id)
-{
-	switch (id) {
-	case LOADING_FIRMWARE:
-		return SIGIL_OP_FIRMWARE;
-	case LOADING_MODULE:
-		return SIGIL_OP_KMODULE;
-	case LOADING_KEXEC_IMAGE:
-		return SIGIL_OP_KEXEC_IMAGE;
-	case LOADING_KEXEC_INITRAMFS:
-		return SIGIL_OP_KEXEC_INITRAMFS;
-	case LOADING_POLICY:
-		return SIGIL_OP_POLICY;
-	case LOADING_X509_CERTIFICATE:
-		return SIGIL_OP_X509_CERT;
-	default:
-		return SIGIL_OP_INVALID;
-	}
-}
-
 static int hook_kernel_read_file(struct file *file,
 				 enum kernel_read_file_id id, bool contents)
 {
 	struct sigil_event ev = {
-		.op = read_file_op(id),
+		.op = sigil_read_file_op(id),
 		.hook = SIGIL_HOOK_KERNEL_READ,
 		.file = file,
 	};
@@ -180,14 +141,22 @@ static int hook_kernel_post_read_file(struct file *file, char *buf,
 				      loff_t size,
 				      enum kernel_read_file_id id)
 {
-	return sigil_check_read(file, read_file_op(id));
+	return sigil_check_read(file, sigil_read_file_op(id));
 }
 
 /* Data from a userspace buffer has no file: only DEFAULTs can allow it. */
+/* sigil_read_file_op() takes LOADING_* as the READING_* of the same name. */
+static_assert((int)LOADING_FIRMWARE == (int)READING_FIRMWARE &&
+	      (int)LOADING_MODULE == (int)READING_MODULE &&
+	      (int)LOADING_KEXEC_IMAGE == (int)READING_KEXEC_IMAGE &&
+	      (int)LOADING_KEXEC_INITRAMFS == (int)READING_KEXEC_INITRAMFS &&
+	      (int)LOADING_POLICY == (int)READING_POLICY &&
+	      (int)LOADING_X509_CERTIFICATE == (int)READING_X509_CERTIFICATE);
+
 static int hook_kernel_load_data(enum kernel_load_data_id id, bool contents)
 {
 	struct sigil_event ev = {
-		.op = load_data_op(id),
+		.op = sigil_read_file_op(id),
 		.hook = SIGIL_HOOK_KERNEL_LOAD,
 	};
 
