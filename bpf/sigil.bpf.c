@@ -1281,13 +1281,48 @@ static __always_inline int refuse(void)
 	return -EPERM;
 }
 
-/* No link is detached or replaced once locked: ours could be one. */
+/*
+ * Once locked, no BPF program that could stand between a hook and this
+ * program: another LSM program attached later runs first, and one that
+ * returns a value with high bits set makes the trampoline skip every
+ * program after it, this one included; an fmod_ret or fentry program on
+ * a security_*() function, or an extension program, can do the like.  So
+ * none of those is loaded or attached, by anyone, until reboot; nor is
+ * any link detached or replaced (this program's could be one).  Other
+ * program types (networking, cgroups, kprobes, tracepoints) are not
+ * touched.
+ */
 SEC("lsm/bpf")
 int BPF_PROG(sigil_bpf, int cmd, union bpf_attr *attr, unsigned int size)
 {
-	if ((cmd == BPF_LINK_DETACH || cmd == BPF_LINK_UPDATE) && locked())
+	u32 t;
+
+	if (!locked())
+		return 0;
+	switch (cmd) {
+	case BPF_LINK_DETACH:
+	case BPF_LINK_UPDATE:
+	case BPF_RAW_TRACEPOINT_OPEN:
 		return refuse();
-	return 0;
+	case BPF_PROG_LOAD:
+		t = BPF_CORE_READ(attr, prog_type);
+		if (t == BPF_PROG_TYPE_LSM || t == BPF_PROG_TYPE_TRACING ||
+		    t == BPF_PROG_TYPE_EXT)
+			return refuse();
+		return 0;
+	case BPF_LINK_CREATE:
+		t = BPF_CORE_READ(attr, link_create.attach_type);
+		if (t == BPF_LSM_MAC || t == BPF_LSM_CGROUP || t == BPF_TRACE_FENTRY ||
+		    t == BPF_TRACE_FEXIT || t == BPF_MODIFY_RETURN)
+			return refuse();
+		return 0;
+	case BPF_PROG_ATTACH:
+		if (BPF_CORE_READ(attr, attach_type) == BPF_LSM_CGROUP)
+			return refuse();
+		return 0;
+	default:
+		return 0;
+	}
 }
 
 /*

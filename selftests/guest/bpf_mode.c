@@ -509,6 +509,26 @@ static int maps_refused(void)
 	}
 }
 
+/* BPF_PROG_LOAD of "r0 = 0; exit" as @type; the descriptor or -errno. */
+static int load_trivial(__u32 type, __u32 attach_type)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = type;
+	a.expected_attach_type = attach_type;
+	a.insns = (unsigned long)insns;
+	a.insn_cnt = 2;
+	a.license = (unsigned long)"GPL";
+	fd = sys_bpf(BPF_PROG_LOAD, &a);
+	return fd < 0 ? -errno : fd;
+}
+
 TEST(lock_then_root_cannot_detach_unpin_or_rewrite)
 {
 	union bpf_attr a;
@@ -565,6 +585,18 @@ TEST(lock_then_root_cannot_detach_unpin_or_rewrite)
 	a.pathname = (unsigned long)PIN "/sigil_inodes";
 	EXPECT_EQ(-1, sys_bpf(BPF_OBJ_GET, &a));
 	EXPECT_EQ(5, maps_refused());
+	/*
+	 * No program that could run before this one on a hook and skip it:
+	 * LSM, tracing (fentry, fmod_ret) and extension programs are refused
+	 * before the verifier sees them; a socket filter still loads.
+	 */
+	EXPECT_EQ(-EPERM, load_trivial(BPF_PROG_TYPE_LSM, BPF_LSM_MAC));
+	EXPECT_EQ(-EPERM, load_trivial(BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN));
+	EXPECT_EQ(-EPERM, load_trivial(BPF_PROG_TYPE_EXT, 0));
+	fd = load_trivial(BPF_PROG_TYPE_SOCKET_FILTER, 0);
+	EXPECT_LE(0, fd);
+	if (fd >= 0)
+		close(fd);
 	/* The keyring takes no new key. */
 	ring = keyring_id("sigil-test");
 	ASSERT_LT(0, ring);
