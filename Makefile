@@ -267,7 +267,7 @@ fuzz: $(FUZZERS)
 			$(BUILD)/fuzz/corpus-$$name selftests/fuzz/corpus/$$name || exit 1; \
 	done
 
-$(BUILD)/guest/%: selftests/guest/%.c selftests/guest/common.h selftests/guest/audit.h \
+$(BUILD)/guest/%: selftests/guest/%.c $(wildcard selftests/guest/*.h) \
 		| $(KSRC)/Makefile
 	@mkdir -p $(@D)
 	gcc $(GUEST_CFLAGS) -o $@ $<

@@ -51,6 +51,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define S_IFREG		0100000
 #define BPF_FS_MAGIC	0xcafe4a11
 #define MNT_DETACH	0x2
+#define READ_IMPLIES_EXEC	0x0400000
 
 #ifndef container_of
 #define container_of(ptr, type, member) \
@@ -1058,6 +1059,27 @@ int BPF_PROG(sigil_mmap_file, struct file *file, unsigned long reqprot,
 		return measure(file);
 	if ((flags & MAP_TYPE) == MAP_PRIVATE && (prot & PROT_WRITE))
 		ev.mem = SIGIL_BPF_MEM_WRITABLE;
+	return evaluate(&ev);
+}
+
+/*
+ * Under personality(READ_IMPLIES_EXEC) every readable mapping is
+ * executable, and so is the heap that brk() grows, which reaches no other
+ * hook: each new mapping or heap of such a task asks for memory that no
+ * file vouches for.
+ */
+SEC("lsm/mmap_addr")
+int BPF_PROG(sigil_mmap_addr, unsigned long addr)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct event ev = {
+		.op = SIGIL_OP_EXECUTE,
+		.hook = SIGIL_BPF_HOOK_MMAP_ADDR,
+		.mem = SIGIL_BPF_MEM_ANONYMOUS,
+	};
+
+	if (!(task->personality & READ_IMPLIES_EXEC))
+		return 0;
 	return evaluate(&ev);
 }
 

@@ -27,6 +27,7 @@
 const char *const sigil_hook_names[__SIGIL_HOOK_MAX] = {
 	[SIGIL_HOOK_BPRM_CHECK]		= "BPRM_CHECK",
 	[SIGIL_HOOK_MMAP]		= "MMAP",
+	[SIGIL_HOOK_MMAP_ADDR]		= "MMAP_ADDR",
 	[SIGIL_HOOK_MMAP_BACKING]	= "MMAP_BACKING",
 	[SIGIL_HOOK_MPROTECT]		= "MPROTECT",
 	[SIGIL_HOOK_KERNEL_READ]	= "KERNEL_READ",
@@ -374,7 +375,8 @@ static struct sigil_loaded *decide(const struct sigil_event *ev,
 	memset(ff, 0, sizeof(*ff));
 	/* Under the mmap lock the content of no file may be read. */
 	ff->file.target.no_content = ev->hook == SIGIL_HOOK_MPROTECT ||
-				     ev->hook == SIGIL_HOOK_MMAP_BACKING;
+				     ev->hook == SIGIL_HOOK_MMAP_BACKING ||
+				     ev->hook == SIGIL_HOOK_MMAP_ADDR;
 	ff->file.target.quiet = quiet;
 	ff->program.target = ff->file.target;
 	ff->file.id = SIGIL_SUBJ_FILE;

@@ -14,6 +14,7 @@
 #include <linux/magic.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
+#include <linux/personality.h>
 #include <linux/sched.h>
 
 static int hook_bprm_check_security(struct linux_binprm *bprm)
@@ -66,6 +67,25 @@ static int hook_mmap_file(struct file *file, unsigned long reqprot,
 		sigil_prepare(&ev);
 		return 0;
 	}
+	return sigil_evaluate(&ev);
+}
+
+/*
+ * Under personality(READ_IMPLIES_EXEC) every readable mapping is
+ * executable, and so is the heap that brk() grows, which reaches no other
+ * hook: each new mapping or heap of such a task asks for memory that no
+ * file vouches for, under the mmap lock (no content is read).
+ */
+static int hook_mmap_addr(unsigned long addr)
+{
+	struct sigil_event ev = {
+		.op = SIGIL_OP_EXECUTE,
+		.hook = SIGIL_HOOK_MMAP_ADDR,
+		.mem = SIGIL_MEM_ANONYMOUS,
+	};
+
+	if (!(current->personality & READ_IMPLIES_EXEC))
+		return 0;
 	return sigil_evaluate(&ev);
 }
 
@@ -177,6 +197,7 @@ static void hook_initramfs_populated(void)
 static struct security_hook_list sigil_event_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(bprm_check_security, hook_bprm_check_security),
 	LSM_HOOK_INIT(mmap_file, hook_mmap_file),
+	LSM_HOOK_INIT(mmap_addr, hook_mmap_addr),
 	LSM_HOOK_INIT(mmap_backing_file, hook_mmap_backing_file),
 	LSM_HOOK_INIT(file_mprotect, hook_file_mprotect),
 	LSM_HOOK_INIT(kernel_read_file, hook_kernel_read_file),

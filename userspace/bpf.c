@@ -1124,6 +1124,7 @@ static const char *const hook_names[__SIGIL_BPF_HOOK_MAX] = {
 	[SIGIL_BPF_HOOK_MPROTECT] = "mprotect",
 	[SIGIL_BPF_HOOK_KERNEL_READ] = "kernel_read",
 	[SIGIL_BPF_HOOK_KERNEL_LOAD] = "kernel_load",
+	[SIGIL_BPF_HOOK_MMAP_ADDR] = "mmap_addr",
 };
 
 static const char *const mem_names[] = {

@@ -9,6 +9,7 @@
 #ifndef _SIGIL_SELFTEST_MEMORY_CASES_H
 #define _SIGIL_SELFTEST_MEMORY_CASES_H
 
+#include <stdbool.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 
@@ -135,6 +136,40 @@ static inline int mc_read_implies_exec(const char *path)
 	return mc_mapped(p);
 }
 
+/* Is some heap mapping of this process executable? */
+static inline bool mc_heap_exec(void)
+{
+	char line[256];
+	bool x = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "[heap]") && strchr(line, 'x'))
+			x = true;
+	if (f)
+		fclose(f);
+	return x;
+}
+
+/* The heap that brk() grows under READ_IMPLIES_EXEC is executable. */
+static inline int mc_brk_read_implies_exec(const char *path)
+{
+	unsigned long old = personality(0xffffffff);
+	char *start = sbrk(0), *top;
+	int rc;
+
+	/* Past the current break, so that the heap grows by a new mapping. */
+	top = (char *)(((unsigned long)start + 8191) & ~4095UL);
+	if (personality(old | READ_IMPLIES_EXEC) == -1)
+		return -errno;
+	rc = brk(top + 4096) ? -EACCES : 0;
+	personality(old);
+	if (!rc && !mc_heap_exec())
+		rc = -ENOEXEC;	/* grew, but not executable: not this kernel's way */
+	brk(start);
+	return rc;
+}
+
 static const struct mem_case mem_cases[] = {
 	{ "the allowed file, mapped RX private", mc_rx_private, 0 },
 	{ "the allowed file, mapped RX shared", mc_rx_shared, 0 },
@@ -146,6 +181,7 @@ static const struct mem_case mem_cases[] = {
 	{ "anonymous memory, mapped RWX", mc_anon_rwx, -EACCES },
 	{ "anonymous memory, RW, written, made RX", mc_anon_rw_then_rx, -EACCES },
 	{ "anonymous memory, readable under READ_IMPLIES_EXEC", mc_read_implies_exec, -EACCES },
+	{ "the heap grown by brk() under READ_IMPLIES_EXEC", mc_brk_read_implies_exec, -EACCES },
 };
 
 /*
