@@ -7,8 +7,10 @@
 #   make check    host unit tests, then the guest selftests in QEMU
 #   make kernel   build the test kernel (Linux 6.12 + sigil) into build/
 #   make unit     host unit tests only
-#   make bench    measure in the guest what signature checks cost an exec
-#                 (BENCH_CASES=dmverity: only the dm-verity properties)
+#   make bench    measure in the guest what signature checks cost an exec,
+#                 and the BPF mode in a guest of Debian's kernel
+#                 (BENCH_CASES=dmverity: only the dm-verity properties;
+#                 BENCH_CASES=bpf: only the BPF mode)
 #   make fuzz     run the libFuzzer harnesses (FUZZ_SECONDS each, default 60)
 #   make modules  build the OpenPGP key parser as a module against KDIR
 #                 (default: Debian's linux-headers-6.12)
@@ -284,6 +286,9 @@ $(BUILD)/guest/sigilctl_test $(BUILD)/guest/sigilctl_lock_test: selftests/guest/
 # The manifest test and bench share sha256 and the manifests/ helpers.
 $(BUILD)/guest/manifest_test $(BUILD)/guest/manifest_bench: selftests/guest/manifest.h
 
+# The BPF bench runs sigilctl.
+$(BUILD)/guest/bpf_bench: selftests/guest/sigilctl.h
+
 $(GUEST_PROG): selftests/guest/prog42.c
 	@mkdir -p $(@D)
 	gcc -O2 -static -nostdlib -fno-pie -no-pie -Wall -Werror -o $@ $<
@@ -311,18 +316,23 @@ check: deps
 BENCH_BIN	:= $(BUILD)/guest/sig_bench
 SCALE_BIN	:= $(BUILD)/guest/scale_bench
 MANIFEST_BIN	:= $(BUILD)/guest/manifest_bench
+BPF_BENCH_BIN	:= $(BUILD)/guest/bpf_bench
 # "dmverity": measure only the dm-verity properties (about 30 s);
 # "scale": only the policy-size series; "manifest": only the manifest cases;
+# "bpf": only the BPF mode, in Debian's kernel (BPF_KERNEL);
 # "quick": every case but the 64 MiB files, in two short rounds, to prove
 # that the bench runs (make check).
 BENCH_CASES	?=
 
-# One boot: the guest builds the files, applies the host's signatures and
-# prints the tables (see selftests/bench/sig_bench.c, scale_bench.c and
-# manifest_bench.c).
+# One boot of the test kernel: the guest builds the files, applies the
+# host's signatures and prints the tables (see selftests/bench/sig_bench.c,
+# scale_bench.c and manifest_bench.c).  Then one boot of Debian's kernel
+# for the BPF mode (selftests/bench/bpf_bench.c), which the test kernel
+# cannot load (no BPF_SYSCALL).
 # tsc=reliable: under TCG the clocksource watchdog can demote the TSC to
 # jiffies, 4 ms steps.
 bench: deps
+ifneq ($(BENCH_CASES),bpf)
 	$(MAKE) kernel
 	$(MAKE) $(BENCH_BIN) $(SCALE_BIN) $(MANIFEST_BIN) $(GUEST_PROG) $(SIG_FIXTURES)/ids \
 		$(DMV_FIXTURES)/dmv/params
@@ -338,6 +348,16 @@ bench: deps
 			/bin/scale_bench /bench/scale $(filter quick,$(BENCH_CASES)) || exit 1 ;; esac; \
 		case "$(BENCH_CASES)" in ""|manifest|quick) \
 			/bin/manifest_bench /bench/manifest $(filter quick,$(BENCH_CASES)) || exit 1 ;; esac'
+endif
+ifneq ($(filter x xquick xbpf,x$(BENCH_CASES)),)
+	@[ -n "$(BPF_KERNEL)" ] || { echo "bench: no kernel for the BPF mode (BPF_KERNEL=/boot/vmlinuz-...)" >&2; exit 1; }
+	$(MAKE) $(BPF_BENCH_BIN) $(GUEST_PROG) $(SIGILCTL)
+	selftests/bench/bpf-fixtures $(BUILD)/bench/bpf $(GUEST_PROG)
+	SIGIL_SMP=1 SIGIL_KERNEL=$(BPF_KERNEL) selftests/run-vm --timeout 1800 \
+		--append tsc=reliable --add $(BPF_BENCH_BIN) --add $(SIGILCTL):/bin/sigilctl \
+		--add $(GUEST_PROG):/bin/prog42 --add $(BUILD)/bench/bpf:/bench \
+		-- /bin/bpf_bench /bench $(filter quick,$(BENCH_CASES))
+endif
 
 # ---- demo ----
 
