@@ -66,18 +66,6 @@ static int jit_child(void)
 	return JIT_OK;
 }
 
-static void *map_file(const char *path, int prot, int flags)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	void *p;
-
-	if (fd < 0)
-		return MAP_FAILED;
-	p = mmap(NULL, 4096, prot, flags, fd, 0);
-	close(fd);
-	return p;
-}
-
 FIXTURE(wx) {
 	char digest[65];
 	char jit_digest[65];
@@ -141,11 +129,11 @@ TEST_F(wx, shared_memory_cases)
 
 TEST_F(wx, allowed_file_maps_executable)
 {
-	void *p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
+	void *p = mc_map(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
 
 	ASSERT_NE(MAP_FAILED, p);
 	munmap(p, 4096);
-	p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_SHARED);
+	p = mc_map(ALLOWED, PROT_READ | PROT_EXEC, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, p);
 	munmap(p, 4096);
 }
@@ -153,7 +141,7 @@ TEST_F(wx, allowed_file_maps_executable)
 /* Write and exec together: the process can put anything there. */
 TEST_F(wx, writable_private_exec_mapping_is_eacces)
 {
-	EXPECT_EQ(MAP_FAILED, map_file(ALLOWED, PROT_READ | PROT_WRITE | PROT_EXEC,
+	EXPECT_EQ(MAP_FAILED, mc_map(ALLOWED, PROT_READ | PROT_WRITE | PROT_EXEC,
 				       MAP_PRIVATE));
 	EXPECT_EQ(EACCES, errno);
 	EXPECT_TRUE(log_has(" hook=MMAP pid="));
@@ -165,7 +153,7 @@ TEST_F(wx, writable_private_exec_mapping_is_eacces)
 /* Copy-on-write pages are the process's, not the file's. */
 TEST_F(wx, written_private_copy_made_executable_is_eacces)
 {
-	char *p = map_file(ALLOWED, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	char *p = mc_map(ALLOWED, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 
 	ASSERT_NE(MAP_FAILED, p);
 	memcpy(p + 64, code, sizeof(code));
@@ -178,7 +166,7 @@ TEST_F(wx, written_private_copy_made_executable_is_eacces)
 
 TEST_F(wx, write_added_to_executable_private_mapping_is_eacces)
 {
-	char *p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
+	char *p = mc_map(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
 
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ(-1, mprotect(p, 4096, PROT_READ | PROT_WRITE | PROT_EXEC));
@@ -191,7 +179,7 @@ TEST_F(wx, write_added_to_executable_private_mapping_is_eacces)
 /* The file's own bytes may be made executable again: nothing was copied. */
 TEST_F(wx, exec_restored_over_unwritten_pages_works)
 {
-	char *p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
+	char *p = mc_map(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
 
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, mprotect(p, 4096, PROT_READ));
@@ -201,7 +189,7 @@ TEST_F(wx, exec_restored_over_unwritten_pages_works)
 
 TEST_F(wx, exec_restored_over_written_pages_is_eacces)
 {
-	char *p = map_file(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
+	char *p = mc_map(ALLOWED, PROT_READ | PROT_EXEC, MAP_PRIVATE);
 
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, mprotect(p, 4096, PROT_READ | PROT_WRITE));
@@ -248,7 +236,7 @@ TEST_F(wx, anonymous_rule_allows_memory_not_files)
 	EXPECT_NE(MAP_FAILED, p);
 	munmap(p, 4096);
 	/* A writable private mapping of a file is anonymous memory too. */
-	p = map_file(ALLOWED, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE);
+	p = mc_map(ALLOWED, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE);
 	EXPECT_NE(MAP_FAILED, p);
 	munmap(p, 4096);
 	/* An unlisted file is still a file: anonymous=TRUE does not hold. */
