@@ -187,9 +187,9 @@ static void row(const char *label, const char *exec, struct series *v,
  * each reload (a new generation: each exec verifies), then exec again
  * (cached); replace it by the allow-all policy, exec; by the one-digest
  * policy, exec; unload, exec.  Each case is within a second of its
- * baseline, where loading the program takes seconds.  The first load
- * marks the initramfs' files boot_verified, as its policy uses
- * boot_verified: later loads mark nothing.
+ * baseline, where loading the program takes seconds.  Loading the
+ * program marks the initramfs' files boot_verified; a reload marks
+ * nothing, and an unload drops the marks.
  */
 static void measure_rules(void)
 {
