@@ -185,23 +185,23 @@ static int manifest_index(void *ctx, const char *name, unsigned int len)
 	return free_i;
 }
 
-/* Delete every digests entry of @slot: what an earlier policy left there. */
+/*
+ * Delete every digests entry of @slot: what an earlier policy left there.
+ * The next key is taken before the current one goes, so that the walk is
+ * one pass over the table, not one per deletion.
+ */
 static int clear_slot(int fd, u32 slot)
 {
-	struct sigil_bpf_digest_key k, next;
-	void *prev = NULL;
+	struct sigil_bpf_digest_key cur, next;
 	u32 lo = slot * SIGIL_BPF_STEPS_MAX, hi = lo + SIGIL_BPF_STEPS_MAX;
+	bool more = !bpf_map_get_next_key(fd, NULL, &cur);
 
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		if (next.step >= lo && next.step < hi) {
-			if (bpf_map_delete_elem(fd, &next))
-				return -errno;
-			/* Deleted: start again from the top. */
-			prev = NULL;
-			continue;
-		}
-		k = next;
-		prev = &k;
+	while (more) {
+		more = !bpf_map_get_next_key(fd, &cur, &next);
+		if (cur.step >= lo && cur.step < hi && bpf_map_delete_elem(fd, &cur) &&
+		    errno != ENOENT)
+			return -errno;
+		cur = next;
 	}
 	return 0;
 }
@@ -872,7 +872,7 @@ int bpf_status(void)
 	struct sigil_bpf_head h;
 	struct maps m = { -1, -1, -1, -1, -1, -1 };
 	struct mf_names names;
-	u32 i, nmf = 0, mf_entries = 0;
+	u32 i, nmf = 0, mf_entries = 0, other, both = 0;
 	int stats, ents;
 	long long steps_mem, dig_mem, ents_mem;
 
@@ -880,6 +880,9 @@ int bpf_status(void)
 		return EXIT_ENV;
 	if (pinned_maps(&m))
 		return EXIT_ENV;
+	other = !cfg.slot;
+	if (bpf_map_lookup_elem(m.heads, &other, &h) == 0)
+		both = h.ndigests;
 	if (bpf_map_lookup_elem(m.heads, &cfg.slot, &h) || read_manifests(m.mfs, &names)) {
 		warnx("reading the maps: %s", strerror(errno));
 		close_maps(&m);
@@ -920,9 +923,12 @@ int bpf_status(void)
 	 */
 	kv("steps_bytes", "%lld", steps_mem);
 	kv("bytes_per_step", "%zu", sizeof(struct sigil_bpf_step));
+	/* The map holds the slot in force and the one before it. */
+	both += h.ndigests;
 	kv("digests_bytes", "%lld", dig_mem);
-	if (h.ndigests)
-		kv("bytes_per_digest", "%lld", dig_mem / h.ndigests);
+	kv("digests_in_map", "%u", both);
+	if (both)
+		kv("bytes_per_digest", "%lld", dig_mem / both);
 	kv("manifest_bytes", "%lld", ents_mem);
 	if (mf_entries)
 		kv("bytes_per_manifest_entry", "%lld", ents_mem / mf_entries);
