@@ -175,6 +175,8 @@ int sigil_pgp_verify_digest(const struct public_key *pub,
 	pgp_sig_to_kernel(sig, shape, pks.s, n);
 	pks.s_size = n;
 	rc = public_key_verify_signature(pub, &pks);
+	if (sigil_rejection(rc))
+		rc = public_key_verify_signature(pub, &pks);
 	kfree(pks.s);
 	/* A wrong signature and a malformed one both mean "does not verify". */
 	return rc == -EBADMSG || rc == -EINVAL ? -EKEYREJECTED : rc;

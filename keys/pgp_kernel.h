@@ -39,4 +39,25 @@ int sigil_pgp_verify_final(struct sigil_pgp_verifier *v, struct key **signer,
 			   struct pgp_error *err);
 void sigil_pgp_verify_abort(struct sigil_pgp_verifier *v);
 
+/**
+ * sigil_rejection() - does @rc say that a signature does not verify?
+ * @rc: what verify_signature(), verify_pkcs7_signature() or
+ *	public_key_verify_signature() returned
+ *
+ * The kernel's RSA arithmetic (lib/crypto/mpi in 6.12) can lose a failed
+ * allocation and go on with a wrong value, which the padding check then
+ * reports as -EBADMSG or -EKEYREJECTED: failing each allocation in turn
+ * shows it (selftests/guest/faults.c).  A rejection is therefore checked
+ * once more before it is believed, so that a transient allocation failure
+ * is not cached as the bad signature of a validly signed file.  The
+ * second check costs one public-key operation, and only for signatures
+ * that do not verify.
+ *
+ * Return: true for a rejection, which the caller checks again.
+ */
+static inline bool sigil_rejection(int rc)
+{
+	return rc == -EKEYREJECTED || rc == -EBADMSG || rc == -EINVAL;
+}
+
 #endif /* _SIGIL_PGP_KERNEL_H */

@@ -8,6 +8,7 @@
 #include "sigil.h"
 #include "signature.h"
 #include "keyring.h"
+#include "pgp_kernel.h"
 
 #include <keys/asymmetric-type.h>
 #include <linux/fsverity.h>
@@ -134,6 +135,11 @@ int sigil_verify_fsverity(const struct sigil_target *t,
 	n = fsverity_formatted_digest(alg, raw, size, fmt);
 	rc = verify_pkcs7_signature(fmt, n, sig->data, sig->size, sigil_keyring,
 				    VERIFYING_UNSPECIFIED_SIGNATURE, NULL, NULL);
+	if (sigil_rejection(rc))
+		rc = verify_pkcs7_signature(fmt, n, sig->data, sig->size,
+					    sigil_keyring,
+					    VERIFYING_UNSPECIFIED_SIGNATURE,
+					    NULL, NULL);
 	switch (rc) {
 	case 0:
 		res->state = SIGIL_SIG_VALID;

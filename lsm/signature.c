@@ -405,6 +405,8 @@ int sigil_verify_ima(const struct sigil_target *t,
 	pks.s = (u8 *)sig->sig;
 	pks.s_size = sig->sig_len;
 	rc = verify_signature(key, &pks);
+	if (sigil_rejection(rc))
+		rc = verify_signature(key, &pks);
 	if (!rc) {
 		res->state = SIGIL_SIG_VALID;
 		sigil_signer_of_key(key, &res->signer);
