@@ -5,6 +5,9 @@
 #
 #   make demo     boot a kiosk-like guest and show sigil allowing and refusing
 #   make check    host unit tests, then the guest selftests in QEMU
+#   make check-debug  the guest selftests, a 60 s stress test and fault
+#                 injection on a KASAN, UBSAN, KFENCE, kmemleak kernel
+#                 (SIGIL_ACCEL=kvm where /dev/kvm works; STRESS_SECONDS=N)
 #   make kernel   build the test kernel (Linux 6.12 + sigil) into build/
 #   make unit     host unit tests only
 #   make bench    measure in the guest what signature checks cost an exec,
@@ -86,22 +89,43 @@ $(KSRC)/Makefile:
 	tar -C $(BUILD) -xf /usr/src/linux-source-$(KVER).tar.xz
 	touch $@
 
-# tinyconfig plus the fragment; every line of the fragment must survive.
-$(KOBJ)/.config: selftests/config Kconfig | $(KSRC)/Makefile
+# tinyconfig plus the fragments; every line of each must survive.
+# $(1): the output directory, $(2): the fragments.
+define kconfig
 	scripts/overlay $(KSRC)
-	mkdir -p $(KOBJ)
-	$(KMAKE) -s tinyconfig
-	$(KSRC)/scripts/kconfig/merge_config.sh -m -O $(KOBJ) $(KOBJ)/.config selftests/config >/dev/null
-	$(KMAKE) -s olddefconfig
-	@grep '^CONFIG_' selftests/config | while read -r line; do \
-		grep -qxF "$$line" $@ || { echo "config: $$line did not survive olddefconfig" >&2; rm -f $@; exit 1; }; \
+	mkdir -p $(1)
+	$(MAKE) -C $(KSRC) O=$(1) CC="$(KCC)" HOSTCC="$(KCC)" -s tinyconfig
+	$(KSRC)/scripts/kconfig/merge_config.sh -m -O $(1) $(1)/.config $(2) >/dev/null
+	$(MAKE) -C $(KSRC) O=$(1) CC="$(KCC)" HOSTCC="$(KCC)" -s olddefconfig
+	@grep -h '^CONFIG_\|^# CONFIG_.* is not set' $(2) | while read -r line; do \
+		grep -qxF "$$line" $(1)/.config || { echo "config: $$line did not survive olddefconfig" >&2; rm -f $(1)/.config; exit 1; }; \
 	done
+endef
+
+$(KOBJ)/.config: selftests/config Kconfig | $(KSRC)/Makefile
+	$(call kconfig,$(KOBJ),selftests/config)
 
 kernel: $(KSRC)/Makefile
 	@scripts/deps kernel
 	@scripts/overlay $(KSRC) >/dev/null
 	$(MAKE) $(KOBJ)/.config
 	$(KMAKE) -j$(JOBS) bzImage
+
+# The debug kernel of make check-debug: the test kernel's configuration
+# plus KASAN, UBSAN, KFENCE, DEBUG_OBJECTS and kmemleak
+# (selftests/config-debug), built beside it in build/kernel-debug.
+KOBJ_DEBUG	:= $(BUILD)/kernel-debug
+BZIMAGE_DEBUG	:= $(KOBJ_DEBUG)/arch/x86/boot/bzImage
+
+$(KOBJ_DEBUG)/.config: selftests/config selftests/config-debug Kconfig | $(KSRC)/Makefile
+	$(call kconfig,$(KOBJ_DEBUG),selftests/config selftests/config-debug)
+
+.PHONY: kernel-debug check-debug
+kernel-debug: $(KSRC)/Makefile
+	@scripts/deps kernel
+	@scripts/overlay $(KSRC) >/dev/null
+	$(MAKE) $(KOBJ_DEBUG)/.config
+	$(MAKE) -C $(KSRC) O=$(KOBJ_DEBUG) CC="$(KCC)" HOSTCC="$(KCC)" -j$(JOBS) bzImage
 
 # ---- sigilctl ----
 
@@ -299,17 +323,42 @@ guest: $(GUEST_TESTS) $(GUEST_PROG)
 modules:
 	scripts/build-module $(BUILD)/module $(KDIR)
 
+# The stress test and fault injection (selftests/guest/stress.c and
+# faults.c) run in a boot of their own after the guest suite; the stress
+# test for STRESS_SECONDS (make check: 10, make check-debug: 60).
+STRESS_BIN	:= $(BUILD)/guest/stress
+FAULTS_BIN	:= $(BUILD)/guest/faults
+CHECK_PREREQS	:= $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest \
+		   $(STRESS_BIN) $(FAULTS_BIN)
+CHECK_ARGS	= --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
+		  --policy-fixtures $(POLICY_FIXTURES) --dmv-fixtures $(DMV_FIXTURES) \
+		  --manifest-fixtures $(MANIFEST_FIXTURES) \
+		  --bpf-guest $(BPF_GUEST) --bpf-fixtures $(BPF_FIXTURES) \
+		  --ipe-examples $(IPE_EXAMPLES) --ksrc $(KSRC) \
+		  --stress $(STRESS_BIN) --stress-seconds $(STRESS_SECONDS) --faults $(FAULTS_BIN)
+
+check: STRESS_SECONDS ?= 10
 check: deps
 	$(MAKE) kernel
-	$(MAKE) $(UNIT_TESTS) $(FIXTURES) $(DMV_FIXTURES)/dmv/params $(FUZZERS) guest
+	$(MAKE) $(CHECK_PREREQS)
 	$(MAKE) $(MANIFEST_FIXTURES)/prog42.sha256 $(BPF_FIXTURES)/signed.sig $(BPF_GUEST)
 	$(MAKE) $(SIGILCTL) $(SIGILCTL_MAN) $(SIGILCTL_FIXTURES)/ids
-	selftests/run-check --fixtures $(PGP_FIXTURES) --sig-fixtures $(SIG_FIXTURES) \
-		--policy-fixtures $(POLICY_FIXTURES) --dmv-fixtures $(DMV_FIXTURES) \
-		--manifest-fixtures $(MANIFEST_FIXTURES) \
-		--bpf-guest $(BPF_GUEST) --bpf-fixtures $(BPF_FIXTURES) \
-		--ipe-examples $(IPE_EXAMPLES) --ksrc $(KSRC) --bench --host $(UNIT_TESTS) \
+	selftests/run-check $(CHECK_ARGS) --bench --host $(UNIT_TESTS) \
 		--fuzz $(FUZZERS) --guest $(GUEST_TESTS)
+
+# The guest suite, the stress test and fault injection on the debug kernel
+# (build/kernel-debug).  Under TCG it is several times slower than make
+# check; SIGIL_ACCEL=kvm makes it fast where /dev/kvm works.  KFENCE
+# samples an allocation every 10 ms instead of 100.
+check-debug: STRESS_SECONDS ?= 60
+check-debug: deps
+	$(MAKE) kernel-debug
+	$(MAKE) $(CHECK_PREREQS)
+	$(MAKE) $(MANIFEST_FIXTURES)/prog42.sha256 $(BPF_FIXTURES)/signed.sig $(BPF_GUEST)
+	$(MAKE) $(SIGILCTL) $(SIGILCTL_MAN) $(SIGILCTL_FIXTURES)/ids
+	SIGIL_KERNEL=$(BZIMAGE_DEBUG) SIGIL_MEM=$${SIGIL_MEM:-2048} selftests/run-check \
+		$(CHECK_ARGS) --guest-only --vm-timeout 5400 \
+		--append kfence.sample_interval=10 --guest $(GUEST_TESTS)
 
 # ---- benchmark ----
 
