@@ -20,6 +20,8 @@
 #   make clean    remove build/ outputs except the unpacked kernel and ccache
 #   make install  sigilctl, its manual page sigilctl(8) and its bash completion
 #                 into $(DESTDIR)$(PREFIX) (default /usr/local)
+#   make census-doc  regenerate Documentation/census.rst, the table of bad
+#                 inputs, from the guest test that checks them
 #
 # SIGIL_VERSION is sigil's version, the one that "sigilctl --version" prints;
 # "make SIGIL_VERSION=..." sets another.
@@ -318,6 +320,12 @@ $(GUEST_PROG): selftests/guest/prog42.c
 	gcc -O2 -static -nostdlib -fno-pie -no-pie -Wall -Werror -o $@ $<
 
 guest: $(GUEST_TESTS) $(GUEST_PROG)
+
+# The bad-input census: Documentation/census.rst holds the table that
+# census_test --rst prints; scripts/check-census fails when they differ.
+.PHONY: census-doc
+census-doc: $(BUILD)/guest/census_test
+	scripts/check-census --write $< Documentation/census.rst
 
 # The key parser as a module, built out of tree in build/module.
 modules:

@@ -186,6 +186,7 @@ int filesig_check(enum filesig_xattr xattr, const u8 *value, size_t len,
  * @skid_len: its length
  * @signers: the number of SignerInfos
  * @certs: the message carries certificates
+ * @content: the message carries the signed content (it is not detached)
  *
  * The contents, without tag and length, are what the kernel's X.509 and
  * PKCS#7 parsers derive key IDs from.
@@ -199,6 +200,7 @@ struct pkcs7_signer_id {
 	size_t skid_len;
 	unsigned int signers;
 	bool certs;
+	bool content;
 };
 
 int pkcs7_signer_id(const u8 *der, size_t len, struct pkcs7_signer_id *id,

@@ -77,6 +77,23 @@ static void log_skipped(const struct pgp_cert *cert)
 }
 
 /*
+ * Say why OpenPGP input that is no public key is refused: an OpenPGP secret
+ * key, or an armored key.  Anything else may be X.509, which the next
+ * parser tries.
+ */
+static void log_not_cert(const u8 *data, size_t len)
+{
+	static const char armor[] = "-----BEGIN PGP ";
+	u8 b = len ? data[0] : 0;
+	unsigned int tag = b & 0x40 ? b & 0x3f : (b >> 2) & 0x0f;
+
+	if ((b & 0x80) && tag == PGP_TAG_SECRET_KEY)
+		pr_warn("key refused: this is a secret key: load the public key (gpg --export, or sq key extract-cert) (byte 0)\n");
+	else if (len >= sizeof(armor) - 1 && !memcmp(data, armor, sizeof(armor) - 1))
+		pr_warn("key refused: an armored OpenPGP key: add its binary form (gpg --dearmor) (byte 0)\n");
+}
+
+/*
  * Parse an add_key() payload.  Input that does not start with a public key
  * packet is not OpenPGP: -EBADMSG lets the next parser (X.509) try it.
  * OpenPGP input that is refused says why in the kernel log.
@@ -91,8 +108,10 @@ static int pgp_key_parse(struct key_preparsed_payload *prep)
 	char *desc = NULL;
 	int rc;
 
-	if (!pgp_is_cert(prep->data, prep->datalen))
+	if (!pgp_is_cert(prep->data, prep->datalen)) {
+		log_not_cert(prep->data, prep->datalen);
 		return -EBADMSG;
+	}
 	cert = kmalloc(sizeof(*cert), GFP_KERNEL);
 	if (!cert)
 		return -ENOMEM;

@@ -60,7 +60,7 @@ static int enter(const u8 **p, const u8 **end, u8 want)
  * @der: the message
  * @len: its length
  * @id: the first signer's identifier, the number of signers, and whether
- *	certificates are attached
+ *	certificates and content are attached
  * @err: why it was refused
  *
  * Return: 0, or -EBADMSG for anything but DER SignedData with a signer.
@@ -71,7 +71,8 @@ int pkcs7_signer_id(const u8 *der, size_t len, struct pkcs7_signer_id *id,
 	const u8 *p = der, *end = der + len, *name_end, *first, *set_end;
 	unsigned int signers = 0;
 	bool certs = false;
-	struct tlv t;
+	struct tlv t, c;
+	const u8 *q;
 
 	memset(id, 0, sizeof(*id));
 	/* ContentInfo { contentType, [0] EXPLICIT SignedData } */
@@ -87,6 +88,11 @@ int pkcs7_signer_id(const u8 *der, size_t len, struct pkcs7_signer_id *id,
 	    next(&p, end, &t) || t.tag != 0x31 ||
 	    next(&p, end, &t) || t.tag != 0x30)
 		goto malformed;
+	/* encapContentInfo { eContentType, [0] EXPLICIT eContent OPTIONAL } */
+	q = t.val;
+	if (next(&q, t.val + t.len, &c) || c.tag != 0x06)
+		goto malformed;
+	id->content = q < t.val + t.len;
 	do {
 		if (next(&p, end, &t))
 			goto malformed;

@@ -154,6 +154,10 @@ static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 		return why(pt, -EOPNOTSUPP,
 			   "a PKCS#7 message with %u signers: sign with one key",
 			   sid.signers);
+	if (m->form == SIGIL_MSG_PKCS7_DETACHED && sid.content)
+		return why(pt, -EBADMSG,
+			   "the PKCS#7 signature in the SIGILP7 container is not detached: it carries a %s of its own (sign without -nodetach)",
+			   pt->what);
 	if (m->form == SIGIL_MSG_PKCS7_DETACHED) {
 		data = m->text;
 		data_len = m->text_len;
