@@ -20,6 +20,7 @@
 #include <linux/capability.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
 
 /**
  * sigil_may_admin() - may the writer change sigil's state?
@@ -43,16 +44,34 @@ bool sigil_may_admin(const struct file *file)
  * @buf: what was written
  * @len: its length
  * @value: the parsed value
+ * @one: only 1 means something; 0 is refused
+ * @refused: records why @buf was refused, for status and the kernel log
  *
  * Return: 0, -EPERM without CAP_MAC_ADMIN, or -EINVAL when @buf is not a
- * boolean.
+ * boolean, or is 0 and @one is set.
  */
 int sigil_admin_bool(struct file *file, const char __user *buf, size_t len,
-		     bool *value)
+		     bool *value, bool one, int (*refused)(int err, const char *msg))
 {
+	char msg[128];
+	int rc;
+
 	if (!sigil_may_admin(file))
 		return -EPERM;
-	return kstrtobool_from_user(buf, len, value);
+	rc = kstrtobool_from_user(buf, len, value);
+	if (rc == -EINVAL) {
+		scnprintf(msg, sizeof(msg), "%pD2: write %s", file,
+			  one ? "1" : "0 or 1");
+		return refused(rc, msg);
+	}
+	if (rc)
+		return rc;
+	if (one && !*value) {
+		scnprintf(msg, sizeof(msg), "%pD2: only 1 means something here",
+			  file);
+		return refused(-EINVAL, msg);
+	}
+	return 0;
 }
 
 static ssize_t read_bool(char __user *buf, size_t len, loff_t *ppos, bool v)
@@ -73,7 +92,8 @@ static ssize_t enforce_write(struct file *file, const char __user *buf,
 	bool old, value;
 	int rc;
 
-	rc = sigil_admin_bool(file, buf, len, &value);
+	rc = sigil_admin_bool(file, buf, len, &value, false,
+			      sigil_policy_refused);
 	if (rc)
 		return rc;
 
@@ -105,7 +125,8 @@ static ssize_t success_audit_write(struct file *file, const char __user *buf,
 	bool old, value;
 	int rc;
 
-	rc = sigil_admin_bool(file, buf, len, &value);
+	rc = sigil_admin_bool(file, buf, len, &value, false,
+			      sigil_policy_refused);
 	if (rc)
 		return rc;
 	/* The mutex orders the audit records as the changes. */
@@ -146,11 +167,13 @@ static ssize_t keyring_locked_write(struct file *file, const char __user *buf,
 	bool value;
 	int rc;
 
-	rc = sigil_admin_bool(file, buf, len, &value);
+	rc = sigil_admin_bool(file, buf, len, &value, false,
+			      sigil_policy_refused);
 	if (rc)
 		return rc;
 	if (!value)
-		return -EPERM;
+		return sigil_policy_refused(-EPERM,
+					    "keyring_locked: 0 is refused: the lock holds until reboot");
 	sigil_keyring_lock();
 	return len;
 }
@@ -174,11 +197,16 @@ static ssize_t keyring_remove_write(struct file *file, const char __user *buf,
 	return rc ? rc : len;
 }
 
+/* The last errors, off the stack: KASAN's redzones would double them. */
+struct status_errors {
+	char policy[SIGIL_ERR_MSG_MAX + 64];
+	char manifest[SIGIL_ERR_MSG_MAX + 64];
+};
+
 static int status_show(struct seq_file *m, void *v)
 {
-	char last_error[SIGIL_ERR_MSG_MAX + 64];
+	struct status_errors *e = kmalloc(sizeof(*e), GFP_KERNEL);
 	struct sigil_policy_stats st;
-	char mf_error[sizeof(last_error)];
 	struct sigil_manifest_stats ms;
 	struct sigil_dmverity_stats ds;
 	struct sigil_cache_stats cs;
@@ -187,12 +215,14 @@ static int status_show(struct seq_file *m, void *v)
 	unsigned long keys;
 	bool locked;
 
-	sigil_policy_stats(&st, last_error, sizeof(last_error));
+	if (!e)
+		return -ENOMEM;
+	sigil_policy_stats(&st, e->policy, sizeof(e->policy));
 	sigil_read_counters(&c);
 	sigil_keyring_status(&keys, &locked);
 	sigil_cache_stats(&cs);
 	sigil_dmverity_stats(&ds);
-	sigil_manifest_stats(&ms, mf_error, sizeof(mf_error));
+	sigil_manifest_stats(&ms, e->manifest, sizeof(e->manifest));
 
 	seq_printf(m, "abi: %d\n", SIGIL_ABI_VERSION);
 	seq_printf(m, "mode: %s\n",
@@ -231,7 +261,7 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "permissive_denials: %llu\n", c.permissive);
 	seq_printf(m, "errors: %llu\n", c.errors);
 	seq_printf(m, "policy_errors: %lu\n", st.load_failures);
-	seq_printf(m, "last_policy_error: %s\n", last_error);
+	seq_printf(m, "last_policy_error: %s\n", e->policy);
 	seq_printf(m, "manifests_loaded: %u\n", ms.loaded);
 	seq_printf(m, "manifest_entries: %zu\n", ms.entries);
 	seq_printf(m, "manifest_superseded: %zu\n", ms.superseded);
@@ -239,7 +269,7 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "manifest_bytes_per_entry: %zu\n",
 		   ms.entries ? ms.bytes / ms.entries : 0);
 	seq_printf(m, "manifest_errors: %lu\n", ms.failures);
-	seq_printf(m, "last_manifest_error: %s\n", mf_error);
+	seq_printf(m, "last_manifest_error: %s\n", e->manifest);
 	seq_printf(m, "keyring_keys: %lu\n", keys);
 	seq_printf(m, "keyring_locked: %d\n", locked);
 	seq_printf(m, "cache_hits: %lu\n", cs.hits);
@@ -255,6 +285,7 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "bdev_blob_bytes: %zu\n", ds.bdev_bytes);
 	seq_printf(m, "dmverity_volumes: %lu\n", ds.volumes);
 	seq_printf(m, "dmverity_bytes: %zu\n", ds.bytes);
+	kfree(e);
 	return 0;
 }
 
@@ -292,6 +323,7 @@ static const struct file_operations keyring_remove_fops = {
 static const struct file_operations new_policy_fops = {
 	.open = new_policy_open,
 	.write = new_policy_write,
+	.flush = sigil_upload_flush,
 	.release = sigil_upload_release,
 };
 

@@ -24,7 +24,8 @@ struct sigil_fs_file {
 
 bool sigil_may_admin(const struct file *file);
 int sigil_admin_bool(struct file *file, const char __user *buf, size_t len,
-		     bool *value);
+		     bool *value, bool one,
+		     int (*refused)(int err, const char *msg));
 int sigil_create_files(struct dentry *dir, const struct sigil_fs_file *files,
 		       size_t n);
 struct dentry *sigil_create_dir(struct dentry *parent, const char *name,

@@ -67,6 +67,7 @@ extern struct mutex sigil_policy_mutex;
 int sigil_policy_submit(const u8 *buf, size_t len,
 			struct sigil_loaded *update_of);
 void sigil_policy_discarded(size_t got, size_t need);
+int sigil_policy_refused(int err, const char *msg);
 /* lsm/boot_policy.c, which scripts/polgen generates and checks */
 extern const char sigil_boot_policy[];
 extern const size_t sigil_boot_policy_len;

@@ -153,11 +153,10 @@ static ssize_t delete_write(struct file *file, const char __user *buf,
 	bool value;
 	int rc;
 
-	rc = sigil_admin_bool(file, buf, len, &value);
+	rc = sigil_admin_bool(file, buf, len, &value, true,
+			      sigil_manifest_refused);
 	if (rc)
 		return rc;
-	if (!value)
-		return -EINVAL;
 	ml = get_manifest(file);
 	if (!ml)
 		return -ENOENT;
@@ -186,12 +185,14 @@ static const struct file_operations entries_fops = {
 static const struct file_operations new_fops = {
 	.open = upload_open,
 	.write = new_write,
+	.flush = sigil_upload_flush,
 	.release = sigil_upload_release,
 };
 
 static const struct file_operations update_fops = {
 	.open = upload_open,
 	.write = update_write,
+	.flush = sigil_upload_flush,
 	.release = sigil_upload_release,
 };
 

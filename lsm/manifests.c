@@ -920,6 +920,20 @@ void sigil_manifest_discarded(size_t got, size_t need)
 			got, need);
 }
 
+/**
+ * sigil_manifest_refused() - record why a write to a manifest file did
+ *			      nothing
+ * @err: the negative errno the write returns
+ * @msg: why
+ *
+ * Return: @err.
+ */
+int sigil_manifest_refused(int err, const char *msg)
+{
+	return report_unlocked(SIGIL_AUDIT_LOAD, NULL, err,
+			       "manifest write refused: %s", msg);
+}
+
 static int manifest_submit(const u8 *buf, size_t len, void *target)
 {
 	return sigil_manifest_submit(buf, len, target);
@@ -929,6 +943,7 @@ static int manifest_submit(const u8 *buf, size_t len, void *target)
 const struct sigil_upload_ops sigil_manifest_upload = {
 	.submit = manifest_submit,
 	.discarded = sigil_manifest_discarded,
+	.refused = sigil_manifest_refused,
 	.max = SIGIL_MANIFEST_MAX_BYTES,
 };
 

@@ -109,6 +109,7 @@ void __init sigil_manifest_root_init(void);
 int sigil_manifest_submit(const u8 *buf, size_t len,
 			  struct sigil_manifest_loaded *update_of);
 void sigil_manifest_discarded(size_t got, size_t need);
+int sigil_manifest_refused(int err, const char *msg);
 int sigil_manifest_delete(struct sigil_manifest_loaded *ml);
 void sigil_manifest_put(struct sigil_manifest_loaded *ml);
 

@@ -353,10 +353,29 @@ void sigil_policy_discarded(size_t got, size_t need)
 	mutex_unlock(&sigil_policy_mutex);
 }
 
+/**
+ * sigil_policy_refused() - record why a write to a policy file did nothing
+ * @err: the negative errno the write returns
+ * @msg: why
+ *
+ * For writes refused before anything was parsed: a value that is not 0 or
+ * 1, a piece of an upload out of order.
+ *
+ * Return: @err.
+ */
+int sigil_policy_refused(int err, const char *msg)
+{
+	mutex_lock(&sigil_policy_mutex);
+	report(SIGIL_AUDIT_LOAD, NULL, err, "policy write refused: %s", msg);
+	mutex_unlock(&sigil_policy_mutex);
+	return err;
+}
+
 /* Writes to new_policy and policies/<name>/update. */
 const struct sigil_upload_ops sigil_policy_upload = {
 	.submit = policy_submit,
 	.discarded = sigil_policy_discarded,
+	.refused = sigil_policy_refused,
 	.max = SIGIL_POLICY_MAX_BYTES,
 };
 

@@ -81,11 +81,10 @@ static ssize_t policy_action(struct file *file, const char __user *buf,
 	bool value;
 	int rc;
 
-	rc = sigil_admin_bool(file, buf, len, &value);
+	rc = sigil_admin_bool(file, buf, len, &value, true,
+			      sigil_policy_refused);
 	if (rc)
 		return rc;
-	if (!value)
-		return -EINVAL;
 	lp = get_policy(file);
 	if (!lp)
 		return -ENOENT;
@@ -166,6 +165,7 @@ static const struct file_operations signer_fops = {
 static const struct file_operations update_fops = {
 	.open = policy_update_open,
 	.write = update_write,
+	.flush = sigil_upload_flush,
 	.release = sigil_upload_release,
 };
 

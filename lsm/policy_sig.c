@@ -195,7 +195,13 @@ static int open_pkcs7(const struct sigil_msg *m, struct sigil_policy_text *pt)
 			   ARRAY_SIZE(pkcs7_keyrings) > 1 ?
 			   " nor the kernel's trusted keyrings" : "");
 	case -EKEYREJECTED:
-		return why(pt, rc,
+	case -EBADMSG:
+	case -EINVAL:
+		/*
+		 * The kernel's RSA code answers -EINVAL, and its padding
+		 * check -EBADMSG, for a signature value that was changed.
+		 */
+		return why(pt, -EKEYREJECTED,
 			   "the PKCS#7 signature does not verify: the %s or its signature was changed",
 			   pt->what);
 	case -ENODATA:

@@ -233,13 +233,22 @@ static int read_check(const struct sigil_target *t, const char *name,
 {
 	struct filesig_verity verity;
 	ssize_t n;
+	int rc;
 
 	c->state = SIGIL_SIG_ABSENT;
 	n = read_xattr(t, name, max, value, err);
 	if (n < 0)
 		return n;
 	get_verity(t, &verity);
-	return filesig_check(xattr, *value, n, &verity, c, err);
+	rc = filesig_check(xattr, *value, n, &verity, c, err);
+	/*
+	 * The log line of a decision says only "refused": say why here,
+	 * once per verification (the verdict is cached).
+	 */
+	if (!rc && c->state == SIGIL_SIG_REFUSED && !t->quiet)
+		pr_notice_ratelimited("%s of %pD (inode %lu) refused: %s\n",
+				      name, t->file, t->inode->i_ino, err->msg);
+	return rc;
 }
 
 /* ---- the content's sha256, for manifests' content= entries ---- */
@@ -466,6 +475,10 @@ int sigil_verify_pgp(const struct sigil_target *t,
 			res->state = SIGIL_SIG_UNKNOWN_KEY;
 		else if (rc == -EKEYREJECTED)
 			res->state = SIGIL_SIG_REFUSED;
+		if (rc == -EKEYREJECTED && !t->quiet)
+			pr_notice_ratelimited("%s of %pD (inode %lu) refused: %s\n",
+					      SIGIL_XATTR_NAME, t->file,
+					      t->inode->i_ino, err->msg);
 		if (rc == -ENOKEY || rc == -EKEYREJECTED)
 			rc = 0;
 		goto out;

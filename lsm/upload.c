@@ -52,12 +52,48 @@ int sigil_upload_open(struct file *file, const struct sigil_upload_ops *ops)
 	return 0;
 }
 
+/* Forget the bytes so far.  Caller holds @up->lock, or is the last user. */
+static void reset(struct sigil_upload *up)
+{
+	kvfree(up->buf);
+	up->buf = NULL;
+	up->len = 0;
+	up->cap = 0;
+	up->need = 0;
+}
+
+/**
+ * sigil_upload_flush() - a descriptor of the upload file is closed
+ * @file: the open file
+ * @id: unused
+ *
+ * A signed message that is not finished when its writer closes the file
+ * is discarded, and close() fails, so that a writer that lost bytes on
+ * the way learns it there and not only from status.
+ *
+ * Return: 0, or -EBADMSG when a signed message was discarded.
+ */
+int sigil_upload_flush(struct file *file, fl_owner_t id)
+{
+	struct sigil_upload *up = file->private_data;
+	int rc = 0;
+
+	mutex_lock(&up->lock);
+	if (up->len) {
+		up->ops->discarded(up->len, up->need);
+		reset(up);
+		rc = -EBADMSG;
+	}
+	mutex_unlock(&up->lock);
+	return rc;
+}
+
 /**
  * sigil_upload_release() - end an upload
  * @inode: the securityfs inode
  * @file: the open file
  *
- * A signed message that was not finished is discarded; status says so.
+ * sigil_upload_flush() has discarded what was not finished.
  *
  * Return: 0.
  */
@@ -65,8 +101,6 @@ int sigil_upload_release(struct inode *inode, struct file *file)
 {
 	struct sigil_upload *up = file->private_data;
 
-	if (up->len)
-		up->ops->discarded(up->len, up->need);
 	kvfree(up->buf);
 	kfree(up);
 	return 0;
@@ -105,7 +139,12 @@ ssize_t sigil_upload_write(struct file *file, const char __user *ubuf,
 		return -EPERM;
 	mutex_lock(&up->lock);
 	if (*ppos != up->len) {
-		rc = -EINVAL;
+		if (!up->len)
+			rc = up->ops->refused(-EINVAL,
+					      "one upload per open file: open the file again for the next one");
+		else
+			rc = up->ops->refused(-EINVAL,
+					      "a piece written out of order: each write must start where the previous one ended");
 		goto out_unlock;
 	}
 	if (len > max - up->len) {
@@ -142,11 +181,7 @@ ssize_t sigil_upload_write(struct file *file, const char __user *ubuf,
 	if (!rc)
 		rc = len;
 out_reset:
-	kvfree(up->buf);
-	up->buf = NULL;
-	up->len = 0;
-	up->cap = 0;
-	up->need = 0;
+	reset(up);
 	/*
 	 * One upload per open file: a write after this one would have to
 	 * start at offset 0 of a fresh upload.  An unsigned text written in

@@ -14,11 +14,13 @@
  *	    @target (the object an update replaces; NULL for a new one)
  * @discarded: a writer closed the file in the middle of a signed message
  *	       of at least @need bytes, after @got
+ * @refused: record why a write loaded nothing before reaching @submit
  * @max: the largest upload
  */
 struct sigil_upload_ops {
 	int (*submit)(const u8 *buf, size_t len, void *target);
 	void (*discarded)(size_t got, size_t need);
+	int (*refused)(int err, const char *why);
 	size_t max;
 };
 
@@ -26,6 +28,7 @@ extern const struct sigil_upload_ops sigil_policy_upload;
 extern const struct sigil_upload_ops sigil_manifest_upload;
 
 int sigil_upload_open(struct file *file, const struct sigil_upload_ops *ops);
+int sigil_upload_flush(struct file *file, fl_owner_t id);
 int sigil_upload_release(struct inode *inode, struct file *file);
 ssize_t sigil_upload_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos, void *target);
