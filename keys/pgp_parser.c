@@ -78,8 +78,8 @@ static void log_skipped(const struct pgp_cert *cert)
 
 /*
  * Say why OpenPGP input that is no public key is refused: an OpenPGP secret
- * key, or an armored key.  Anything else may be X.509, which the next
- * parser tries.
+ * key, an armored key, packets that do not start with a key.  Anything
+ * else may be X.509, which the next parser tries.
  */
 static void log_not_cert(const u8 *data, size_t len)
 {
@@ -91,6 +91,10 @@ static void log_not_cert(const u8 *data, size_t len)
 		pr_warn("key refused: this is a secret key: load the public key (gpg --export, or sq key extract-cert) (byte 0)\n");
 	else if (len >= sizeof(armor) - 1 && !memcmp(data, armor, sizeof(armor) - 1))
 		pr_warn("key refused: an armored OpenPGP key: add its binary form (gpg --dearmor) (byte 0)\n");
+	else if ((b & 0x80) && tag != PGP_TAG_PUBLIC_KEY)
+		/* DER starts with 0x30: a set top bit is an OpenPGP packet. */
+		pr_warn("key refused: OpenPGP packets that start with a packet of tag %u, not a public key (tag 6) (byte 0)\n",
+			tag);
 }
 
 /*
