@@ -900,7 +900,22 @@ int main(void)
 		"/manifests/signed-gpg.gpg",
 		"/manifests/signed-sq.sq",
 	};
-	struct path p;
+	static const struct path policy_paths[] = {
+		{ .name = "policy update", .setup = setup_f_pol, .run = update,
+		  .undo = drop_f_pol },
+		{ .name = "policy activate", .setup = setup_f_pol,
+		  .run = activate_f_pol, .undo = drop_f_pol },
+		{ .name = "policy delete", .setup = setup_f_pol,
+		  .run = delete_f_pol, .undo = drop_f_pol },
+		{ .name = "enforce off", .setup = nop, .run = enforce_off,
+		  .undo = enforce_on },
+	};
+	static const struct {
+		const char *file, *id, *kind;
+	} keys[] = {
+		{ SIGS "/keys/stranger.der", "STRANGER_SKID", "X.509" },
+		{ SIGS "/keys/pgp-stranger.pgp", "PGP_STRANGER_FPR", "OpenPGP" },
+	};
 	long ring = sigil_keyring_id(), fsv = keyring_id(".fs-verity");
 	char name[128];
 	size_t i;
@@ -936,41 +951,33 @@ int main(void)
 	drop_manifest(0);
 
 	/* Policies. */
-	p = (struct path){ "policy load (text)", nop, load_text, drop_f_pol, 0, 0 };
-	walk(&p);
+	walk(&(struct path){ .name = "policy load (text)", .setup = nop,
+			     .run = load_text, .undo = drop_f_pol });
 	for (i = 0; i < sizeof(signed_policies) / sizeof(signed_policies[0]); i++) {
 		signed_file = signed_policies[i];
 		snprintf(name, sizeof(name), "policy load (signed, %s)",
 			 strrchr(signed_file, '/') + 1);
-		p = (struct path){ name, nop, load_signed, drop_signed, 0, 0 };
-		walk(&p);
+		walk(&(struct path){ .name = name, .setup = nop,
+				     .run = load_signed, .undo = drop_signed });
 	}
-	p = (struct path){ "policy update", setup_f_pol, update, drop_f_pol, 0, 0 };
-	walk(&p);
-	p = (struct path){ "policy activate", setup_f_pol, activate_f_pol, drop_f_pol, 0, 0 };
-	walk(&p);
-	p = (struct path){ "policy delete", setup_f_pol, delete_f_pol, drop_f_pol, 0, 0 };
-	walk(&p);
-	p = (struct path){ "enforce off", nop, enforce_off, enforce_on, 0, 0 };
-	walk(&p);
+	for (i = 0; i < sizeof(policy_paths) / sizeof(policy_paths[0]); i++)
+		walk(&policy_paths[i]);
 
 	/* Keys: an X.509 certificate and an OpenPGP key that .sigil lacks. */
-	key_file = SIGS "/keys/stranger.der";
-	key_id_name = "STRANGER_SKID";
-	p = (struct path){ "key add (X.509)", nop, add_one_key, remove_one_key, 0, 0 };
-	walk(&p);
-	p = (struct path){ "keyring_remove (X.509)", setup_key, remove_key, remove_one_key, 0, 0 };
-	walk(&p);
-	key_file = SIGS "/keys/pgp-stranger.pgp";
-	key_id_name = "PGP_STRANGER_FPR";
-	p = (struct path){ "key add (OpenPGP)", nop, add_one_key, remove_one_key, 0, 0 };
-	walk(&p);
-	p = (struct path){ "keyring_remove (OpenPGP)", setup_key, remove_key, remove_one_key, 0, 0 };
-	walk(&p);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		key_file = keys[i].file;
+		key_id_name = keys[i].id;
+		snprintf(name, sizeof(name), "key add (%s)", keys[i].kind);
+		walk(&(struct path){ .name = name, .setup = nop,
+				     .run = add_one_key, .undo = remove_one_key });
+		snprintf(name, sizeof(name), "keyring_remove (%s)", keys[i].kind);
+		walk(&(struct path){ .name = name, .setup = setup_key,
+				     .run = remove_key, .undo = remove_one_key });
+	}
 
 	/* Manifests. */
-	p = (struct path){ "manifest load (text)", mf_next, load_manifest, drop_manifest, 0, 0 };
-	walk(&p);
+	walk(&(struct path){ .name = "manifest load (text)", .setup = mf_next,
+			     .run = load_manifest, .undo = drop_manifest });
 	/*
 	 * A signed manifest loads once per boot: its name keeps its version
 	 * after it is deleted.  Loaded and deleted first, it is verified
@@ -982,14 +989,14 @@ int main(void)
 			 strrchr(signed_file, '/') + 1);
 		load_signed_manifest();
 		drop_signed_manifest(0);
-		p = (struct path){ name, nop, load_signed_manifest, drop_signed_manifest,
-				   0, -ESTALE };
-		walk(&p);
+		walk(&(struct path){ .name = name, .setup = nop,
+				     .run = load_signed_manifest,
+				     .undo = drop_signed_manifest, .want = -ESTALE });
 	}
-	p = (struct path){ "manifest update", setup_manifest, update_manifest, drop_manifest, 0, 0 };
-	walk(&p);
-	p = (struct path){ "manifest delete", setup_manifest, delete_manifest, drop_manifest, 0, 0 };
-	walk(&p);
+	walk(&(struct path){ .name = "manifest update", .setup = setup_manifest,
+			     .run = update_manifest, .undo = drop_manifest });
+	walk(&(struct path){ .name = "manifest delete", .setup = setup_manifest,
+			     .run = delete_manifest, .undo = drop_manifest });
 
 	/* First verification, by executable mmap and by exec. */
 	verification();
@@ -997,8 +1004,8 @@ int main(void)
 	leaks();
 
 	/* Last: locking the keyring lasts until reboot. */
-	p = (struct path){ "keyring lock", nop, lock_keyring, nop_undo, 1, 0 };
-	walk(&p);
+	walk(&(struct path){ .name = "keyring lock", .setup = nop,
+			     .run = lock_keyring, .undo = nop_undo, .lasting = 1 });
 
 	restore_baseline();
 	printf("# injection points: %u over %u paths (%u failures tolerated)\n",
