@@ -14,7 +14,8 @@
 #                 and the BPF mode in a guest of Debian's kernel
 #                 (BENCH_CASES=dmverity: only the dm-verity properties;
 #                 BENCH_CASES=bpf: only the BPF mode)
-#   make fuzz     run the libFuzzer harnesses (FUZZ_SECONDS each, default 60)
+#   make fuzz     run the libFuzzer harnesses (FUZZ_SECONDS each, default 60;
+#                 FUZZ_RUNS=N: N inputs each instead, libFuzzer's -runs)
 #   make modules  build the OpenPGP key parser as a module against KDIR
 #                 (default: Debian's linux-headers-6.12)
 #   make clean    remove build/ outputs except the unpacked kernel and ccache
@@ -214,7 +215,8 @@ install: $(SIGILCTL) $(SIGILCTL_MAN)
 # ---- tests ----
 
 $(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/case.h \
-		selftests/unit/fixture.h userspace/pgp_evp.h | $(KSRC)/Makefile
+		selftests/unit/fixture.h selftests/unit/bpf_emu.h userspace/pgp_evp.h \
+		| $(KSRC)/Makefile
 	@scripts/deps host
 	@mkdir -p $(@D)
 	gcc $(HOST_CFLAGS) -o $@ $< $(SHARED_SRCS) -lcrypto
@@ -282,16 +284,20 @@ unit: $(UNIT_TESTS) $(FIXTURES) $(SIGILCTL) | $(KSRC)/Makefile
 	selftests/unit/sigilctl-manifest-host $(SIGILCTL) $(SIG_FIXTURES) || rc=1; \
 	exit $$rc
 
-$(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS)
+# The differential fuzzer shares the BPF program's emulation with the unit
+# test of the layout (selftests/unit/bpf_emu.h).
+$(BUILD)/fuzz/%: selftests/fuzz/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/bpf_emu.h
 	@scripts/deps host
 	@mkdir -p $(@D)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Icompat -Ipolicy -Ikeys -o $@ $< $(SHARED_SRCS) -lcrypto
+		-Icompat -Ipolicy -Ikeys -Iselftests/unit -o $@ $< $(SHARED_SRCS) -lcrypto
 
+# FUZZ_RUNS=N stops each fuzzer after N inputs instead (libFuzzer -runs).
 fuzz: $(FUZZERS)
 	@for f in $(FUZZERS); do \
 		name=$$(basename $$f _fuzz); mkdir -p $(BUILD)/fuzz/corpus-$$name; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		$$f $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS),-max_total_time=$(FUZZ_SECONDS)) \
+			-print_final_stats=1 \
 			$(BUILD)/fuzz/corpus-$$name selftests/fuzz/corpus/$$name || exit 1; \
 	done
 

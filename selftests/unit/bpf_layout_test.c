@@ -4,12 +4,10 @@
  * properties it refuses to parse, the limits of its maps, and, the main
  * part, a differential test: the BPF program's walk over the laid-out
  * records must decide every event as the reference evaluator,
- * sigil_policy_decide_linear(), does.  The walk is emulated here,
- * mirroring decide(), walk_step(), walk_index() and prop_holds() of
- * bpf/sigil.bpf.c and the facts its gather() collects (fs-verity, the
- * manifests, and the dm-verity volume that bdev_setintegrity reported);
- * the ``digests`` hash map is looked up by the bytes of its key, as the
- * kernel does.
+ * sigil_policy_decide_linear(), does.  The walk is emulated by bpf_emu.h,
+ * which the differential fuzzer (selftests/fuzz/differential_fuzz.c)
+ * shares: it mirrors decide(), walk_step(), walk_index() and prop_holds()
+ * of bpf/sigil.bpf.c and the facts its gather() collects.
  */
 
 #include <errno.h>
@@ -20,16 +18,17 @@
 #include "policy.h"
 #include "manifest.h"
 #include "bpf_image.h"
+#include "bpf_emu.h"
 #include "case.h"
 
 #define HDR	"policy_name=t policy_version=1.0.0\n"
-#define BIT_D	SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_DIGEST)
-#define BIT_S	SIGIL_PROP_BIT(SIGIL_PROP_FSVERITY_SIGNATURE)
-#define BIT_M	SIGIL_PROP_BIT(SIGIL_PROP_MANIFEST)
-#define BIT_B	SIGIL_PROP_BIT(SIGIL_PROP_BOOT_VERIFIED)
-#define BIT_A	SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS)
-#define BIT_R	SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_ROOTHASH)
-#define BIT_V	SIGIL_PROP_BIT(SIGIL_PROP_DMVERITY_SIGNATURE)
+#define BIT_D	EMU_BIT_D
+#define BIT_S	EMU_BIT_S
+#define BIT_M	EMU_BIT_M
+#define BIT_B	EMU_BIT_B
+#define BIT_A	EMU_BIT_A
+#define BIT_R	EMU_BIT_R
+#define BIT_V	EMU_BIT_V
 
 /* ---- a small deterministic PRNG (xorshift64*) ---- */
 
@@ -55,8 +54,7 @@ static const char *const mf_names[NMF] = { "base", "apps", "tools", "vendor", "s
 /* Not the identity, so that a slip between a name and its index shows. */
 static const int mf_index[NMF] = { 17, 3, 63, 0, 40 };
 /* The manifests as the reference sees them, and sigil_mfs[i].version. */
-static struct sigil_manifest mf[NMF];
-static u64 mf_version[SIGIL_BPF_MANIFESTS];
+static struct emu_mfs mfs;
 
 /* The layout's manifest_index callback, as sigilctl's: a name's index. */
 static int manifest_index(void *ctx, const char *name, unsigned int len)
@@ -92,281 +90,11 @@ static void free_both(struct sigil_policy *pol, struct sigil_bpf_image *img)
 	sigil_policy_free(pol);
 }
 
-/* ---- the program, emulated (bpf/sigil.bpf.c) ---- */
+/* ---- the file model's facts, as the reference fetches them ---- */
 
-/*
- * The program's struct facts: what gather() found, what the walk reads.
- * @dmv stands for dmv_dev and the ``sigil_dmv`` entry that prop_holds()
- * and walk_index() look up with it: NULL when fetch_dmv() found none.
- */
-struct emu_facts {
-	u32 truths, failed;
-	u8 algo, size;
-	u64 manifests;
-	u8 digest[SIGIL_BPF_DIGEST_MAX];
-	const struct sigil_bpf_dmv *dmv;
-};
-
-/* The program's struct outcome, and how it came about. */
-struct emu_outcome {
-	u8 action, match;
-	u32 line;
-	s32 rule;
-	bool bad;		/* the walk read a step outside the image */
-	bool indexed;		/* an indexed step decided */
-	u8 index_type;		/* its step's index_type */
-	u8 nprops;		/* properties of the rule step that decided */
-	u32 positive;		/* its properties that required a fact to hold */
-};
-
-/* bpf_map_lookup_elem(&sigil_digests, k): every byte of the key counts. */
-static const struct sigil_bpf_digest_val *
-emu_digests(const struct sigil_bpf_image *img, const struct sigil_bpf_digest_key *k)
-{
-	u32 i;
-
-	for (i = 0; i < img->ndigests; i++)
-		if (!memcmp(&img->dkeys[i], k, sizeof(*k)))
-			return &img->dvals[i];
-	return NULL;
-}
-
-/* prop_holds(): 1 holds, 0 does not, -1 its fact could not be found. */
-static int emu_prop_holds(const struct sigil_bpf_prop *p, const struct emu_facts *f)
-{
-	if (p->type < 32 && (f->failed & SIGIL_PROP_BIT(p->type)))
-		return -1;
-	switch (p->type) {
-	case SIGIL_PROP_BOOT_VERIFIED:
-	case SIGIL_PROP_ANONYMOUS:
-	case SIGIL_PROP_FSVERITY_SIGNATURE:
-	case SIGIL_PROP_DMVERITY_SIGNATURE:
-		return !!(f->truths & SIGIL_PROP_BIT(p->type)) == !!p->value;
-	case SIGIL_PROP_FSVERITY_DIGEST:
-		return f->algo != SIGIL_HASH_NONE && f->algo == p->value &&
-		       f->size == p->size && !memcmp(f->digest, p->digest, sizeof(f->digest));
-	case SIGIL_PROP_DMVERITY_ROOTHASH:
-		return f->dmv && f->dmv->algo == p->value && f->dmv->size == p->size &&
-		       !memcmp(f->dmv->digest, p->digest, sizeof(f->dmv->digest));
-	case SIGIL_PROP_MANIFEST:
-		if (p->manifest == SIGIL_BPF_ANY)
-			return f->manifests != 0;
-		if (p->manifest >= 64 || !(f->manifests & (1ull << p->manifest)))
-			return 0;
-		return !p->has_min || mf_version[p->manifest] >= p->min_version;
-	default:
-		return -1;
-	}
-}
-
-/*
- * decide() over @img in @slot: walk_step() for each step of the
- * operation, first match, walk_index() for an indexed one; then its
- * DEFAULT, then the global DEFAULT.
- */
-static struct emu_outcome emu_decide(const struct sigil_bpf_image *img, u32 slot,
-				     unsigned int opi, const struct emu_facts *f)
-{
-	const struct sigil_bpf_head *h = &img->head;
-	const struct sigil_bpf_op *op = opi < __SIGIL_OP_MAX ? &h->ops[opi] : NULL;
-	struct emu_outcome o = { .rule = -1 };
-	u32 i, j;
-
-	for (i = 0; op && i < op->nsteps; i++) {
-		struct sigil_bpf_digest_key k = {};
-		const struct sigil_bpf_digest_val *v;
-		const struct sigil_bpf_step *st;
-		int r = 1;
-
-		if (op->first_step + i >= img->nsteps) {
-			o.bad = true;
-			return o;
-		}
-		st = &img->steps[op->first_step + i];
-		if (st->kind == SIGIL_BPF_STEP_INDEX) {
-			/* A run of root hashes does not need the file's digest. */
-			if (st->index_type != SIGIL_PROP_DMVERITY_ROOTHASH && (f->failed & BIT_D))
-				goto error;
-			k.step = slot * SIGIL_BPF_STEPS_MAX + op->first_step + i;
-			if (st->index_type == SIGIL_PROP_DMVERITY_ROOTHASH) {
-				if (!f->dmv)
-					continue;
-				k.algo = f->dmv->algo;
-				k.size = f->dmv->size;
-				memcpy(k.digest, f->dmv->digest, sizeof(k.digest));
-			} else {
-				if (f->algo == SIGIL_HASH_NONE)
-					continue;
-				k.algo = f->algo;
-				k.size = f->size;
-				memcpy(k.digest, f->digest, sizeof(k.digest));
-			}
-			v = emu_digests(img, &k);
-			if (!v)
-				continue;
-			o.action = v->action;
-			o.line = v->line;
-			o.rule = (s32)v->rule;
-			o.indexed = true;
-			o.index_type = st->index_type;
-			return o;	/* SIGIL_MATCH_RULE */
-		}
-		for (j = 0; j < SIGIL_BPF_RULE_PROPS && j < st->nprops && r > 0; j++)
-			r = emu_prop_holds(&st->props[j], f);
-		if (r < 0)
-			goto error;
-		if (!r)
-			continue;
-		o.action = st->action;
-		o.line = st->line;
-		o.rule = (s32)st->rule;
-		o.nprops = st->nprops;
-		for (j = 0; j < SIGIL_BPF_RULE_PROPS && j < st->nprops; j++)
-			if (st->props[j].value || st->props[j].type == SIGIL_PROP_MANIFEST)
-				o.positive |= SIGIL_PROP_BIT(st->props[j].type);
-		return o;
-	}
-	if (op && op->default_action != SIGIL_ACTION_NONE) {
-		o.action = op->default_action;
-		o.match = SIGIL_MATCH_OP_DEFAULT;
-		o.line = op->default_line;
-		return o;
-	}
-	if (h->global_default != SIGIL_ACTION_NONE) {
-		o.action = h->global_default;
-		o.match = SIGIL_MATCH_GLOBAL_DEFAULT;
-		o.line = h->global_default_line;
-		return o;
-	}
-error:
-	return (struct emu_outcome){ SIGIL_ACTION_DENY, SIGIL_MATCH_ERROR, 0, -1 };
-}
-
-/* ---- a file, and the facts each evaluator learns about it ---- */
-
-/**
- * struct file_model - one event's file as the program can see it
- * @anon: no file (anonymous memory, a buffer): every file fact absent
- * @boot: marked boot_verified in inode storage
- * @sig_ok: its fs-verity signature verified
- * @dg: its fs-verity digest; algo %SIGIL_HASH_NONE without fs-verity
- * @listed: bit i: manifest mf[i] lists it under its path
- * @vol: what ``sigil_dmv`` holds for the device of its filesystem: algo
- *	 %SIGIL_HASH_NONE for no entry (not on dm-verity, a volume that went
- *	 live before the program, a root hash of an algorithm dmv_algo()
- *	 does not know); else the root hash and whether a signature of it
- *	 verified (signed_).  It is read, never fails.
- * @fail: BIT_D, BIT_S, BIT_M: facts whose lookup fails (an unreadable
- *	  digest, a signature that mprotect cannot verify, no file to take
- *	  a path from), closed as gather() closes them: a failed digest
- *	  fails the signature, and manifest= too (fetch_manifests() cannot
- *	  tell which manifests list a digest it could not read)
- */
-struct file_model {
-	bool anon, boot, sig_ok;
-	struct sigil_digest dg;
-	struct sigil_bpf_dmv vol;
-	u32 listed, fail;
-};
-
-/* gather(): what the program collects for an operation testing @needed. */
-static void emu_gather(const struct file_model *fm, u32 needed, struct emu_facts *f)
-{
-	const u32 dmv_props = BIT_R | BIT_V;
-	unsigned int i;
-
-	memset(f, 0, sizeof(*f));
-	f->algo = SIGIL_HASH_NONE;
-	if (fm->anon) {
-		f->truths |= BIT_A;
-		return;
-	}
-	if (!(needed & (BIT_D | BIT_S | BIT_M | BIT_B | dmv_props)))
-		return;
-	/* fetch_dmv() */
-	if ((needed & dmv_props) && fm->vol.algo != SIGIL_HASH_NONE &&
-	    fm->vol.size <= SIGIL_BPF_DIGEST_MAX) {
-		f->dmv = &fm->vol;
-		if (fm->vol.signed_)
-			f->truths |= BIT_V;
-	}
-	f->truths |= fm->boot ? BIT_B : 0;
-	if (needed & (BIT_D | BIT_S | BIT_M)) {
-		if (fm->fail & BIT_D) {
-			f->failed |= BIT_D;
-		} else if (fm->dg.algo != SIGIL_HASH_NONE) {
-			f->algo = fm->dg.algo;
-			f->size = fm->dg.size;
-			memcpy(f->digest, fm->dg.bytes, sizeof(f->digest));
-		}
-	}
-	if ((needed & BIT_S) && (f->algo != SIGIL_HASH_NONE || (f->failed & BIT_D))) {
-		if (fm->fail & (BIT_S | BIT_D))
-			f->failed |= BIT_S;
-		else if (fm->sig_ok)
-			f->truths |= BIT_S;
-	}
-	if (needed & BIT_M) {
-		if (fm->fail & BIT_M)		/* no trusted file: gather() */
-			f->failed |= BIT_M;
-		else if (f->failed & BIT_D)	/* fetch_manifests() */
-			f->failed |= BIT_M;
-		else if (f->algo != SIGIL_HASH_NONE)
-			for (i = 0; i < NMF; i++)
-				if (fm->listed & (1u << i))
-					f->manifests |= 1ull << mf_index[i];
-	}
-}
-
-/*
- * The reference's fetch: the same file, one fact at a time, on demand.
- * The manifests that list a file are those that bind its digest to its
- * path: when the digest cannot be read, neither can they be known.
- */
 static int fetch(struct sigil_facts *facts, enum sigil_prop_type type)
 {
-	const struct file_model *fm = facts->ctx;
-	unsigned int i;
-
-	if ((fm->fail & SIGIL_PROP_BIT(type)) ||
-	    (type == SIGIL_PROP_MANIFEST && (fm->fail & BIT_D)))
-		return -EIO;
-	if (fm->anon) {
-		facts->truths |= type == SIGIL_PROP_ANONYMOUS ? BIT_A : 0;
-		return 0;
-	}
-	switch (type) {
-	case SIGIL_PROP_ANONYMOUS:
-		break;
-	case SIGIL_PROP_BOOT_VERIFIED:
-		facts->truths |= fm->boot ? BIT_B : 0;
-		break;
-	case SIGIL_PROP_FSVERITY_DIGEST:
-		facts->fsverity_digest = fm->dg;
-		break;
-	case SIGIL_PROP_FSVERITY_SIGNATURE:
-		facts->truths |= fm->sig_ok && fm->dg.algo != SIGIL_HASH_NONE ? BIT_S : 0;
-		break;
-	case SIGIL_PROP_MANIFEST:
-		for (i = 0; i < NMF && fm->dg.algo != SIGIL_HASH_NONE; i++)
-			if (fm->listed & (1u << i))
-				facts->manifests[facts->nmanifests++] = &mf[i];
-		break;
-	case SIGIL_PROP_DMVERITY_ROOTHASH:
-	case SIGIL_PROP_DMVERITY_SIGNATURE:
-		/* One report answers both, as in the built-in LSM. */
-		if (fm->vol.algo != SIGIL_HASH_NONE) {
-			facts->dmverity_roothash.algo = fm->vol.algo;
-			facts->dmverity_roothash.size = fm->vol.size;
-			memcpy(facts->dmverity_roothash.bytes, fm->vol.digest, fm->vol.size);
-			facts->truths |= fm->vol.signed_ ? BIT_V : 0;
-		}
-		facts->known |= BIT_R | BIT_V;
-		break;
-	default:
-		return -EINVAL;
-	}
-	return 0;
+	return emu_fetch(facts->ctx, facts, type);
 }
 
 /* ---- random policies and files that meet ---- */
@@ -407,8 +135,11 @@ static void fill_pool(void)
 	memset(pool[2][0], 0, 64);
 	memcpy(pool[2][0], pool[0][0], 32);
 	memcpy(pool[3], pool[0], sizeof(pool[0]));
-	for (i = 0; i < NMF; i++)
-		snprintf(mf[i].name, sizeof(mf[i].name), "%s", mf_names[i]);
+	mfs.n = NMF;
+	for (i = 0; i < NMF; i++) {
+		snprintf(mfs.mf[i].name, sizeof(mfs.mf[i].name), "%s", mf_names[i]);
+		mfs.index[i] = mf_index[i];
+	}
 }
 
 static const char *action(void)
@@ -492,12 +223,8 @@ static void random_policy(char *out, unsigned int nrules)
 	}
 }
 
-static void random_file(struct file_model *fm)
+static void random_file(struct emu_file *fm)
 {
-	/* mprotect without a record or unverified, an unreadable digest... */
-	static const u32 fails[] = {
-		BIT_D | BIT_S | BIT_M, BIT_S | BIT_M, BIT_M, BIT_D | BIT_S, BIT_S,
-	};
 	unsigned int k = below(5) ? 0 : 1, v, i;
 
 	memset(fm, 0, sizeof(*fm));
@@ -532,24 +259,18 @@ static void random_file(struct file_model *fm)
 		}
 		fm->vol.signed_ = below(2);
 	}
-	fm->fail = below(8) ? 0 : fails[below(ARRAY_SIZE(fails))];
-	if (fm->anon)
-		*fm = (struct file_model){ .anon = true };
-	if (fm->fail & BIT_D) {
-		fm->dg.algo = SIGIL_HASH_NONE;
-		fm->listed = 0;
-	} else if (fm->dg.algo == SIGIL_HASH_NONE) {
-		fm->fail &= ~BIT_S;	/* no fs-verity: nothing to verify */
-	}
+	fm->fail = below(8) ? 0 : emu_fails[below(ARRAY_SIZE(emu_fails))];
+	fm->mfs = &mfs;
+	emu_file_settle(fm);
 	for (i = 0; i < NMF; i++) {
-		mf[i].version[0] = (u16)below(3);
-		mf[i].version[1] = (u16)below(3);
-		mf[i].version[2] = (u16)below(3);
-		mf_version[mf_index[i]] = sigil_manifest_version(&mf[i]);
+		mfs.mf[i].version[0] = (u16)below(3);
+		mfs.mf[i].version[1] = (u16)below(3);
+		mfs.mf[i].version[2] = (u16)below(3);
+		mfs.version[mf_index[i]] = sigil_manifest_version(&mfs.mf[i]);
 	}
 }
 
-static void print_file(const struct file_model *fm)
+static void print_file(const struct emu_file *fm)
 {
 	unsigned int i;
 
@@ -561,8 +282,8 @@ static void print_file(const struct file_model *fm)
 	for (i = 0; i < fm->vol.size; i++)
 		printf("%02x", fm->vol.digest[i]);
 	for (i = 0; i < NMF; i++)
-		printf(" %s=%u.%u.%u", mf_names[i], mf[i].version[0], mf[i].version[1],
-		       mf[i].version[2]);
+		printf(" %s=%u.%u.%u", mf_names[i], mfs.mf[i].version[0],
+		       mfs.mf[i].version[1], mfs.mf[i].version[2]);
 	printf("\n");
 }
 
@@ -959,7 +680,7 @@ static void test_differential(void)
 				       img.steps[s].index_type == SIGIL_PROP_DMVERITY_ROOTHASH;
 		}
 		for (j = 0; j < files && case_ok; j++, pairs++) {
-			struct file_model fm;
+			struct emu_file fm;
 
 			random_file(&fm);
 			for (op = 0; op <= SIGIL_OP_INVALID; op++) {
