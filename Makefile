@@ -215,7 +215,7 @@ install: $(SIGILCTL) $(SIGILCTL_MAN)
 # ---- tests ----
 
 $(BUILD)/host/%: selftests/unit/%.c $(SHARED_SRCS) $(SHARED_HDRS) selftests/unit/case.h \
-		selftests/unit/fixture.h selftests/unit/bpf_emu.h userspace/pgp_evp.h \
+		selftests/unit/fixture.h selftests/unit/bpf_emu.h selftests/unit/rng.h userspace/pgp_evp.h \
 		| $(KSRC)/Makefile
 	@scripts/deps host
 	@mkdir -p $(@D)

@@ -30,22 +30,7 @@
 #define BIT_R	EMU_BIT_R
 #define BIT_V	EMU_BIT_V
 
-/* ---- a small deterministic PRNG (xorshift64*) ---- */
-
-static u64 rng_state = 0x2545f4914f6cdd1dull;
-
-static u64 rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static unsigned int below(unsigned int n)
-{
-	return (unsigned int)(rnd() % n);
-}
+#include "rng.h"
 
 /* ---- manifests: the names policies use, their ``manifests`` indexes ---- */
 

@@ -15,22 +15,8 @@
 #include "policy.h"
 #include "case.h"
 
-/* ---- a small deterministic PRNG (xorshift64*) ---- */
-
-static u64 rng_state = 0x9e3779b97f4a7c15ull;
-
-static u64 rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static unsigned int below(unsigned int n)
-{
-	return (unsigned int)(rnd() % n);
-}
+#define RNG_SEED 0x9e3779b97f4a7c15ull
+#include "rng.h"
 
 /* ---- pools the policies and the files draw from, so that they meet ---- */
 

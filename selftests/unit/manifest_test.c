@@ -23,22 +23,7 @@
 #define CON " content=sha256:" D64
 #define N64 "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
 
-/* ---- a small deterministic PRNG (xorshift64*) ---- */
-
-static u64 rng_state = 0x2545f4914f6cdd1dull;
-
-static u64 rnd(void)
-{
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
-}
-
-static unsigned int below(unsigned int n)
-{
-	return (unsigned int)(rnd() % n);
-}
+#include "rng.h"
 
 /* ---- manifests that parse ---- */
 
