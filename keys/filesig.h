@@ -205,5 +205,7 @@ struct pkcs7_signer_id {
 
 int pkcs7_signer_id(const u8 *der, size_t len, struct pkcs7_signer_id *id,
 		    struct pgp_error *err);
+int pkcs7_file_signer_check(const struct pkcs7_signer_id *id,
+			    struct pgp_error *err);
 
 #endif /* _SIGIL_FILESIG_H */

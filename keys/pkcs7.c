@@ -141,3 +141,27 @@ malformed:
 	return pgp_fail(err, -EBADMSG, 0,
 			"not a DER PKCS#7 SignedData message with a signer");
 }
+
+/**
+ * pkcs7_file_signer_check() - may @id sign a file?
+ * @id: from pkcs7_signer_id()
+ * @err: why not
+ *
+ * The kernel trusts a PKCS#7 message when any of its signers verifies,
+ * possibly through a certificate it carries; a file's signer= must be the
+ * key that verified, so only one signer and no certificates are taken.
+ *
+ * Return: 0, or -EKEYREJECTED.
+ */
+int pkcs7_file_signer_check(const struct pkcs7_signer_id *id,
+			    struct pgp_error *err)
+{
+	if (id->signers != 1)
+		return pgp_fail(err, -EKEYREJECTED, 0,
+				"the PKCS#7 signature has %u signers: sign with one key",
+				id->signers);
+	if (id->certs)
+		return pgp_fail(err, -EKEYREJECTED, 0,
+				"the PKCS#7 signature carries certificates: sign without them (the key must be in .sigil)");
+	return 0;
+}

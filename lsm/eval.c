@@ -649,6 +649,23 @@ int sigil_check_read(struct file *file, unsigned int op)
 	return rc;
 }
 
+/*
+ * Why @t's signature of @kind is refused, into @why (PGP_ERR_MSG_MAX
+ * bytes).  A cached verdict keeps only the state, so verify again, as
+ * quietly as the explanation's target asks: a refusal is found before any
+ * content is read or any signature checked.
+ */
+static void refusal(const struct sigil_target *t, unsigned int kind,
+		    char *why)
+{
+	struct pgp_error err = {};
+	struct sigil_sig_result res;
+
+	if (!sigil_sig_verify(t, kind, &res, &err) &&
+	    res.state == SIGIL_SIG_REFUSED)
+		strscpy(why, err.msg, PGP_ERR_MSG_MAX);
+}
+
 /**
  * sigil_explain() - decide an event as sigil_evaluate() would, and say why
  * @ev: the event
@@ -721,6 +738,10 @@ void sigil_explain(const struct sigil_event *ev, struct sigil_explanation *x)
 		strscpy(x->why, ff.seen.why, sizeof(x->why));
 		x->seen.why = x->why;
 	}
+	for (k = 0; k < __SIGIL_SIG_MAX; k++)
+		if ((x->seen.looked & BIT(k)) &&
+		    x->seen.state[k] == SIGIL_SIG_REFUSED)
+			refusal(&ff.file.target, k, x->refused[k]);
 	end_event(&ff);
 }
 

@@ -99,6 +99,8 @@ void sigil_read_counters(struct sigil_counters *sum);
  * @seen: what the signatures came to, as the log reports them; its
  *	  pointers point into this structure, and @seen.program is NULL
  * @why: what failed, for @seen.why
+ * @refused: per kind whose signature was refused, why; "" when the
+ *	     reason could not be found again
  * @manifest_version: for @seen.manifest's entry, its manifest's version
  * @manifest_name: and its name
  * @manifest_entry: and the entry's path, unescaped, @manifest_entry_len
@@ -122,6 +124,7 @@ struct sigil_explanation {
 	struct sigil_signer program_signers[__SIGIL_SIG_MAX];
 	struct sigil_sig_report seen;
 	char why[PGP_ERR_MSG_MAX];
+	char refused[__SIGIL_SIG_MAX][PGP_ERR_MSG_MAX];
 	u16 manifest_version[3];
 	char manifest_name[SIGIL_MANIFEST_NAME_MAX + 1];
 	char manifest_entry[SIGIL_MANIFEST_PATH_MAX + 1];

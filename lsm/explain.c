@@ -121,6 +121,12 @@ static void put_signature(struct seq_buf *a, const struct sigil_explanation *x,
 		return;
 	seq_buf_printf(a, "%s=%s\n", prop, sigil_sig_state_names[x->seen.state[kind]]);
 	put_signer(a, "", kind, &x->signers[kind]);
+	if (x->refused[kind][0]) {
+		char key[48];	/* "fsverity_signature_reason" */
+
+		snprintf(key, sizeof(key), "%s_reason", prop);
+		put_escaped(a, key, x->refused[kind], strlen(x->refused[kind]));
+	}
 }
 
 /* The facts the rules looked at, in the order of enum sigil_prop_type. */
@@ -244,6 +250,7 @@ static int format_answer(const struct sigil_event *ev,
 	if (x->lp)
 		size += 4 * (strlen(x->lp->policy->name) + SIGIL_REASON_MAX +
 			     (x->d.src ? x->d.src->len : 0));
+	size += 4 * sizeof(x->refused);
 	size += 4 * (strlen(x->manifest_name) + x->manifest_entry_len +
 		     x->manifest_other_len + max(mlen, 0)) + 160;
 	buf = kvmalloc(size, GFP_KERNEL);

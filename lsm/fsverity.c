@@ -71,7 +71,7 @@ static int pkcs7_signer(const struct sigil_blob *sig,
 	rc = pkcs7_signer_id(sig->data, sig->size, &sid, err);
 	if (rc)
 		return rc;
-	if (sid.signers != 1 || sid.certs) {
+	if (pkcs7_file_signer_check(&sid, err)) {
 		res->state = SIGIL_SIG_REFUSED;
 		return 1;
 	}
@@ -130,6 +130,8 @@ int sigil_verify_fsverity(const struct sigil_target *t,
 		return 0;
 
 	rc = pkcs7_signer(sig, res, err);
+	if (res->state == SIGIL_SIG_REFUSED)
+		sigil_sig_refused(t, "the fs-verity signature", err);
 	if (rc)
 		goto out;
 	n = fsverity_formatted_digest(alg, raw, size, fmt);

@@ -69,6 +69,24 @@ int sigil_sig_verify(const struct sigil_target *t, unsigned int kind,
 }
 
 /**
+ * sigil_sig_refused() - say why a signature was refused
+ * @t: the file; with @t->quiet (an explanation), nothing is logged
+ * @what: the signature, as the message names it
+ * @err: why
+ *
+ * The log line of a decision says only "refused", and sigil/explain says
+ * why when asked: the kernel log says it once per verification (the
+ * verdict is cached).
+ */
+void sigil_sig_refused(const struct sigil_target *t, const char *what,
+		       const struct pgp_error *err)
+{
+	if (!t->quiet)
+		pr_notice_ratelimited("%s of %pD (inode %lu) refused: %s\n",
+				      what, t->file, t->inode->i_ino, err->msg);
+}
+
+/**
  * sigil_signer_of_key() - the identifiers a signer= value can name
  * @key: a key from .sigil
  * @signer: its fingerprint, key ID and primary-key fingerprint for an
@@ -241,13 +259,8 @@ static int read_check(const struct sigil_target *t, const char *name,
 		return n;
 	get_verity(t, &verity);
 	rc = filesig_check(xattr, *value, n, &verity, c, err);
-	/*
-	 * The log line of a decision says only "refused": say why here,
-	 * once per verification (the verdict is cached).
-	 */
-	if (!rc && c->state == SIGIL_SIG_REFUSED && !t->quiet)
-		pr_notice_ratelimited("%s of %pD (inode %lu) refused: %s\n",
-				      name, t->file, t->inode->i_ino, err->msg);
+	if (!rc && c->state == SIGIL_SIG_REFUSED)
+		sigil_sig_refused(t, name, err);
 	return rc;
 }
 
@@ -475,10 +488,8 @@ int sigil_verify_pgp(const struct sigil_target *t,
 			res->state = SIGIL_SIG_UNKNOWN_KEY;
 		else if (rc == -EKEYREJECTED)
 			res->state = SIGIL_SIG_REFUSED;
-		if (rc == -EKEYREJECTED && !t->quiet)
-			pr_notice_ratelimited("%s of %pD (inode %lu) refused: %s\n",
-					      SIGIL_XATTR_NAME, t->file,
-					      t->inode->i_ino, err->msg);
+		if (rc == -EKEYREJECTED)
+			sigil_sig_refused(t, SIGIL_XATTR_NAME, err);
 		if (rc == -ENOKEY || rc == -EKEYREJECTED)
 			rc = 0;
 		goto out;

@@ -39,6 +39,8 @@ int sigil_read_content(const struct sigil_target *t,
 		       int (*consume)(void *ctx, const u8 *data, size_t len),
 		       void *ctx, struct pgp_error *err);
 void sigil_signer_of_key(const struct key *key, struct sigil_signer *signer);
+void sigil_sig_refused(const struct sigil_target *t, const char *what,
+		       const struct pgp_error *err);
 int sigil_content_sha256(const struct sigil_target *t, u8 *digest,
 			 struct pgp_error *err);
 

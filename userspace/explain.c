@@ -331,9 +331,18 @@ static void print_text(const struct answer *a, bool offline,
 		;
 	if (i < a->n)
 		printf("  facts the rules looked at:\n");
-	for (; i < a->n; i++)
-		if (is_fact(a->kv[i].key))
-			printf("    %-20s %s\n", a->kv[i].key, a->kv[i].value);
+	for (; i < a->n; i++) {
+		const char *key = a->kv[i].key;
+		size_t n = strlen(key);
+
+		if (!is_fact(key))
+			continue;
+		/* "PROP_reason": why PROP's signature, just above, was refused. */
+		if (n > 7 && !strcmp(key + n - 7, "_reason"))
+			printf("      %-18s %s\n", "why refused:", a->kv[i].value);
+		else
+			printf("    %-20s %s\n", key, a->kv[i].value);
+	}
 	print_manifest(a);
 	if (get(a, "if_verified_action")) {
 		printf("  if the signatures present verify: ");

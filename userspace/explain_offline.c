@@ -55,11 +55,20 @@ struct offline {
 	struct sigil_signer signer[__SIGIL_SIG_MAX];
 	int error_kind;
 	char why[PGP_ERR_MSG_MAX];
+	char refused[__SIGIL_SIG_MAX][PGP_ERR_MSG_MAX];
 	struct answer *notes;
 };
 
 static int fail(struct offline *o, unsigned int kind, int err, const char *fmt,
 		...) __attribute__((format(printf, 4, 5)));
+
+/* @kind's signature is refused, for @err's reason, as the kernel says. */
+static void refuse(struct offline *o, unsigned int kind,
+		   const struct pgp_error *err)
+{
+	o->seen[kind] = SIGIL_SIG_REFUSED;
+	snprintf(o->refused[kind], sizeof(o->refused[kind]), "%s", err->msg);
+}
 
 static int fail(struct offline *o, unsigned int kind, int err, const char *fmt,
 		...)
@@ -149,8 +158,8 @@ static int probe_fsverity(struct offline *o)
 	rc = pkcs7_signer_id(buf, n, &sid, &err);
 	if (rc) {
 		rc = fail(o, SIGIL_SIG_FSVERITY, rc, "%s", err.msg);
-	} else if (sid.signers != 1 || sid.certs) {
-		o->seen[SIGIL_SIG_FSVERITY] = SIGIL_SIG_REFUSED;
+	} else if (pkcs7_file_signer_check(&sid, &err)) {
+		refuse(o, SIGIL_SIG_FSVERITY, &err);
 	} else {
 		o->seen[SIGIL_SIG_FSVERITY] = SIGIL_SIG_UNVERIFIED;
 		if (sid.skid)
@@ -202,6 +211,8 @@ static int read_check(struct offline *o, unsigned int kind, const char *name,
 	if (rc)
 		return fail(o, kind, rc, "%s", err->msg);
 	o->seen[kind] = c->state;
+	if (c->state == SIGIL_SIG_REFUSED)
+		refuse(o, kind, err);
 	return 0;
 }
 
@@ -240,7 +251,7 @@ static int probe_pgp(struct offline *o, const struct filesig_verity *verity)
 	if (!rc)
 		rc = pgp_check_data_sig(&sig, &err);
 	if (rc == -EKEYREJECTED) {
-		o->seen[SIGIL_SIG_PGP] = SIGIL_SIG_REFUSED;
+		refuse(o, SIGIL_SIG_PGP, &err);
 		rc = 0;
 	} else if (rc) {
 		rc = fail(o, SIGIL_SIG_PGP, rc, "%s", err.msg);
@@ -490,6 +501,12 @@ static void add_decision(struct answer *a, const struct offline *o,
 			answer_add(a, prop, sigil_sig_state_names[o->seen[k]]);
 			if (o->seen[k] == SIGIL_SIG_UNVERIFIED)
 				add_signer(a, k, &o->signer[k]);
+			if (o->refused[k][0]) {
+				char key[48];
+
+				snprintf(key, sizeof(key), "%s_reason", prop);
+				answer_add(a, key, o->refused[k]);
+			}
 		}
 	}
 	if (known & SIGIL_PROP_BIT(SIGIL_PROP_ANONYMOUS))

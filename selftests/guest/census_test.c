@@ -70,6 +70,7 @@ enum where {
 	W_MANIFEST,	/* status: last_manifest_error, manifest_errors counts it */
 	W_LOG,		/* the last line of sigil/log: the decision */
 	W_KMSG,		/* the kernel log, /dev/kmsg */
+	W_EXPLAIN,	/* sigil/explain's answer about the file, after the event */
 };
 
 struct input {
@@ -947,10 +948,12 @@ static const struct row rows[] = {
 	  .msg = "security.ima announces a 0-byte signature, 256 bytes follow" },
 	{ F_IMA, "over SHA-1", T_EXEC, .build = b_file, .file = FIX_SIGS "files/a.ima2",
 	  .pokes = "2=02", .on = "a", .xattr = "security.ima", .err = EACCES,
-	  .where = W_KMSG, .msg = "refused: security.ima signs a SHA-1 digest, which is refused" },
+	  .where = W_EXPLAIN,
+	  .msg = "ima_signature_reason=security.ima signs a SHA-1 digest, which is refused" },
 	{ F_IMA, "over MD5", T_EXEC, .build = b_file, .file = FIX_SIGS "files/a.ima2",
 	  .pokes = "2=01", .on = "a", .xattr = "security.ima", .err = EACCES,
-	  .where = W_KMSG, .msg = "refused: security.ima signs a MD5 digest, which is refused" },
+	  .where = W_EXPLAIN,
+	  .msg = "ima_signature_reason=security.ima signs a MD5 digest, which is refused" },
 	{ F_IMA, "hash algorithm 17 (SM3)", T_EXEC, .build = b_file, .file = FIX_SIGS "files/a.ima2",
 	  .pokes = "2=11", .on = "a", .xattr = "security.ima", .err = EACCES, .where = W_LOG,
 	  .msg = "reason=\"ima_signature: security.ima hash algorithm 17 is not supported (SHA-256, SHA-384 and SHA-512 are)\"" },
@@ -1021,7 +1024,8 @@ static const struct row rows[] = {
 	{ F_SIGIL, "text mode (0x01)", T_EXEC, .build = b_file,
 	  .file = FIX_SIGS "files/script.pgp2text", .on = "a", .xattr = "security.sigil",
 	  .err = EACCES,
-	  .where = W_KMSG, .msg = "refused: a text-mode (0x01) signature covers many byte strings" },
+	  .where = W_EXPLAIN,
+	  .msg = "pgp_signature_reason=a text-mode (0x01) signature covers many byte strings" },
 	{ F_SIGIL, "signature version 3", T_EXEC, .build = b_pgp, .file = FIX_SIGS "files/a.pgp2",
 	  .skip = 2, .pkt = 0, .pokes = "0=03", .on = "a", .xattr = "security.sigil",
 	  .err = EACCES, .where = W_LOG, .msg = "v3 signatures are not supported" },
@@ -1033,7 +1037,8 @@ static const struct row rows[] = {
 	  .xattr = "security.sigil", .err = EACCES, .where = W_LOG, .msg = "signature algorithm 22: EdDSA" },
 	{ F_SIGIL, "signature type 0x13", T_EXEC, .build = b_pgp, .file = FIX_SIGS "files/a.pgp2",
 	  .skip = 2, .pkt = 0, .pokes = "1=13", .on = "a", .xattr = "security.sigil",
-	  .err = EACCES, .where = W_KMSG, .msg = "security.sigil of " },
+	  .err = EACCES, .where = W_EXPLAIN,
+	  .msg = "pgp_signature_reason=signature type 0x13 does not sign data" },
 	{ F_SIGIL, "signature cut inside its hashed area", T_EXEC, .build = b_pgp,
 	  .file = FIX_SIGS "files/a.pgp2", .skip = 2, .pkt = 0, .keep = 20, .on = "a",
 	  .xattr = "security.sigil", .err = EACCES, .where = W_LOG,
@@ -1073,6 +1078,14 @@ static const struct row rows[] = {
 	{ F_FSV, "accepted by .fs-verity, signer not in .sigil (by subject key ID)", T_VERITY_EXEC,
 	  .build = b_file, .file = FIX_SIGS "files/a.fsvskid-stranger", .on = "a",
 	  .setup = stranger_present, .err = EACCES, .where = W_LOG, .msg = " fsverity_sig=unknown-key" },
+	{ F_FSV, "accepted by .fs-verity, with its certificate attached", T_VERITY_EXEC,
+	  .build = b_file, .file = FIX_SIGS "files/a.fsvcerts", .on = "a", .err = EACCES,
+	  .where = W_EXPLAIN,
+	  .msg = "fsverity_signature_reason=the PKCS#7 signature carries certificates" },
+	{ F_FSV, "accepted by .fs-verity, with two signers", T_VERITY_EXEC,
+	  .build = b_file, .file = FIX_SIGS "files/a.fsv2signers", .on = "a", .err = EACCES,
+	  .where = W_EXPLAIN,
+	  .msg = "fsverity_signature_reason=the PKCS#7 signature has 2 signers: sign with one key" },
 
 	/* ---- manifests ---- */
 	MTEXT("a blank line only", "\n", EBADMSG,
@@ -1394,6 +1407,7 @@ static const char *const where_names[] = {
 	[W_MANIFEST]	= "status: last_manifest_error",
 	[W_LOG]		= "sigil/log",
 	[W_KMSG]	= "kernel log",
+	[W_EXPLAIN]	= "sigil/explain",
 };
 
 static const char *target_name(const struct row *r, char *buf, size_t size)
@@ -1890,6 +1904,32 @@ FIXTURE_TEARDOWN(census)
 		stranger_in_fsverity(stranger_was_there);
 }
 
+/* sigil/explain's answer about VICTIM's EXECUTE, on one line. */
+static void explain_victim(char *buf, size_t size)
+{
+	int fd = open(VICTIM, O_RDONLY | O_CLOEXEC);
+	int q = open(SFS "/explain", O_RDWR | O_CLOEXEC);
+	char query[32];
+	ssize_t n = -1;
+	char *nl;
+
+	snprintf(buf, size, "(no answer)");
+	if (fd >= 0 && q >= 0) {
+		snprintf(query, sizeof(query), "EXECUTE %d", fd);
+		if (write(q, query, strlen(query)) > 0)
+			n = read(q, buf, size - 1);
+	}
+	if (n > 0) {
+		buf[n] = '\0';
+		while ((nl = strchr(buf, '\n')))
+			*nl = ' ';
+	}
+	if (q >= 0)
+		close(q);
+	if (fd >= 0)
+		close(fd);
+}
+
 static int check_row(struct __test_metadata *_metadata, const struct row *r,
 		     const struct state *before)
 {
@@ -1941,6 +1981,15 @@ static int check_row(struct __test_metadata *_metadata, const struct row *r,
 		break;
 	case W_KMSG:
 		snprintf(msg, sizeof(msg), "%s", kmsg);
+		break;
+	case W_EXPLAIN:
+		/* As the policy that decided sees it. */
+		if (activate(SIG)) {
+			snprintf(msg, sizeof(msg), "(cannot activate " SIG ")");
+			break;
+		}
+		explain_victim(msg, sizeof(msg));
+		activate("baseline");
 		break;
 	case W_NONE:
 		break;

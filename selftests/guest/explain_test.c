@@ -295,6 +295,64 @@ TEST_F(explain, signatures_with_their_signers)
 	expect_hook_agrees(_metadata, PGP, a);
 }
 
+/*
+ * A refused signature's reason, which the log line does not carry: the
+ * same answer before the hook has verified it and after, when only the
+ * verdict is cached.  A text-mode OpenPGP signature; an fs-verity
+ * signature with its certificate attached, which fs-verity accepts.
+ */
+TEST_F(explain, refused_signature_says_why)
+{
+	static const struct {
+		const char *path, *prop, *reason;
+	} cases[] = {
+		{ WORK "/text", "pgp_signature",
+		  "a text-mode (0x01) signature covers many byte strings" },
+		{ WORK "/p7certs", "fsverity_signature",
+		  "the PKCS#7 signature carries certificates" },
+	};
+	char a[4096], key[64];
+	size_t i, len, round;
+	void *sig;
+
+	ASSERT_EQ(0, ensure_key(keyring_id(".fs-verity"), "RSA_SKID", "rsa.der"));
+	unlink(cases[0].path);
+	ASSERT_EQ(0, copy_file(SIGS "/files/script", cases[0].path, NULL));
+	ASSERT_EQ(0, set_xattr_from(cases[0].path, "security.sigil",
+				    SIGS "/files/script.pgp2text"));
+	unlink(cases[1].path);
+	ASSERT_EQ(0, copy_file(SIGS "/files/a", cases[1].path, NULL));
+	sig = slurp(SIGS "/files/a.fsvcerts", &len);
+	ASSERT_NE(NULL, sig);
+	ASSERT_EQ(0, enable_verity_sig(cases[1].path, sig, len));
+	free(sig);
+	ASSERT_EQ(0, load_policy("policy_name=t_explain_refused policy_version=" TEST_VERSION "\n"
+				 "DEFAULT action=ALLOW\n"
+				 "DEFAULT op=EXECUTE action=DENY\n"
+				 "op=EXECUTE boot_verified=TRUE action=ALLOW\n"
+				 "op=EXECUTE pgp_signature=TRUE action=ALLOW\n"
+				 "op=EXECUTE fsverity_signature=TRUE action=ALLOW\n"));
+	ASSERT_EQ(0, activate("t_explain_refused"));
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(key, sizeof(key), "%s_reason", cases[i].prop);
+		for (round = 0; round < 2; round++) {
+			ASSERT_EQ(0, explain("EXECUTE", cases[i].path, a, sizeof(a)));
+			TH_LOG("%s, %s:\n%s", cases[i].path,
+			       round ? "verdict cached" : "not yet verified", a);
+			EXPECT_STREQ("DENY", field(a, "action"));
+			EXPECT_STREQ("op_default", field(a, "match"));
+			EXPECT_STREQ("refused", field(a, cases[i].prop));
+			EXPECT_EQ(0, strncmp(cases[i].reason, field(a, key),
+					     strlen(cases[i].reason)));
+			/* The hook verifies, and caches the verdict. */
+			EXPECT_EQ(-EACCES, run(cases[i].path));
+		}
+	}
+	ASSERT_EQ(0, activate("t_explain"));
+	drop_policy("t_explain_refused");
+}
+
 TEST_F(explain, failed_lookup_gives_error_and_reason)
 {
 	char a[4096];

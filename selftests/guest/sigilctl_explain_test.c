@@ -170,6 +170,42 @@ TEST_F(sigilctl_explain, other_operation_and_failed_lookup)
 			       "DENY: ima_signature: security.ima announces a 256-byte signature, 3 bytes follow (Bad message)\n"));
 }
 
+/*
+ * An IMA signature over SHA-1 is refused: the kernel and the offline
+ * evaluation both say why, under the fact, and JSON carries it as a fact.
+ */
+TEST_F(sigilctl_explain, refused_signature_says_why)
+{
+	const char *k[] = { "explain", WORK "/sha1", NULL };
+	const char *o[] = { "explain", "--policy", POLICY, WORK "/sha1", NULL };
+	const char *j[] = { "--json", "explain", WORK "/sha1", NULL };
+	const char *want = "    ima_signature        refused\n"
+			   "      why refused:       security.ima signs a SHA-1 digest, which is refused: "
+			   "collisions are practical\n";
+	char out[8192];
+	unsigned char *v;
+	size_t len;
+
+	unlink(WORK "/sha1");
+	ASSERT_EQ(0, copy_file(SIGS "/files/a", WORK "/sha1", NULL));
+	v = slurp(SIGS "/files/a.ima2", &len);
+	ASSERT_NE(NULL, v);
+	ASSERT_LT(2, len);
+	v[2] = 0x02;	/* the hash algorithm: SHA-1 */
+	ASSERT_EQ(0, setxattr(WORK "/sha1", "security.ima", v, len, 0));
+	free(v);
+	ASSERT_EQ(0, save(POLICY, self->policy));
+
+	ASSERT_EQ(1, sigilctl(out, sizeof(out), 0, k)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("kernel:\n%s", out);
+	ASSERT_EQ(1, sigilctl(out, sizeof(out), 0, o)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, want)) TH_LOG("offline:\n%s", out);
+	ASSERT_EQ(1, sigilctl(out, sizeof(out), 0, j)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"ima_signature\":\"refused\",\"ima_signature_reason\":"
+				    "\"security.ima signs a SHA-1 digest, which is refused: collisions are practical\""))
+		TH_LOG("%s", out);
+}
+
 /* The same text, evaluated offline, names the same statements. */
 TEST_F(sigilctl_explain, offline_agrees_with_the_kernel)
 {
