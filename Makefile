@@ -325,7 +325,14 @@ $(GUEST_PROG): selftests/guest/prog42.c
 	@mkdir -p $(@D)
 	gcc -O2 -static -nostdlib -fno-pie -no-pie -Wall -Werror -o $@ $<
 
-guest: $(GUEST_TESTS) $(GUEST_PROG)
+# wx_test runs it through the dynamic loader, which it then unmaps: dynamic,
+# with every symbol bound at start.
+GUEST_SWAP	:= $(BUILD)/guest/exe_swap
+$(GUEST_SWAP): selftests/guest/exe_swap.c
+	@mkdir -p $(@D)
+	gcc -O2 -Wall -Wextra -Werror -Wl,-z,now -o $@ $<
+
+guest: $(GUEST_TESTS) $(GUEST_PROG) $(GUEST_SWAP)
 
 # The bad-input census: Documentation/census.rst holds the table that
 # census_test --rst prints; scripts/check-census fails when they differ.

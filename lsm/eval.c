@@ -256,18 +256,21 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 }
 
 /*
- * Look up the running program's executable, outside RCU: current's, or the
- * one an explanation names.  A kernel thread has none, and neither has a
- * program whose file has no facts.
+ * Look up the running program's executable, outside RCU: the file current
+ * last ran (see hook_bprm_committing_creds()), or the one an explanation
+ * names.  A kernel thread has none, even one that borrows a process's
+ * memory, and neither has a program whose file has no facts.
  */
 static void find_program(const struct sigil_event *ev,
 			 struct sigil_file_facts *ff)
 {
+	struct file *exe = sigil_task(current)->exe;
+
 	ff->program_found = true;
 	if (ev->program_given)
 		ff->exe = ev->program ? get_file(ev->program) : NULL;
-	else if (current->mm)
-		ff->exe = get_mm_exe_file(current->mm);
+	else if (exe && !(current->flags & PF_KTHREAD))
+		ff->exe = get_file(exe);
 	if (ff->exe && !sigil_target_set(&ff->program.target, ff->exe))
 		ff->seen.program = ff->exe;
 }

@@ -97,10 +97,14 @@ static inline struct sigil_file *sigil_file(const struct file *file)
  * @read_inode: the inode whose data a kernel_read_file() of this task was
  *		allowed on, while the read runs; NULL otherwise
  * @read_gen: its generation when it was decided
+ * @exe: the file its last execve() ran, inherited from its parent, with a
+ *	 reference; the running program of program_* properties.  Not
+ *	 mm->exe_file, which prctl(PR_SET_MM) can point at another file.
  */
 struct sigil_task {
 	struct inode *read_inode;
 	u64 read_gen;
+	struct file *exe;
 };
 
 static inline struct sigil_task *sigil_task(const struct task_struct *task)

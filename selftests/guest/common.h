@@ -532,12 +532,12 @@ static inline int map_while_written(const char *path, unsigned char good,
 }
 
 /*
- * In a child, execveat(@dirfd, @path, ..., @flags) with @arg as the one
- * argument, or none when @arg is NULL.  Returns its exit status (0-255),
- * or -errno when the exec itself failed, as reported through a pipe.
+ * In a child, execveat(@dirfd, @path, @argv, no environment, @flags).
+ * Returns its exit status (0-255), or -errno when the exec itself failed,
+ * as reported through a pipe.
  */
-static inline int run_at(int dirfd, const char *path, const char *arg,
-			 int flags)
+static inline int run_argv_at(int dirfd, const char *path, char *const argv[],
+			      int flags)
 {
 	int pipefd[2], status, err = 0;
 	pid_t pid;
@@ -548,7 +548,6 @@ static inline int run_at(int dirfd, const char *path, const char *arg,
 	if (pid < 0)
 		return -errno;
 	if (!pid) {
-		char *argv[] = { (char *)path, (char *)arg, NULL };
 		char *envp[] = { NULL };
 
 		syscall(SYS_execveat, dirfd, path, argv, envp, flags);
@@ -566,6 +565,15 @@ static inline int run_at(int dirfd, const char *path, const char *arg,
 	if (err)
 		return -err;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+}
+
+/* As run_argv_at(), with @arg as the one argument, or none when NULL. */
+static inline int run_at(int dirfd, const char *path, const char *arg,
+			 int flags)
+{
+	char *argv[] = { (char *)path, (char *)arg, NULL };
+
+	return run_argv_at(dirfd, path, argv, flags);
 }
 
 /* Execute @path with @arg as its one argument, or none: as run_at(). */

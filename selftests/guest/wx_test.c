@@ -23,6 +23,8 @@
 #define ALLOWED	WORK "/allowed"		/* fs-verity, digest in the policy */
 #define JIT	WORK "/jit"		/* a copy of this test, fs-verity */
 #define SIGILCTL "/bin/sigilctl"
+#define LDSO	"/lib64/ld-linux-x86-64.so.2"
+#define SWAP	"/bin/exe_swap"		/* selftests/guest/exe_swap.c */
 
 /* mov eax, 42; ret */
 static const unsigned char code[] = { 0xb8, 42, 0, 0, 0, 0xc3 };
@@ -261,6 +263,28 @@ TEST_F(wx, program_fsverity_digest_allows_one_programs_jit)
 	EXPECT_EQ(MAP_FAILED, p);
 	EXPECT_EQ(EACCES, errno);
 	EXPECT_TRUE(log_has(" program=\"/selftests/wx_test\""));
+	EXPECT_TRUE(log_has(" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
+}
+
+/*
+ * The running program is the file execve() ran.  exe_swap, run through the
+ * dynamic loader, unmaps the loader and makes the JIT program its
+ * executable (prctl(PR_SET_MM_EXE_FILE), which /proc/self/exe then shows):
+ * it is still the loader, and gets no executable memory.
+ */
+TEST_F(wx, program_is_what_execve_ran_not_what_prctl_names)
+{
+	char *argv[] = { LDSO, SWAP, JIT, NULL };
+	char rule[256];
+
+	snprintf(rule, sizeof(rule),
+		 "op=EXECUTE anonymous=TRUE program_fsverity_digest=sha256:%s action=ALLOW",
+		 self->jit_digest);
+	ASSERT_EQ(0, jit_policy(self, rule));
+	ASSERT_EQ(JIT_OK, run_arg(JIT, "--jit"));
+	/* 33 would say that prctl() failed, and proved nothing. */
+	EXPECT_EQ(JIT_RWX_DENIED, run_argv_at(AT_FDCWD, LDSO, argv, 0));
+	EXPECT_TRUE(log_has("ld-linux-x86-64.so.2\""));
 	EXPECT_TRUE(log_has(" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
 }
 
