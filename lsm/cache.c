@@ -423,7 +423,8 @@ static int hook_inode_alloc_security(struct inode *inode)
 	struct sigil_inode *si = sigil_inode(inode);
 
 	spin_lock_init(&si->lock);
-	atomic64_set(&si->gen, new_inode_gen());
+	si->id = new_inode_gen();
+	atomic64_set(&si->gen, si->id);
 	if (!READ_ONCE(sigil_boot_done))
 		__set_bit(SIGIL_INODE_BOOT, &si->flags);
 	return 0;

@@ -256,21 +256,25 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 }
 
 /*
- * Look up the running program's executable, outside RCU: the file current
- * last ran (see hook_bprm_committing_creds()), or the one an explanation
- * names.  A kernel thread has none, even one that borrows a process's
- * memory, and neither has a program whose file has no facts.
+ * Look up the running program's executable, outside RCU: current's, or the
+ * one an explanation names.  current's is mm->exe_file while it is the
+ * file that current's last execve() ran (see hook_bprm_committing_creds());
+ * after prctl(PR_SET_MM) named another, there is none.  A kernel thread
+ * has none, and neither has a program whose file has no facts.
  */
 static void find_program(const struct sigil_event *ev,
 			 struct sigil_file_facts *ff)
 {
-	struct file *exe = sigil_task(current)->exe;
-
 	ff->program_found = true;
 	if (ev->program_given)
 		ff->exe = ev->program ? get_file(ev->program) : NULL;
-	else if (exe && !(current->flags & PF_KTHREAD))
-		ff->exe = get_file(exe);
+	else if (current->mm)
+		ff->exe = get_mm_exe_file(current->mm);
+	if (ff->exe && !ev->program_given &&
+	    sigil_inode(file_inode(ff->exe))->id != sigil_task(current)->exe_id) {
+		fput(ff->exe);
+		ff->exe = NULL;
+	}
 	if (ff->exe && !sigil_target_set(&ff->program.target, ff->exe))
 		ff->seen.program = ff->exe;
 }

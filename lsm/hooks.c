@@ -195,44 +195,29 @@ static void hook_initramfs_populated(void)
 }
 
 /*
- * The running program is the file that execve() ran, kept per task: a
- * process that has unmapped its own executable can make any executable
- * file its mm->exe_file (PR_SET_MM_EXE_FILE with CAP_SYS_RESOURCE, or
+ * Which file execve() ran, by its inode's id, kept per task: a process
+ * that has unmapped its own executable can make any executable file its
+ * mm->exe_file (PR_SET_MM_EXE_FILE with CAP_SYS_RESOURCE, or
  * PR_SET_MM_MAP's exe_fd with CAP_CHECKPOINT_RESTORE in its own user
- * namespace), and would then pass for that program.
+ * namespace), and would then pass for that program (see find_program()).
+ * An id, not a reference: the file goes when the process exits, not when
+ * its task is freed.
  */
 static void hook_bprm_committing_creds(const struct linux_binprm *bprm)
 {
-	struct sigil_task *st = sigil_task(current);
-	struct file *old = st->exe;
-
-	st->exe = get_file(bprm->file);
-	if (old)
-		fput(old);
+	sigil_task(current)->exe_id = sigil_inode(file_inode(bprm->file))->id;
 }
 
 static int hook_task_alloc(struct task_struct *task, unsigned long clone_flags)
 {
-	struct file *exe = sigil_task(current)->exe;
-
-	sigil_task(task)->exe = exe ? get_file(exe) : NULL;
+	sigil_task(task)->exe_id = sigil_task(current)->exe_id;
 	return 0;
-}
-
-/* May run in an RCU callback: fput() defers the release from there. */
-static void hook_task_free(struct task_struct *task)
-{
-	struct file *exe = sigil_task(task)->exe;
-
-	if (exe)
-		fput(exe);
 }
 
 static struct security_hook_list sigil_event_hooks[] __ro_after_init = {
 	LSM_HOOK_INIT(bprm_check_security, hook_bprm_check_security),
 	LSM_HOOK_INIT(bprm_committing_creds, hook_bprm_committing_creds),
 	LSM_HOOK_INIT(task_alloc, hook_task_alloc),
-	LSM_HOOK_INIT(task_free, hook_task_free),
 	LSM_HOOK_INIT(mmap_file, hook_mmap_file),
 	LSM_HOOK_INIT(mmap_addr, hook_mmap_addr),
 	LSM_HOOK_INIT(mmap_backing_file, hook_mmap_backing_file),

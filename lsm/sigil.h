@@ -54,6 +54,7 @@ enum sigil_inode_flag {
 /**
  * struct sigil_inode - sigil's part of an inode's security blob
  * @lock: serializes changes to @verdict and @fsverity_sig
+ * @id: names this inode, and no other, ever (its first generation)
  * @gen: bumped after each change to the content or signatures
  * @verdict: the cached verification results, or NULL
  * @fsverity_sig: the fs-verity builtin signature, NULL, or
@@ -62,6 +63,7 @@ enum sigil_inode_flag {
  */
 struct sigil_inode {
 	spinlock_t lock;	/* protects verdict and fsverity_sig updates */
+	u64 id;
 	atomic64_t gen;
 	struct sigil_verdict __rcu *verdict;
 	struct sigil_blob *fsverity_sig;
@@ -97,14 +99,15 @@ static inline struct sigil_file *sigil_file(const struct file *file)
  * @read_inode: the inode whose data a kernel_read_file() of this task was
  *		allowed on, while the read runs; NULL otherwise
  * @read_gen: its generation when it was decided
- * @exe: the file its last execve() ran, inherited from its parent, with a
- *	 reference; the running program of program_* properties.  Not
- *	 mm->exe_file, which prctl(PR_SET_MM) can point at another file.
+ * @exe_id: the sigil_inode.id of the file its last execve() ran, inherited
+ *	    from its parent; 0 before any.  mm->exe_file is the running
+ *	    program of program_* properties only while it is that file:
+ *	    prctl(PR_SET_MM) can point it at another.
  */
 struct sigil_task {
 	struct inode *read_inode;
 	u64 read_gen;
-	struct file *exe;
+	u64 exe_id;
 };
 
 static inline struct sigil_task *sigil_task(const struct task_struct *task)
