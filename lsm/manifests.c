@@ -947,20 +947,36 @@ const struct sigil_upload_ops sigil_manifest_upload = {
 	.max = SIGIL_MANIFEST_MAX_BYTES,
 };
 
-/* Does a rule of @pol test manifest=@name? */
-static bool policy_names(const struct sigil_policy *pol, const char *name)
+/*
+ * Does deleting manifest @name change what @pol decides other than by
+ * taking permission away?  Return how, or NULL.  It does when a rule tests manifest=@name, and
+ * when a DENY rule tests manifest=ANY (its name is empty): a deny list of
+ * every manifest's files would lose that manifest's.  ALLOW rules with
+ * manifest=ANY only lose the deleted manifest's files, as a package
+ * removal or a revocation means them to.
+ */
+static const char *policy_names(const struct sigil_policy *pol,
+				const char *name)
 {
 	size_t len = strlen(name);
-	u32 i;
+	u32 r, i;
 
-	for (i = 0; i < pol->nprops; i++) {
-		const struct sigil_prop *p = &pol->props[i];
+	for (r = 0; r < pol->nrules; r++) {
+		const struct sigil_rule *rule = &pol->rules[r];
 
-		if (p->type == SIGIL_PROP_MANIFEST && p->size == len &&
-		    !memcmp(pol->values + p->off + sizeof(u64), name, len))
-			return true;
+		for (i = rule->first_prop; i < rule->first_prop + rule->nprops; i++) {
+			const struct sigil_prop *p = &pol->props[i];
+
+			if (p->type != SIGIL_PROP_MANIFEST)
+				continue;
+			if (!p->size && rule->action == SIGIL_ACTION_DENY)
+				return "denies by manifest=ANY, which covers manifest";
+			if (p->size == len &&
+			    !memcmp(pol->values + p->off + sizeof(u64), name, len))
+				return "names manifest";
+		}
 	}
-	return false;
+	return NULL;
 }
 
 /**
@@ -978,6 +994,7 @@ int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 {
 	struct sigil_manifest_indexes *x = NULL;
 	const struct sigil_loaded *lp;
+	const char *uses = NULL;
 	int rc;
 
 	rc = mutex_lock_killable(&sigil_manifest_mutex);
@@ -989,14 +1006,16 @@ int sigil_manifest_delete(struct sigil_manifest_loaded *ml)
 	mutex_lock(&sigil_policy_mutex);
 	lp = rcu_dereference_protected(sigil_active,
 				       lockdep_is_held(&sigil_policy_mutex));
+	if (lp)
+		uses = policy_names(lp->policy, ml->m->name);
 	if (list_empty(&ml->node)) {
 		rc = report(SIGIL_AUDIT_DELETE, ml->m, -ENOENT,
 			    "manifest delete refused: '%s' was deleted meanwhile",
 			    ml->m->name);
-	} else if (lp && policy_names(lp->policy, ml->m->name)) {
+	} else if (uses) {
 		rc = report(SIGIL_AUDIT_DELETE, ml->m, -EBUSY,
-			    "manifest delete refused: the active policy '%s' names manifest '%s'",
-			    lp->policy->name, ml->m->name);
+			    "manifest delete refused: the active policy '%s' %s '%s'",
+			    lp->policy->name, uses, ml->m->name);
 	} else if (rc) {
 		rc = report(SIGIL_AUDIT_DELETE, ml->m, rc,
 			    "manifest delete refused: out of memory indexing");

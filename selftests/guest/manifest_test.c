@@ -895,7 +895,22 @@ TEST_F(mf, delete_of_a_manifest_the_active_policy_names_is_ebusy)
 	EXPECT_EQ(-EBUSY, manifest_delete(m));
 	EXPECT_TRUE(manifest_loaded(m));
 
-	/* ANY names no manifest: deleting takes a's entry away. */
+	/*
+	 * A deny list by manifest=ANY covers every manifest: deleting one
+	 * would let its files run.
+	 */
+	ASSERT_EQ(0, restore_baseline());
+	delete_policy(POL);
+	ASSERT_EQ(0, load_policy("policy_name=" POL " policy_version=" TEST_VERSION "\n"
+				 "DEFAULT action=ALLOW\n"
+				 "op=EXECUTE manifest=ANY action=DENY\n"));
+	ASSERT_EQ(0, activate(POL));
+	EXPECT_EQ(-EACCES, run(self->a));
+	EXPECT_EQ(-EBUSY, manifest_delete(m));
+	EXPECT_TRUE(manifest_loaded(m));
+	EXPECT_EQ(-EACCES, run(self->a));
+
+	/* ANY in an ALLOW rule: deleting takes a's entry away. */
 	ASSERT_EQ(0, use_policy("ANY"));
 	EXPECT_EQ(PROG_EXIT, run(self->a));
 	EXPECT_EQ(0, manifest_delete(m));
