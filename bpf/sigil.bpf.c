@@ -1085,8 +1085,8 @@ int BPF_PROG(sigil_mmap_addr, unsigned long addr)
 
 /*
  * A change that adds execution is a new decision, and so is one that
- * adds writing to an executable private file mapping (see the built-in
- * LSM's hook_file_mprotect()).  This hook cannot sleep: a file mapping is
+ * adds writing to an executable private mapping (see the built-in LSM's
+ * hook_file_mprotect()).  This hook cannot sleep: a file mapping is
  * decided on the facts its mmap recorded in inode storage.
  */
 SEC("lsm/file_mprotect")
@@ -1104,10 +1104,10 @@ int BPF_PROG(sigil_file_mprotect, struct vm_area_struct *vma,
 	if (!(prot & PROT_EXEC))
 		return 0;
 	if (vm_flags & VM_EXEC) {
-		if (!(prot & PROT_WRITE) || (vm_flags & VM_WRITE) || !file ||
-		    !private)
+		/* Of a file or not: the vDSO is executable without a hook. */
+		if (!(prot & PROT_WRITE) || (vm_flags & VM_WRITE) || !private)
 			return 0;
-		ev.mem = SIGIL_BPF_MEM_WRITABLE;
+		ev.mem = file ? SIGIL_BPF_MEM_WRITABLE : SIGIL_BPF_MEM_ANONYMOUS;
 	} else if (!file) {
 		ev.mem = SIGIL_BPF_MEM_ANONYMOUS;
 	} else if (private && (prot & PROT_WRITE)) {

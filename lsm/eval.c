@@ -257,26 +257,33 @@ static int fetch_fact(struct sigil_facts *facts, enum sigil_prop_type type)
 
 /*
  * Look up the running program's executable, outside RCU: current's, or the
- * one an explanation names.  current's is mm->exe_file while it is the
- * file that current's last execve() ran (see hook_bprm_committing_creds());
- * after prctl(PR_SET_MM) named another, there is none.  A kernel thread
- * has none, and neither has a program whose file has no facts.
+ * one an explanation names.  current's is mm->exe_file while its real
+ * inode is the one current's last execve() ran (see
+ * hook_bprm_committing_creds()): not after prctl(PR_SET_MM) named another
+ * file, nor after an overlayfs copy-up gave the overlay file another real
+ * inode than the one running.  A kernel thread has none, and neither has a
+ * program whose file has no facts.
  */
 static void find_program(const struct sigil_event *ev,
 			 struct sigil_file_facts *ff)
 {
+	struct sigil_target *t = &ff->program.target;
+
 	ff->program_found = true;
 	if (ev->program_given)
 		ff->exe = ev->program ? get_file(ev->program) : NULL;
 	else if (current->mm)
 		ff->exe = get_mm_exe_file(current->mm);
-	if (ff->exe && !ev->program_given &&
-	    sigil_inode(file_inode(ff->exe))->id != sigil_task(current)->exe_id) {
+	if (!ff->exe)
+		return;
+	if (!sigil_target_set(t, ff->exe)) {
+		ff->seen.program = ff->exe;
+	} else if (!ev->program_given &&
+		   sigil_inode(t->inode)->id != sigil_task(current)->exe_id) {
+		t->file = NULL;
 		fput(ff->exe);
 		ff->exe = NULL;
 	}
-	if (ff->exe && !sigil_target_set(&ff->program.target, ff->exe))
-		ff->seen.program = ff->exe;
 }
 
 /* Verify the signature kind a fetch found missing, outside RCU. */

@@ -114,14 +114,18 @@ static int hook_mmap_backing_file(struct vm_area_struct *vma,
 
 /*
  * A change that adds execution is a new decision, and so is one that adds
- * writing to an executable private file mapping.  Memory whose pages are
- * not all the file's (anonymous memory, copy-on-write pages, a writable
- * private mapping) is decided without its file, as in hook_mmap_file().
+ * writing to an executable private mapping, of a file or not: the kernel
+ * makes some executable mappings that no hook decided (the vDSO, which is
+ * VM_MAYWRITE so that debuggers can set breakpoints in it).  Memory whose
+ * pages are not all a file's (anonymous memory, shared anonymous memory,
+ * copy-on-write pages, a writable private mapping) is decided without its
+ * file, as in hook_mmap_file().
  */
 static int hook_file_mprotect(struct vm_area_struct *vma,
 			      unsigned long reqprot, unsigned long prot)
 {
 	bool private = !(vma->vm_flags & VM_SHARED);
+	bool anon = !vma->vm_file || vma_is_anon_shmem(vma);
 	struct sigil_event ev = {
 		.op = SIGIL_OP_EXECUTE,
 		.hook = SIGIL_HOOK_MPROTECT,
@@ -131,11 +135,10 @@ static int hook_file_mprotect(struct vm_area_struct *vma,
 	if (!(prot & PROT_EXEC))
 		return 0;
 	if (vma->vm_flags & VM_EXEC) {
-		if (!(prot & PROT_WRITE) || (vma->vm_flags & VM_WRITE) ||
-		    !vma->vm_file || !private)
+		if (!(prot & PROT_WRITE) || (vma->vm_flags & VM_WRITE) || !private)
 			return 0;
-		ev.mem = SIGIL_MEM_WRITABLE;
-	} else if (!vma->vm_file) {
+		ev.mem = anon ? SIGIL_MEM_ANONYMOUS : SIGIL_MEM_WRITABLE;
+	} else if (anon) {
 		ev.mem = SIGIL_MEM_ANONYMOUS;
 	} else if (private && (prot & PROT_WRITE)) {
 		ev.mem = SIGIL_MEM_WRITABLE;
@@ -195,17 +198,20 @@ static void hook_initramfs_populated(void)
 }
 
 /*
- * Which file execve() ran, by its inode's id, kept per task: a process
- * that has unmapped its own executable can make any executable file its
- * mm->exe_file (PR_SET_MM_EXE_FILE with CAP_SYS_RESOURCE, or
+ * Which file execve() ran, by its real inode's id, kept per task: a
+ * process that has unmapped its own executable can make any executable
+ * file its mm->exe_file (PR_SET_MM_EXE_FILE with CAP_SYS_RESOURCE, or
  * PR_SET_MM_MAP's exe_fd with CAP_CHECKPOINT_RESTORE in its own user
- * namespace), and would then pass for that program (see find_program()).
- * An id, not a reference: the file goes when the process exits, not when
- * its task is freed.
+ * namespace), and a copy-up gives an overlayfs executable a new real file
+ * while the old one runs; either would pass for another program (see
+ * find_program()).  An id, not a reference: the file goes when the
+ * process exits, not when its task is freed.
  */
 static void hook_bprm_committing_creds(const struct linux_binprm *bprm)
 {
-	sigil_task(current)->exe_id = sigil_inode(file_inode(bprm->file))->id;
+	struct inode *real = d_real_inode(bprm->file->f_path.dentry);
+
+	sigil_task(current)->exe_id = sigil_inode(real)->id;
 }
 
 static int hook_task_alloc(struct task_struct *task, unsigned long clone_flags)

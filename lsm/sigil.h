@@ -99,10 +99,10 @@ static inline struct sigil_file *sigil_file(const struct file *file)
  * @read_inode: the inode whose data a kernel_read_file() of this task was
  *		allowed on, while the read runs; NULL otherwise
  * @read_gen: its generation when it was decided
- * @exe_id: the sigil_inode.id of the file its last execve() ran, inherited
- *	    from its parent; 0 before any.  mm->exe_file is the running
- *	    program of program_* properties only while it is that file:
- *	    prctl(PR_SET_MM) can point it at another.
+ * @exe_id: the sigil_inode.id of the real inode of the file its last
+ *	    execve() ran, inherited from its parent; 0 before any.
+ *	    mm->exe_file is the running program of program_* properties
+ *	    only while its real inode is that one.
  */
 struct sigil_task {
 	struct inode *read_inode;

@@ -170,6 +170,33 @@ static inline int mc_brk_read_implies_exec(const char *path)
 	return rc;
 }
 
+/*
+ * The vDSO, which the kernel maps executable without a hook, and writable
+ * on request (VM_MAYWRITE, for debuggers' breakpoints): made RWX, its
+ * pages would be copies the process writes and runs.  The whole mapping:
+ * a special mapping cannot be split (EINVAL).
+ */
+static inline int mc_vdso_rwx(const char *path)
+{
+	unsigned long start = 0, end = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int rc;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "[vdso]"))
+			sscanf(line, "%lx-%lx", &start, &end);
+	if (f)
+		fclose(f);
+	if (!start || end <= start)
+		return -ENOENT;
+	rc = mprotect((void *)start, end - start,
+		      PROT_READ | PROT_WRITE | PROT_EXEC) ? -errno : 0;
+	if (!rc)
+		mprotect((void *)start, end - start, PROT_READ | PROT_EXEC);
+	return rc;
+}
+
 static const struct mem_case mem_cases[] = {
 	{ "the allowed file, mapped RX private", mc_rx_private, 0 },
 	{ "the allowed file, mapped RX shared", mc_rx_shared, 0 },
@@ -182,6 +209,7 @@ static const struct mem_case mem_cases[] = {
 	{ "anonymous memory, RW, written, made RX", mc_anon_rw_then_rx, -EACCES },
 	{ "anonymous memory, readable under READ_IMPLIES_EXEC", mc_read_implies_exec, -EACCES },
 	{ "the heap grown by brk() under READ_IMPLIES_EXEC", mc_brk_read_implies_exec, -EACCES },
+	{ "the vDSO, made RWX", mc_vdso_rwx, -EACCES },
 };
 
 /*

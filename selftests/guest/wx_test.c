@@ -13,7 +13,9 @@
  */
 
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 
 #include "common.h"
 #include "kselftest_harness.h"
@@ -66,6 +68,23 @@ static int jit_child(void)
 	if (fn() != 42)
 		return JIT_RX_WRONG;
 	return JIT_OK;
+}
+
+/*
+ * Run from an overlayfs as SELF, a program that may not JIT: copy itself
+ * up (a setattr does), turn the upper copy into the JIT program (its
+ * bytes, then fs-verity), and try what the JIT tries.  The lower file
+ * still runs; the overlay file's real file is now the JIT program's twin.
+ */
+static int copyup_jit(const char *self, const char *upper)
+{
+	if (utimensat(AT_FDCWD, self, NULL, 0))
+		return 40;
+	if (copy_file(JIT, upper, NULL))
+		return 41;
+	if (enable_verity(upper))
+		return 43;
+	return jit_child();
 }
 
 FIXTURE(wx) {
@@ -241,6 +260,15 @@ TEST_F(wx, anonymous_rule_allows_memory_not_files)
 	p = mc_map(ALLOWED, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE);
 	EXPECT_NE(MAP_FAILED, p);
 	munmap(p, 4096);
+	/*
+	 * So is shared anonymous memory, also once it has its shmem file:
+	 * written, then made executable.
+	 */
+	p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = (char)0xc3;
+	EXPECT_EQ(0, mprotect(p, 4096, PROT_READ | PROT_EXEC));
+	munmap(p, 4096);
 	/* An unlisted file is still a file: anonymous=TRUE does not hold. */
 	ASSERT_EQ(0, make_prog(WORK "/unlisted", "wx-unlisted", 0));
 	EXPECT_EQ(-EACCES, run(WORK "/unlisted"));
@@ -287,6 +315,39 @@ TEST_F(wx, program_is_what_execve_ran_not_what_prctl_names)
 	EXPECT_TRUE(log_has(" line=3 rule=\"DEFAULT op=EXECUTE action=DENY\""));
 	last_log_line(line, sizeof(line));
 	EXPECT_EQ(NULL, strstr(line, " program=")) TH_LOG("%s", line);
+}
+
+/*
+ * A program that overlayfs copies up while it runs keeps the real file it
+ * ran: its upper copy, made the JIT program's twin, does not make it the
+ * JIT.
+ */
+TEST_F(wx, program_stays_the_lower_file_after_a_copy_up)
+{
+	char *argv[] = { WORK "/ovl/merged/other", "--copyup-jit",
+			 WORK "/ovl/upper/other", NULL };
+	char rule[512], other[65], data[256];
+
+	umount2(WORK "/ovl/merged", MNT_DETACH);
+	ASSERT_EQ(0, system("rm -rf " WORK "/ovl"));
+	ASSERT_EQ(0, system("mkdir -p " WORK "/ovl/lower " WORK "/ovl/upper "
+			    WORK "/ovl/work " WORK "/ovl/merged"));
+	/* This test with one byte more: another program, not the JIT. */
+	ASSERT_EQ(0, copy_file(JIT, WORK "/ovl/lower/other", "!"));
+	ASSERT_EQ(0, enable_verity(WORK "/ovl/lower/other"));
+	ASSERT_EQ(0, verity_digest(WORK "/ovl/lower/other", other));
+	ASSERT_STRNE(other, self->jit_digest);
+	snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s",
+		 WORK "/ovl/lower", WORK "/ovl/upper", WORK "/ovl/work");
+	ASSERT_EQ(0, mount("overlay", WORK "/ovl/merged", "overlay", 0, data));
+	snprintf(rule, sizeof(rule),
+		 "op=EXECUTE anonymous=TRUE program_fsverity_digest=sha256:%s action=ALLOW\n"
+		 "op=EXECUTE fsverity_digest=sha256:%s action=ALLOW",
+		 self->jit_digest, other);
+	ASSERT_EQ(0, jit_policy(self, rule));
+	/* Copied up, made the twin (not 40, 41, 43), and refused. */
+	EXPECT_EQ(JIT_RWX_DENIED, run_argv_at(AT_FDCWD, argv[0], argv, 0));
+	umount2(WORK "/ovl/merged", MNT_DETACH);
 }
 
 /* The program's digest decides, not its file's: the same rule for a file. */
@@ -419,5 +480,7 @@ int main(int argc, char **argv)
 {
 	if (argc == 2 && !strcmp(argv[1], "--jit"))
 		return jit_child();
+	if (argc == 3 && !strcmp(argv[1], "--copyup-jit"))
+		return copyup_jit(argv[0], argv[2]);
 	return test_harness_run(argc, argv);
 }
