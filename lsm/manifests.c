@@ -949,11 +949,11 @@ const struct sigil_upload_ops sigil_manifest_upload = {
 
 /*
  * Does deleting manifest @name change what @pol decides other than by
- * taking permission away?  Return how, or NULL.  It does when a rule tests manifest=@name, and
- * when a DENY rule tests manifest=ANY (its name is empty): a deny list of
- * every manifest's files would lose that manifest's.  ALLOW rules with
- * manifest=ANY only lose the deleted manifest's files, as a package
- * removal or a revocation means them to.
+ * taking permission away?  Return how, or NULL.  It does when a rule
+ * tests manifest=@name, and when a DENY rule tests manifest=ANY (its name
+ * is empty): a deny list of every manifest's files would lose that
+ * manifest's.  ALLOW rules with manifest=ANY only lose the deleted
+ * manifest's files, as a package removal or a revocation means them to.
  */
 static const char *policy_names(const struct sigil_policy *pol,
 				const char *name)
